@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { NextFunction, Request, Response } from 'express';
+import { GraphQLError, GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { DataSource } from 'typeorm';
+import { Clock, RequestContext, systemClock, Viewer } from './context';
+import { Config } from './config';
+import { createMailer, Mailer } from './common/mail';
+import { createLogger, Logger } from './common/logger';
+import { formatError, isExpectedError } from './graphql/errors';
+import { buildAppSchema } from './graphql/schema';
+import { graphiqlRouter } from './http/graphiql';
+import { JOBS, runJobs } from './jobs/runner';
+import { createShield } from './permissions/permissions';
+import { createServices, Services } from './services';
+
+export interface AppOptions {
+  config: Config;
+  dataSource: DataSource;
+  clock?: Clock;
+  mailer?: Mailer;
+  logger?: Logger;
+}
+
+export interface App {
+  httpServer: http.Server;
+  express: express.Express;
+  services: Services;
+  schema: GraphQLSchema;
+  logger: Logger;
+  /** A context outside any request (CLI, jobs, seeds), optionally acting as a user. */
+  systemContext(viewer?: Viewer | null): RequestContext;
+  /** Runs the sweeps in-process every `jobsIntervalMs`; returns the function that stops it. */
+  startScheduler(): () => void;
+  stop(): Promise<void>;
+}
+
+/** Per-request GraphQL context: the RequestContext plus the authentication failure, if any, for the shield. */
+export type GraphQLContext = RequestContext & { authError?: GraphQLError };
+
+/** createServer(): schema + shield + Apollo + HTTP routes. Does not listen; main.ts does. */
+export async function createServer(options: AppOptions): Promise<App> {
+  const { config, dataSource } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const mailer = options.mailer ?? createMailer(config.mailTransport, config.mailFrom);
+  const services = createServices(config, mailer);
+  const schema = await buildAppSchema();
+  const guarded = applyMiddleware(schema, createShield(schema));
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const systemContext = (viewer: Viewer | null = null) => new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: guarded,
+    introspection: config.enableIntrospection,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger)],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const requestId = (req.header('x-request-id') ?? '').slice(0, 100) || randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    next();
+  });
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      const pending = await dataSource.showMigrations();
+      res.status(pending ? 503 : 200).json({ status: pending ? 'migrations pending' : 'ok' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+  app.use(graphiqlRouter());
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const base = new RequestContext(services, dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
+        try {
+          const viewer = await services.auth.authenticate(base, req.header('authorization'));
+          return base.withViewer(viewer) as GraphQLContext;
+        } catch (error) {
+          if (error instanceof GraphQLError) return Object.assign(base, { authError: error }) as GraphQLContext;
+          throw error;
+        }
+      },
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'Not found' });
+  });
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    logger.error('unhandled HTTP error', { requestId: res.locals.requestId, error });
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  return {
+    httpServer,
+    express: app,
+    services,
+    schema,
+    logger,
+    systemContext,
+    startScheduler() {
+      if (config.jobsIntervalMs <= 0) return () => {};
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        runJobs(systemContext(), clock.now(), JOBS)
+          .then((runs) => runs.filter((r) => r.changed > 0).forEach((r) => logger.info('job ran', { ...r })))
+          .catch((error) => logger.error('job run failed', { error }))
+          .finally(() => (running = false));
+      }, config.jobsIntervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+    async stop() {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+/** Logs every unexpected error with its request id; the formatter masks it in the response. */
+function errorLogging(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            if (!isExpectedError(error)) logger.error('unexpected error', { requestId: contextValue?.requestId, operationName, path: error.path, error: error.originalError ?? error });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** Everything the process reads from its environment, parsed once. The only place that reads process.env. */
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string | null;
+  mailTransport: string;
+  mailFrom: string;
+  secretKey: string;
+  isProduction: boolean;
+  enableIntrospection: boolean;
+  /** Folder for the embedded database, mail files, exports and the generated secret. */
+  dataDir: string;
+  /** Public base URL used in mails (links to accept invitations, unblock orders). */
+  publicUrl: string;
+  /** How often the in-process scheduler runs the sweeps; 0 disables it. */
+  jobsIntervalMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/partner-platform.sqlite';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const dataDir = resolve(env.DATA_DIR || dataDirFor(databaseUrl));
+  const port = Number(env.PORT || 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const isProduction = env.NODE_ENV === 'production';
+  return {
+    port,
+    databaseUrl,
+    redisUrl: env.REDIS_URL || null,
+    mailTransport: env.MAIL_TRANSPORT || 'file:./data/mail',
+    mailFrom: env.MAIL_FROM || 'Partner Platform <no-reply@partner-platform.local>',
+    secretKey: env.SECRET_KEY || embeddedSecret(dataDir, isProduction),
+    isProduction,
+    enableIntrospection: !isProduction || env.ENABLE_INTROSPECTION === '1',
+    dataDir,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
+    logLevel: (env.LOG_LEVEL as Config['logLevel']) || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  };
+}
+
+function dataDirFor(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file && file !== ':memory:') return dirname(file);
+  }
+  return './data';
+}
+
+/** The embedded default generates a secret once and keeps it next to the database; production must set SECRET_KEY. */
+function embeddedSecret(dataDir: string, isProduction: boolean): string {
+  if (isProduction) throw new Error('SECRET_KEY must be set when NODE_ENV=production');
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MYSQL_MIGRATIONS } from '../../migrations/mysql';
+import { SQLITE_MIGRATIONS } from '../../migrations/sqlite';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export function dialectOf(url: string): Dialect {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('mysql:') || url.startsWith('mariadb:')) return 'mysql';
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:, got "${url}"`);
+}
+
+/** MySQL and MariaDB differ in how they report column defaults, so TypeORM must know which it talks to. */
+export type MysqlFlavor = 'mysql' | 'mariadb';
+
+/**
+ * Builds the TypeORM DataSource for a DATABASE_URL (`sqlite:./file.sqlite` or `mysql://user:pass@host:3306/db`).
+ * `flavor` defaults to what the scheme says (`mariadb://` → MariaDB); `openDatabase` asks the server.
+ */
+export function createDataSource(url: string, flavor?: MysqlFlavor): DataSource {
+  return new DataSource(dataSourceOptions(url, flavor));
+}
+
+/** Asks a MySQL-protocol server whether it is MariaDB. */
+export async function detectMysqlFlavor(url: string): Promise<MysqlFlavor> {
+  const { createConnection } = await import('mysql2/promise');
+  const connection = await createConnection({ uri: url.replace(/^mariadb:/, 'mysql:') });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return /mariadb/i.test(String((rows as Array<{ version: string }>)[0]?.version)) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
+export function dataSourceOptions(url: string, flavor?: MysqlFlavor): DataSourceOptions {
+  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: false as const };
+  if (dialectOf(url) === 'sqlite') {
+    const database = url.slice('sqlite:'.length) || ':memory:';
+    if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database,
+      migrations: SQLITE_MIGRATIONS,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: flavor ?? (url.startsWith('mariadb:') ? 'mariadb' : 'mysql'),
+    url: url.replace(/^mariadb:/, 'mysql:'),
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { connectionLimit: 20 },
+    migrations: MYSQL_MIGRATIONS,
+  };
+}
+
+/** Opens the database and applies pending migrations; returns how many ran. */
+export async function openDatabase(url: string): Promise<{ dataSource: DataSource; migrated: number }> {
+  const dataSource = await connectDataSource(url);
+  const ran = await dataSource.runMigrations({ transaction: 'each' });
+  return { dataSource, migrated: ran.length };
+}
+
+/** Creates and initializes the data source, asking a MySQL-protocol server which flavor it is. */
+export async function connectDataSource(url: string): Promise<DataSource> {
+  const flavor = dialectOf(url) === 'mysql' ? await detectMysqlFlavor(url) : undefined;
+  const dataSource = createDataSource(url, flavor);
+  await dataSource.initialize();
+  return dataSource;
+}

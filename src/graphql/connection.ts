@@ -1,0 +1,113 @@
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BusinessError } from './errors';
+
+@ObjectType('PageInfo')
+export class PageInfo {
+  @Field() hasNextPage: boolean;
+  @Field() hasPreviousPage: boolean;
+  @Field(() => String, { nullable: true }) startCursor: string | null;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+export interface ConnectionShape<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+const registry = new Map<string, ClassType>();
+
+/** Relay connection type `<Name>Connection` (with `<Name>Edge`) for an item type; one class per name. */
+export function Connection<T extends object>(Item: ClassType<T>, name: string): ClassType<ConnectionShape<T>> {
+  const existing = registry.get(name);
+  if (existing) return existing as ClassType<ConnectionShape<T>>;
+
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field() cursor: string;
+    @Field(() => Item) node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [Edge]) edges: Edge[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => Int) totalCount: number;
+  }
+
+  registry.set(name, ConnectionType);
+  return ConnectionType;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const encodeCursor = (key: number) => Buffer.from(`k:${key}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const match = /^k:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new BusinessError('INVALID_CURSOR', 'The "after" cursor is not one this server issued.', ['after']);
+  return Number(match[1]);
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new BusinessError('INVALID_PAGE_SIZE', `"first" must be between 0 and ${MAX_PAGE_SIZE}.`, ['first']);
+  }
+  return first;
+}
+
+/**
+ * Keyset pagination over an integer key column (ascending, usually the primary key): never OFFSET.
+ * `totalCount` counts the whole filtered list, not the page.
+ */
+export async function paginate<E extends ObjectLiteral, T>(
+  query: SelectQueryBuilder<E>,
+  args: PageArgs,
+  toNode: (entity: E) => T,
+  keyColumn = `${query.alias}.id`,
+): Promise<ConnectionShape<T>> {
+  const first = pageSize(args.first);
+  const page = query.clone().orderBy(keyColumn, 'ASC').limit(first + 1);
+  if (args.after) page.andWhere(`${keyColumn} > :__after`, { __after: decodeCursor(args.after) });
+  const [rows, totalCount] = await Promise.all([first === 0 ? Promise.resolve([]) : page.getMany(), query.clone().getCount()]);
+  const visible = rows.slice(0, first);
+  const keyProperty = keyColumn.split('.').pop() as string;
+  const edges = visible.map((row) => ({ cursor: encodeCursor(Number((row as Record<string, unknown>)[keyProperty])), node: toNode(row) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: !!args.after,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    }),
+  };
+}
+
+/** Pages an in-memory list already in key order (small, bounded lists). */
+export function paginateArray<T>(items: T[], args: PageArgs, keyOf: (item: T) => number): ConnectionShape<T> {
+  const first = pageSize(args.first);
+  const after = args.after ? decodeCursor(args.after) : null;
+  const rest = after === null ? items : items.filter((item) => keyOf(item) > after);
+  const visible = rest.slice(0, first);
+  const edges = visible.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return {
+    edges,
+    totalCount: items.length,
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: rest.length > first,
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    }),
+  };
+}

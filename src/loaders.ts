@@ -1,0 +1,28 @@
+import DataLoader from 'dataloader';
+import { EntityManager, In, ObjectLiteral, EntityTarget } from 'typeorm';
+import { UserEntity } from './modules/accounts/user.entity';
+import { OrganizationEntity } from './modules/organizations/organization.entity';
+import { ProductEntity } from './modules/products/product.entity';
+
+/** A batch loader by primary key: one `IN (...)` query per tick, results in key order. */
+function byId<E extends ObjectLiteral & { id: number }>(em: EntityManager, entity: EntityTarget<E>): DataLoader<number, E | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.getRepository(entity).findBy({ id: In([...ids]) } as never);
+    const byKey = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byKey.get(id) ?? null);
+  });
+}
+
+/**
+ * Fresh per request. Loaders fetch rows only; whether the viewer may see a row is the access
+ * scope's question, asked by the service or resolver before a loaded row is returned.
+ */
+export function createLoaders(em: EntityManager) {
+  return {
+    user: byId(em, UserEntity),
+    organization: byId(em, OrganizationEntity),
+    product: byId(em, ProductEntity),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,47 @@
+import { MemberRole } from '../organizations/membership.entity';
+
+/** How the viewer reaches an organization. Partner relationships and support grants extend this union. */
+export type AccessVia = 'MEMBERSHIP' | 'TEAM';
+
+/**
+ * What the viewer may do in one organization, computed once per request (DESIGN section 8).
+ * `products` is 'ALL' or the ids the viewer may reach (a USER's listed products and its teams' grants).
+ */
+export interface OrgAccess {
+  organizationId: number;
+  via: AccessVia;
+  role: MemberRole | null;
+  membershipId: number | null;
+  billing: boolean;
+  level: 'READ' | 'MANAGE';
+  products: 'ALL' | ReadonlySet<number>;
+}
+
+export type OrgPermission = 'read' | 'editDetails' | 'manageMembers' | 'manageTeams' | 'viewBilling' | 'pay' | 'manageApiAccess' | 'grantSupportAccess';
+
+const isLegalRepresentative = (a: OrgAccess) => a.via === 'MEMBERSHIP' && a.role === MemberRole.LEGAL_REPRESENTATIVE;
+const isAdmin = (a: OrgAccess) => a.via === 'MEMBERSHIP' && (a.role === MemberRole.LEGAL_REPRESENTATIVE || a.role === MemberRole.ADMINISTRATOR);
+
+/** One line per permission: who holds it (R3, R4, R5, section 8). */
+const RULES: Record<OrgPermission, (access: OrgAccess) => boolean> = {
+  read: () => true,
+  editDetails: isLegalRepresentative,
+  manageMembers: isAdmin,
+  manageTeams: isAdmin,
+  viewBilling: (a) => a.billing,
+  pay: (a) => a.billing && a.level === 'MANAGE',
+  manageApiAccess: isAdmin,
+  grantSupportAccess: isAdmin,
+};
+
+export function hasPermission(access: OrgAccess | null, permission: OrgPermission): boolean {
+  return !!access && RULES[permission](access);
+}
+
+export function permissionsOf(access: OrgAccess | null): Record<OrgPermission, boolean> {
+  return Object.fromEntries((Object.keys(RULES) as OrgPermission[]).map((p) => [p, hasPermission(access, p)])) as Record<OrgPermission, boolean>;
+}
+
+export function canReachProduct(access: OrgAccess | null, productId: number): boolean {
+  return !!access && (access.products === 'ALL' || access.products.has(productId));
+}

@@ -1,0 +1,120 @@
+import { QueryFailedError } from 'typeorm';
+import { RequestContext, Viewer } from '../../context';
+import { BusinessError, UnauthenticatedError } from '../../graphql/errors';
+import { requireCountry, requireEmail, requirePassword, requireText } from '../../common/validate';
+import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
+import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
+import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
+import { AccountErrorCode } from './account.errors';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
+import { UserEntity } from './user.entity';
+
+export const LOGIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+export const ALL_SCOPES = ['read', 'write'];
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+  organizationName?: string | null;
+  organizationKind: OrganizationKind;
+  currency: string;
+  country: string;
+  affiliateCode?: string | null;
+}
+
+/** Sign-up, log-in and bearer-token authentication (R1, R2, R26). */
+export class AuthService {
+  /** Creates the user, its organization (named after the person or the company, R1) and a login token. */
+  async signUp(ctx: RequestContext, input: SignUpInput) {
+    const email = requireEmail(input.email, ['input', 'email']);
+    const password = requirePassword(input.password, ['input', 'password']);
+    const name = requireText(input.name, ['input', 'name'], { max: 120 });
+    const country = requireCountry(input.country, ['input', 'country']);
+    const organizationName =
+      input.organizationKind === OrganizationKind.COMPANY
+        ? requireText(input.organizationName, ['input', 'organizationName'], { max: 120, label: 'organizationName (required for a company)' })
+        : name;
+    const passwordHash = await hashPassword(password);
+    return ctx.transaction(async (ctx) => {
+      if (await ctx.em.existsBy(UserEntity, { email })) throw emailTaken();
+      const now = ctx.now();
+      const user = await ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole: null, createdAt: now })).catch(rethrowDuplicate);
+      const organization = await ctx.em.save(
+        ctx.em.create(OrganizationEntity, { name: organizationName, kind: input.organizationKind, currency: input.currency, country, website: null, companyRegistrationId: null, address: null, createdAt: now }),
+      );
+      await ctx.em.save(
+        ctx.em.create(MembershipEntity, {
+          organizationId: organization.id,
+          userId: user.id,
+          role: MemberRole.LEGAL_REPRESENTATIVE,
+          billingAccess: true,
+          productIds: [],
+          notifyBilling: true,
+          notifyTechnical: true,
+          notifyAdministrative: true,
+          createdAt: now,
+        }),
+      );
+      const token = await this.issueLoginToken(ctx, user);
+      await ctx.services.audit.record(ctx.withViewer({ user, token: null, via: 'sign_up' }), organization.id, 'organization.created', `user:${user.id} (${email})`);
+      return { user, organization, token };
+    });
+  }
+
+  async logIn(ctx: RequestContext, input: { email: string; password: string }) {
+    const email = (input.email ?? '').trim().toLowerCase();
+    const user = await ctx.em.findOneBy(UserEntity, { email });
+    const valid = user?.passwordHash ? await verifyPassword(input.password ?? '', user.passwordHash) : await verifyPassword(input.password ?? '', await DUMMY_HASH_PROMISE).then(() => false);
+    if (!user || !valid) throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
+    const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
+    return { user, token };
+  }
+
+  private async issueLoginToken(ctx: RequestContext, user: UserEntity): Promise<string> {
+    const secret = newSecret('ppl');
+    const now = ctx.now();
+    await ctx.em.insert(ApiTokenEntity, {
+      userId: user.id,
+      kind: TokenKind.LOGIN,
+      name: 'login',
+      scopes: ALL_SCOPES,
+      secretHash: hashSecret(secret),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + LOGIN_TOKEN_TTL_MS),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    return secret;
+  }
+
+  /**
+   * Resolves `Authorization: Bearer <secret>` to a viewer. No header → anonymous (null);
+   * an unknown, revoked or expired token → UNAUTHENTICATED, never silently anonymous.
+   */
+  async authenticate(ctx: RequestContext, authorization: string | undefined): Promise<Viewer | null> {
+    if (!authorization) return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    const token = await ctx.em.findOne(ApiTokenEntity, { where: { secretHash: hashSecret(match[1]) }, relations: { user: true } });
+    if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
+    if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
+    const now = ctx.now();
+    if (token.expiresAt && token.expiresAt.getTime() <= now.getTime()) throw new UnauthenticatedError('This token has expired.');
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
+      token.lastUsedAt = now;
+      await ctx.transaction((trx) => trx.em.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now }));
+    }
+    return { user: token.user, token, via: token.kind === TokenKind.API ? `api_token:${token.name}` : 'login' };
+  }
+}
+
+const emailTaken = () => new BusinessError(AccountErrorCode.EMAIL_TAKEN, 'An account with this email already exists: log in instead.', ['input', 'email']);
+
+/** Two sign-ups racing for one email: the unique index decides, the loser gets the same userError. */
+function rethrowDuplicate(error: unknown): never {
+  const code = (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
+  if (error instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE')) throw emailTaken();
+  throw error;
+}

@@ -1,0 +1,24 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { RequestContext } from '../../context';
+import { payload } from '../../graphql/errors';
+import { decodeId } from '../../graphql/global-id';
+import { ApiTokenType, CreateApiTokenInput, CreateApiTokenPayload, RevokeApiTokenInput, RevokeApiTokenPayload } from './api-token.types';
+
+@Resolver()
+export class ApiTokenResolver {
+  @Mutation(() => CreateApiTokenPayload)
+  createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: RequestContext): Promise<CreateApiTokenPayload> {
+    return payload(async () => {
+      const { secret, apiToken } = await ctx.services.apiTokens.create(ctx, input);
+      return { secret, apiToken: ApiTokenType.from(apiToken) };
+    });
+  }
+
+  @Mutation(() => RevokeApiTokenPayload)
+  revokeApiToken(@Arg('input') input: RevokeApiTokenInput, @Ctx() ctx: RequestContext): Promise<RevokeApiTokenPayload> {
+    return payload(async () => {
+      const { apiToken } = await ctx.services.apiTokens.revoke(ctx, decodeId(input.id, 'ApiToken', ['input', 'id']));
+      return { apiToken: ApiTokenType.from(apiToken) };
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, EnumColumn } from '../../db/columns';
+
+export enum OrganizationKind {
+  INDIVIDUAL = 'INDIVIDUAL',
+  COMPANY = 'COMPANY',
+}
+
+/** The account that owns products, orders, invoices and the prepaid balance (R1). Currency is fixed at creation. */
+@Entity('organization')
+export class OrganizationEntity {
+  @PrimaryGeneratedColumn('increment') id: number;
+  @Column({ type: 'varchar', length: 120 }) name: string;
+  @EnumColumn(OrganizationKind) kind: OrganizationKind;
+  @Column({ type: 'varchar', length: 3 }) currency: string;
+  /** ISO 3166-1 alpha-2. */
+  @Column({ type: 'varchar', length: 2 }) country: string;
+  @Column({ type: 'varchar', length: 255, nullable: true }) website: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) companyRegistrationId: string | null;
+  /** Postal address, one line per entry, printed on invoices. */
+  @Column({ type: 'simple-json', nullable: true }) address: string[] | null;
+  @CreatedAtColumn() createdAt: Date;
+}

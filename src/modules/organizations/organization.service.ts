@@ -1,0 +1,59 @@
+import { In } from 'typeorm';
+import { RequestContext } from '../../context';
+import { PageArgs, paginate } from '../../graphql/connection';
+import { BusinessError } from '../../graphql/errors';
+import { optionalText, requireCountry, requireText, requireUrl } from '../../common/validate';
+import { MembershipEntity } from './membership.entity';
+import { OrganizationEntity } from './organization.entity';
+
+export interface UpdateOrganizationInput {
+  name?: string | null;
+  website?: string | null;
+  companyRegistrationId?: string | null;
+  country?: string | null;
+  address?: string[] | null;
+}
+
+/** Organizations and their details (R1, R4). Memberships live in MembershipService. */
+export class OrganizationService {
+  /** The organization if the viewer reaches it at all; null otherwise (unknown and foreign look alike). */
+  async findAccessible(ctx: RequestContext, organizationId: number): Promise<OrganizationEntity | null> {
+    if (!(await ctx.access.forOrganization(organizationId))) return null;
+    return ctx.em.findOneBy(OrganizationEntity, { id: organizationId });
+  }
+
+  /** R4: only a legal representative changes the organization's own details. */
+  async update(ctx: RequestContext, organizationId: number, input: UpdateOrganizationInput): Promise<OrganizationEntity> {
+    await ctx.access.require(organizationId, 'editDetails');
+    const changes: Partial<OrganizationEntity> = {};
+    if (input.name !== undefined && input.name !== null) changes.name = requireText(input.name, ['input', 'name'], { max: 120 });
+    if (input.website !== undefined) changes.website = input.website === null || input.website.trim() === '' ? null : requireUrl(input.website, ['input', 'website']);
+    if (input.companyRegistrationId !== undefined) changes.companyRegistrationId = optionalText(input.companyRegistrationId, ['input', 'companyRegistrationId'], { max: 40 }) ?? null;
+    if (input.country !== undefined && input.country !== null) changes.country = requireCountry(input.country, ['input', 'country']);
+    if (input.address !== undefined) {
+      if (input.address && input.address.length > 6) throw new BusinessError('INVALID_INPUT', 'address has at most 6 lines.', ['input', 'address']);
+      changes.address = input.address ? input.address.map((line, i) => requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' })) : null;
+    }
+    return ctx.transaction(async (ctx) => {
+      await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);
+      await ctx.services.audit.record(ctx, organizationId, 'organization.updated', `organization:${organizationId} (${Object.keys(changes).join(', ') || 'no change'})`);
+      return ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
+    });
+  }
+
+  /** A user's memberships, limited to organizations the viewer itself reaches. */
+  async membershipsOfUser(ctx: RequestContext, userId: number, page: PageArgs) {
+    const query = ctx.em.createQueryBuilder(MembershipEntity, 'm').where('m.userId = :userId', { userId });
+    if (userId !== ctx.viewer?.user.id) {
+      const own = await ctx.em.findBy(MembershipEntity, { userId: ctx.user.id });
+      query.andWhere('m.organizationId IN (:...orgIds)', { orgIds: [0, ...own.map((m) => m.organizationId)] });
+    }
+    return paginate(query, page, (m) => m);
+  }
+
+  /** Loads organizations by id in one query (DataLoader batch function: results in key order). */
+  static async loadMany(ctx: RequestContext, ids: readonly number[]): Promise<Array<OrganizationEntity | null>> {
+    const rows = await ctx.em.findBy(OrganizationEntity, { id: In([...ids]) });
+    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+  }
+}

@@ -1,0 +1,33 @@
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../../context';
+import { registerNode } from '../../graphql/node-registry';
+import { PageArgsInput } from '../../graphql/page-args';
+import { OrganizationType } from '../organizations/organization.types';
+import { ProductConnection, ProductFilter, ProductNode } from './product.types';
+
+registerNode('Product', async (ctx, id) => {
+  const product = await ctx.services.products.findAccessible(ctx, id);
+  return product ? ProductNode.from(product) : null;
+});
+
+@Resolver(() => ProductNode)
+export class ProductResolver {
+  @FieldResolver(() => OrganizationType)
+  async organization(@Root() product: ProductNode, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
+    return OrganizationType.from((await ctx.loaders.organization.load(product.organizationId))!);
+  }
+}
+
+@Resolver(() => OrganizationType)
+export class OrganizationProductsResolver {
+  @FieldResolver(() => ProductConnection)
+  async products(
+    @Root() org: OrganizationType,
+    @Args() page: PageArgsInput,
+    @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const connection = await ctx.services.products.list(ctx, org.entityId, page, filter ?? {});
+    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: ProductNode.from(e.node) })) };
+  }
+}

@@ -1,0 +1,38 @@
+import { GraphQLSchema, isObjectType } from 'graphql';
+import { allow, and, deny, IRule, shield } from 'graphql-shield';
+import { ForbiddenError } from '../graphql/errors';
+import { canWrite, isAuthenticated, isPublic } from './rules';
+
+/** A rule or a combination of rules (and/or/chain). */
+export type ShieldRule = IRule | ReturnType<typeof and>;
+
+/** Every root field and the rule that guards it. Anything not listed is denied (fallbackRule). */
+export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<string, ShieldRule> } = {
+  Query: {
+    node: isAuthenticated,
+    viewer: isAuthenticated,
+    organization: isAuthenticated,
+  },
+  Mutation: {
+    signUp: isPublic,
+    logIn: isPublic,
+    createApiToken: canWrite,
+    revokeApiToken: canWrite,
+    updateOrganization: canWrite,
+  },
+};
+
+/**
+ * The shield: root fields by PERMISSIONS; fields of object types are allowed because their parent
+ * was reached through a guarded root field and services already scoped what they return.
+ */
+export function createShield(schema: GraphQLSchema) {
+  const typeRules: Record<string, ShieldRule> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) && !type.name.startsWith('__') && type.name !== 'Query' && type.name !== 'Mutation') typeRules[type.name] = allow;
+  }
+  return shield(
+    { ...typeRules, Query: PERMISSIONS.Query, Mutation: PERMISSIONS.Mutation },
+    { fallbackRule: deny, allowExternalErrors: true, fallbackError: () => new ForbiddenError(), debug: false },
+  );
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printAppSchema } from '../../src/cli/emit-schema';
+import { PERMISSIONS } from '../../src/permissions/permissions';
+import { buildAppSchema } from '../../src/graphql/schema';
+import { isPublic } from '../../src/permissions/rules';
+import * as rules from '../../src/permissions/rules';
+
+describe('schema and permissions', () => {
+  it('schema/schema.graphql is what the server emits (run `npm run schema:emit` after changing the API)', async () => {
+    const committed = readFileSync(join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
+    expect(committed).toBe(await printAppSchema());
+  });
+
+  it('every root field has a rule, and no rule names a field the schema lacks', async () => {
+    const schema = await buildAppSchema();
+    for (const root of ['Query', 'Mutation'] as const) {
+      const fields = Object.keys(schema.getType(root) ? (schema.getType(root) as any).getFields() : {}).sort();
+      expect(Object.keys(PERMISSIONS[root]).sort()).toEqual(fields);
+    }
+  });
+
+  it('permission map snapshot (root field → rule): review any change in access', () => {
+    const names = new Map<unknown, string>(Object.entries(rules).map(([name, rule]) => [rule, name]));
+    const describe = (rule: unknown): string => names.get(rule) ?? (rule === isPublic ? 'isPublic' : `combined(${((rule as any).getRules?.() ?? []).map(describe).join(', ')})`);
+    const map = Object.fromEntries(
+      (['Query', 'Mutation'] as const).flatMap((root) => Object.entries(PERMISSIONS[root]).map(([field, rule]) => [`${root}.${field}`, describe(rule)])),
+    );
+    expect(map).toMatchSnapshot();
+  });
+});

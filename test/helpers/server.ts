@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { App, createServer } from '../../src/app';
+import { readOutbox } from '../../src/common/mail';
+import { loadConfig } from '../../src/config';
+import { Clock } from '../../src/context';
+import { openDatabase } from '../../src/db/data-source';
+import { recreateMysqlDatabase } from './mysql';
+
+/** A clock tests can move; starts at the real time unless told otherwise. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  private fixed: Date | null = null;
+  now(): Date {
+    return this.fixed ? new Date(this.fixed) : new Date(Date.now() + this.offsetMs);
+  }
+  set(date: Date | string): void {
+    this.fixed = new Date(date);
+  }
+  advance(ms: number): void {
+    if (this.fixed) this.fixed = new Date(this.fixed.getTime() + ms);
+    else this.offsetMs += ms;
+  }
+}
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }>;
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  dataSource: DataSource;
+  clock: TestClock;
+  dialect: 'sqlite' | 'mysql';
+  mailDir: string;
+  /** POST /graphql; `token` becomes the bearer. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  mails(): ReturnType<typeof readOutbox>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * A real server on a real database: a fresh SQLite file, or a fresh MariaDB database when
+ * TEST_MYSQL_URL is set (mysql://root@127.0.0.1:3306/pp_test → pp_test_<pid>_<n>).
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-test-'));
+  const mysqlBase = process.env.TEST_MYSQL_URL;
+  counter += 1;
+  let databaseUrl: string;
+  if (mysqlBase) {
+    const url = new URL(mysqlBase);
+    url.pathname = `/${(url.pathname.replace(/^\//, '') || 'pp_test')}_${process.pid}_${counter}`;
+    databaseUrl = await recreateMysqlDatabase(url.toString());
+  } else {
+    databaseUrl = `sqlite:${join(dir, 'test.sqlite')}`;
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: 'test-secret-key',
+    MAIL_TRANSPORT: `file:${join(dir, 'mail')}`,
+    DATA_DIR: dir,
+    JOBS_INTERVAL_MS: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    PORT: '0',
+  });
+  const { dataSource } = await openDatabase(databaseUrl);
+  const clock = new TestClock();
+  const app = await createServer({ config, dataSource, clock });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  const mailDir = join(dir, 'mail');
+
+  return {
+    app,
+    url,
+    dataSource,
+    clock,
+    dialect: mysqlBase ? 'mysql' : 'sqlite',
+    mailDir,
+    async gql(query, variables = {}, token = null) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse;
+      return { ...body, status: response.status };
+    },
+    mails: () => readOutbox(mailDir),
+    async stop() {
+      await app.stop();
+      await dataSource.destroy();
+      if (mysqlBase) await dropDatabase(databaseUrl);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const parsed = new URL(url);
+  const db = parsed.pathname.slice(1);
+  parsed.pathname = '/';
+  const connection = await createConnection({ uri: parsed.toString() });
+  await connection.query(`DROP DATABASE IF EXISTS \`${db}\``);
+  await connection.end();
+}
+
+/** The data of a response that must have no errors; fails the test with the errors otherwise. */
+export function ok<T = any>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)} (status ${response.status})`);
+  return response.data;
+}
+
+/** The `extensions.code` of the first error. */
+export function errorCode(response: GraphQLResponse): string | undefined {
+  return response.errors?.[0]?.extensions?.code;
+}
