@@ -4,20 +4,25 @@
  *
  *   npm run migrations:generate -- <Name>      write the migrations
  *   npm run migrations:generate -- --check     exit 1 when entities and migrations disagree
+ *   npm run migrations:generate -- --reset     replace every migration by one "Initial" (only before the first release)
  *
  * MySQL side: a scratch database on MIGRATIONS_MYSQL_URL (default mysql://root@127.0.0.1:3306/pp_migrations).
  */
 import 'reflect-metadata';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDataSource, Dialect } from '../src/db/data-source';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, detectMysqlFlavor, Dialect } from '../src/db/data-source';
 import { schemaDiff } from '../src/db/schema-drift';
-import { recreateMysqlDatabase } from '../test/helpers/mysql';
+import { dropMysqlDatabase, recreateMysqlDatabase } from '../test/helpers/mysql';
 
-const MYSQL_URL = process.env.MIGRATIONS_MYSQL_URL || 'mysql://root@127.0.0.1:3306/pp_migrations';
+const MYSQL_URL = process.env.MIGRATIONS_MYSQL_URL || `mysql://root@127.0.0.1:3306/pp_migrations_${process.pid}`;
+/** Fixed so that a reset gives the same file names every time (no churn in review). */
+const INITIAL_TIMESTAMP = 1795700000000;
 
-async function diffFor(dialect: Dialect) {
+/** Schema changes the entities still need on a scratch database; `fromScratch` ignores existing migrations. */
+async function diffFor(dialect: Dialect, fromScratch: boolean) {
   let url: string;
   let cleanup = () => {};
   if (dialect === 'sqlite') {
@@ -26,8 +31,12 @@ async function diffFor(dialect: Dialect) {
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   } else {
     url = await recreateMysqlDatabase(MYSQL_URL);
+    cleanup = () => void dropMysqlDatabase(MYSQL_URL);
   }
-  const dataSource = await connectDataSource(url);
+  const flavor = dialect === 'mysql' ? await detectMysqlFlavor(url) : undefined;
+  const options = dataSourceOptions(url, flavor);
+  const dataSource = new DataSource(fromScratch ? { ...options, migrations: [] } : options);
+  await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
     return await schemaDiff(dataSource);
@@ -78,12 +87,20 @@ function writeIndex(dialect: Dialect): void {
 async function main() {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const name = args.find((a) => !a.startsWith('--'));
-  if (!check && !/^[A-Z][A-Za-z0-9]*$/.test(name ?? '')) throw new Error('usage: generate-migrations <PascalCaseName> | --check');
-  const timestamp = Date.now();
+  const reset = args.includes('--reset');
+  const name = reset ? 'Initial' : args.find((a) => !a.startsWith('--'));
+  if (!check && !/^[A-Z][A-Za-z0-9]*$/.test(name ?? '')) throw new Error('usage: generate-migrations <PascalCaseName> | --check | --reset');
+  const timestamp = reset ? INITIAL_TIMESTAMP : Date.now();
+  if (reset) {
+    for (const dialect of ['sqlite', 'mysql'] as Dialect[]) {
+      const dir = join(__dirname, '..', 'migrations', dialect);
+      readdirSync(dir).filter((f) => /^\d+-\w+\.ts$/.test(f)).forEach((f) => unlinkSync(join(dir, f)));
+      writeIndex(dialect);
+    }
+  }
   let drift = false;
   for (const dialect of ['sqlite', 'mysql'] as Dialect[]) {
-    const diff = await diffFor(dialect);
+    const diff = await diffFor(dialect, reset);
     if (diff.up.length === 0) {
       console.log(`${dialect}: entities and migrations agree`);
       continue;

@@ -19,3 +19,15 @@ export async function recreateMysqlDatabase(url: string): Promise<string> {
   }
   return url;
 }
+
+/** Drops the database named in a mysql:// URL. */
+export async function dropMysqlDatabase(url: string): Promise<void> {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const database = parsed.pathname.replace(/^\//, '');
+  const connection = await createConnection({ host: parsed.hostname, port: Number(parsed.port || 3306), user: decodeURIComponent(parsed.username || 'root'), password: decodeURIComponent(parsed.password || '') });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  } finally {
+    await connection.end();
+  }
+}

@@ -8,7 +8,7 @@ import { readOutbox } from '../../src/common/mail';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/context';
 import { openDatabase } from '../../src/db/data-source';
-import { recreateMysqlDatabase } from './mysql';
+import { dropMysqlDatabase, recreateMysqlDatabase } from './mysql';
 
 /** A clock tests can move; starts at the real time unless told otherwise. */
 export class TestClock implements Clock {
@@ -100,20 +100,10 @@ export async function startTestServer(): Promise<TestServer> {
     async stop() {
       await app.stop();
       await dataSource.destroy();
-      if (mysqlBase) await dropDatabase(databaseUrl);
+      if (mysqlBase) await dropMysqlDatabase(databaseUrl);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const { createConnection } = await import('mysql2/promise');
-  const parsed = new URL(url);
-  const db = parsed.pathname.slice(1);
-  parsed.pathname = '/';
-  const connection = await createConnection({ uri: parsed.toString() });
-  await connection.query(`DROP DATABASE IF EXISTS \`${db}\``);
-  await connection.end();
 }
 
 /** The data of a response that must have no errors; fails the test with the errors otherwise. */
