@@ -14,6 +14,9 @@ import { createLogger, Logger } from './common/logger';
 import { formatError, isExpectedError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
+import { invoicePdfRouter } from './http/invoice-pdf.route';
+import { createMetrics } from './http/metrics';
+import { createJobLock } from './jobs/lock';
 import { JOBS, runJobs } from './jobs/runner';
 import { createShield } from './permissions/permissions';
 import { createServices, Services } from './services';
@@ -32,7 +35,7 @@ export interface App {
   services: Services;
   schema: GraphQLSchema;
   logger: Logger;
-  /** A context outside any request (CLI, jobs, seeds), optionally acting as a user. */
+  /** A context outside any request (CLI, jobs, seeds): the platform itself, or acting as a user. */
   systemContext(viewer?: Viewer | null): RequestContext;
   /** Runs the sweeps in-process every `jobsIntervalMs`; returns the function that stops it. */
   startScheduler(): () => void;
@@ -55,14 +58,20 @@ export async function createServer(options: AppOptions): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const systemContext = (viewer: Viewer | null = null) => new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
+  const metrics = createMetrics();
+  const jobLock = createJobLock(config.redisUrl, dataSource);
+  /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
+  const systemContext = (viewer: Viewer | null = null) => {
+    const ctx = new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
+    return viewer ? ctx : ctx.asSystem();
+  };
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: guarded,
     introspection: config.enableIntrospection,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger), metrics.apolloPlugin],
   });
   await apollo.start();
 
@@ -72,6 +81,8 @@ export async function createServer(options: AppOptions): Promise<App> {
     res.setHeader('X-Request-Id', requestId);
     next();
   });
+  app.use(metrics.httpMiddleware);
+  app.get('/metrics', metrics.handler);
   app.get('/healthz', async (_req, res) => {
     try {
       await dataSource.query('SELECT 1');
@@ -98,6 +109,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       },
     }),
   );
+  app.use(invoicePdfRouter({ services, dataSource, clock }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
@@ -127,8 +139,13 @@ export async function createServer(options: AppOptions): Promise<App> {
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        runJobs(systemContext(), clock.now(), JOBS)
-          .then((runs) => runs.filter((r) => r.changed > 0).forEach((r) => logger.info('job ran', { ...r })))
+        runJobs(systemContext(), clock.now(), JOBS, { lock: jobLock })
+          .then((runs) =>
+            runs.forEach((r) => {
+              if (r.error) logger.error('job failed', { job: r.name, error: r.error });
+              else if (r.changed > 0) logger.info('job ran', { job: r.name, changed: r.changed });
+            }),
+          )
           .catch((error) => logger.error('job run failed', { error }))
           .finally(() => (running = false));
       }, config.jobsIntervalMs);
@@ -137,6 +154,7 @@ export async function createServer(options: AppOptions): Promise<App> {
     },
     async stop() {
       await apollo.stop();
+      await jobLock.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

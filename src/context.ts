@@ -62,6 +62,11 @@ export class RequestContext {
     return new RequestContext(this.services, this.dataSource, em, this.viewer, this.clock, this.requestId, this.access, this.loaders);
   }
 
+  /** The same request acting for the platform (sweeps, CLI): full access to every organization, no viewer. */
+  asSystem(): RequestContext {
+    return new RequestContext(this.services, this.dataSource, this.em, null, this.clock, this.requestId, new AccessScope(this.em, null, true), this.loaders);
+  }
+
   withViewer(viewer: Viewer | null): RequestContext {
     return new RequestContext(this.services, this.dataSource, this.em, viewer, this.clock, this.requestId);
   }

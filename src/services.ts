@@ -3,20 +3,50 @@ import type { Mailer } from './common/mail';
 import { AuthService } from './modules/accounts/auth.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
+import { InvitationService } from './modules/organizations/invitation.service';
+import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
 import { ProductService } from './modules/products/product.service';
+import { AutoRenewService } from './modules/renewals/auto-renew.service';
+import { PaymentGateway, TestGateway } from './modules/payments/gateway';
+import { PaymentMethodService } from './modules/payments/payment-method.service';
+import { PaymentService } from './modules/payments/payment.service';
+import { PrepaidService } from './modules/prepaid/prepaid.service';
+import { TeamService } from './modules/teams/team.service';
+import { DEFAULT_BILLING_CONFIG } from './modules/billing/billing.config';
+import { InvoicePaymentService } from './modules/billing/invoice-payment.service';
+import { InvoiceService } from './modules/billing/invoice.service';
+import { CatalogService } from './modules/catalog/catalog.service';
+import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
+import { OrderService } from './modules/orders/order.service';
 
 /** Every service, wired by hand (no DI container): plain constructors, easy to read and to test. */
 export function createServices(config: Config, mailer: Mailer) {
-  return {
+  const services = {
     config,
     mailer,
     auth: new AuthService(),
     apiTokens: new ApiTokenService(),
     audit: new AuditService(),
     organizations: new OrganizationService(),
+    memberships: new MembershipService(),
+    invitations: new InvitationService(),
+    teams: new TeamService(),
     products: new ProductService(),
+    autoRenew: new AutoRenewService(),
+    /** The embedded test gateway (DESIGN section 10); a real processor implements the same interface. */
+    gateway: new TestGateway() as PaymentGateway,
+    paymentMethods: new PaymentMethodService(),
+    payments: new PaymentService(),
+    prepaid: new PrepaidService(),
+    catalog: new CatalogService(),
+    invoices: new InvoiceService(DEFAULT_BILLING_CONFIG),
+    invoicePayments: new InvoicePaymentService(),
+    orders: new OrderService(DEFAULT_FRAUD_RULES),
   };
+  // A reconciled bank transfer pays its pro-forma invoices (R15).
+  services.payments.onSettled((ctx, paymentId) => ctx.services.invoicePayments.settle(ctx, paymentId));
+  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,9 @@
 import type { RequestContext } from '../context';
+import { hashPassword } from '../modules/accounts/password';
 import { UserEntity } from '../modules/accounts/user.entity';
-import { OrganizationKind } from '../modules/organizations/organization.entity';
+import { MemberRole } from '../modules/organizations/membership.entity';
+import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
+import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
 
 export interface DemoLogin {
   email: string;
@@ -19,9 +22,14 @@ export async function seedDemoIfEmpty(ctx: RequestContext): Promise<{ logins: De
   return seedDemo(ctx);
 }
 
-export async function seedDemo(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
+/** Seeds in one transaction, so a failure leaves the database empty and the next start tries again. */
+export function seedDemo(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
+  return ctx.transaction(seedDemoData);
+}
+
+async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
   const { auth } = ctx.services;
-  await auth.signUp(ctx, {
+  const demo = await auth.signUp(ctx, {
     email: 'demo@example.ch',
     password: DEMO_PASSWORD,
     name: 'Dana Demo',
@@ -38,10 +46,45 @@ export async function seedDemo(ctx: RequestContext): Promise<{ logins: DemoLogin
     currency: 'EUR',
     country: 'IT',
   });
+  await seedDemoMembersAndTeam(ctx, demo.user, demo.organization);
   return {
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
+      { email: 'alice@example.ch', password: DEMO_PASSWORD, role: 'administrator of Demo Hosting SA, leader of its "Web team"' },
+      { email: 'bob@example.ch', password: DEMO_PASSWORD, role: 'limited user of Demo Hosting SA, sees the "Web team" products only' },
       { email: 'mario@example.it', password: DEMO_PASSWORD, role: 'owner of the individual account Mario Rossi' },
     ],
   };
+}
+
+/** Alice (administrator) and Bob (limited user) join through the membership services, as Dana would add them, and form the "Web team". */
+async function seedDemoMembersAndTeam(ctx: RequestContext, owner: UserEntity, organization: OrganizationEntity): Promise<void> {
+  const asOwner = ctx.withViewer({ user: owner, token: null, via: 'seed' });
+  const alice = await demoUser(ctx, 'alice@example.ch', 'Alice Keller');
+  const bob = await demoUser(ctx, 'bob@example.ch', 'Bob Meier');
+  const [hosting] = await insertDemoProducts(ctx, organization);
+  const { invitations, teams } = ctx.services;
+  await invitations.invite(asOwner, organization.id, { email: alice.email, role: MemberRole.ADMINISTRATOR, billingAccess: true });
+  await invitations.invite(asOwner, organization.id, { email: bob.email, role: MemberRole.USER });
+  await teams.create(asOwner, organization.id, { name: 'Web team', leaderId: alice.id, userIds: [bob.id], productIds: [hosting.id] });
+}
+
+/** An account without an organization of its own, so the invitation takes the existing-user path. */
+async function demoUser(ctx: RequestContext, email: string, name: string): Promise<UserEntity> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  return ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole: null, createdAt: ctx.now() }));
+}
+
+/**
+ * Stand-in until the demo places real orders: two products inserted directly so the team has
+ * something to be granted. The billing work replaces this function with orders.
+ */
+async function insertDemoProducts(ctx: RequestContext, organization: OrganizationEntity): Promise<ProductEntity[]> {
+  const now = ctx.now();
+  const inAYear = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+  const common = { organizationId: organization.id, status: ProductStatus.ACTIVE, billingPeriod: BillingPeriod.YEARLY, currency: organization.currency, expiresAt: inAYear, autoRenew: false, autoRenewPaymentMethodId: null, createdAt: now };
+  return ctx.em.save([
+    ctx.em.create(ProductEntity, { ...common, type: ProductType.WEB_HOSTING, name: 'Web hosting demo-hosting.ch', price: 11900 }),
+    ctx.em.create(ProductEntity, { ...common, type: ProductType.DOMAIN, name: 'demo-hosting.ch', price: 1300 }),
+  ]);
 }

@@ -1,3 +1,4 @@
+import { JobLockEntity } from '../jobs/job-lock.entity';
 import { UserEntity } from '../modules/accounts/user.entity';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity';
@@ -5,7 +6,17 @@ import { InvitationEntity } from '../modules/organizations/invitation.entity';
 import { MembershipEntity } from '../modules/organizations/membership.entity';
 import { OrganizationEntity } from '../modules/organizations/organization.entity';
 import { ProductEntity } from '../modules/products/product.entity';
+import { PaymentMethodEntity } from '../modules/payments/payment-method.entity';
+import { PaymentEntity } from '../modules/payments/payment.entity';
+import { LedgerEntryEntity } from '../modules/prepaid/ledger-entry.entity';
+import { PrepaidAccountEntity } from '../modules/prepaid/prepaid-account.entity';
 import { TeamEntity, TeamMemberEntity } from '../modules/teams/team.entity';
+import { InvoiceCounterEntity } from '../modules/billing/invoice-counter.entity';
+import { InvoiceLineEntity } from '../modules/billing/invoice-line.entity';
+import { InvoicePaymentEntity } from '../modules/billing/invoice-payment.entity';
+import { InvoiceEntity } from '../modules/billing/invoice.entity';
+import { PriceEntity } from '../modules/catalog/price.entity';
+import { OrderEntity, OrderLineEntity } from '../modules/orders/order.entity';
 
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
@@ -18,4 +29,16 @@ export const ENTITIES = [
   TeamMemberEntity,
   AuditEventEntity,
   ProductEntity,
+  PaymentMethodEntity,
+  PaymentEntity,
+  PrepaidAccountEntity,
+  LedgerEntryEntity,
+  JobLockEntity,
+  PriceEntity,
+  OrderEntity,
+  OrderLineEntity,
+  InvoiceEntity,
+  InvoiceLineEntity,
+  InvoiceCounterEntity,
+  InvoicePaymentEntity,
 ];

@@ -3,9 +3,17 @@ import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ApiTokenResolver } from '../modules/api-tokens/api-token.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
+import { MembersResolver } from '../modules/organizations/members.resolver';
 import { MembershipFieldsResolver } from '../modules/organizations/membership.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { OrganizationProductsResolver, ProductResolver } from '../modules/products/product.resolver';
+import { OrganizationPaymentMethodsResolver, PaymentResolver } from '../modules/payments/payment.resolver';
+import { OrganizationPrepaidResolver, PrepaidAccountResolver, TopUpResolver } from '../modules/prepaid/prepaid.resolver';
+import { TeamFieldsResolver, InvitationTeamResolver } from '../modules/teams/team-fields.resolver';
+import { TeamResolver } from '../modules/teams/team.resolver';
+import { InvoiceLineResolver, InvoiceResolver, OrganizationInvoicesResolver } from '../modules/billing/invoice.resolver';
+import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '../modules/orders/order.resolver';
+import { AutoRenewResolver } from '../modules/renewals/auto-renew.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class of every module. */
@@ -15,9 +23,25 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ApiTokenResolver,
   OrganizationResolver,
   MembershipFieldsResolver,
+  MembersResolver,
+  TeamResolver,
+  TeamFieldsResolver,
+  InvitationTeamResolver,
   AuditEventResolver,
   ProductResolver,
   OrganizationProductsResolver,
+  AutoRenewResolver,
+  PaymentResolver,
+  OrganizationPaymentMethodsResolver,
+  TopUpResolver,
+  OrganizationPrepaidResolver,
+  PrepaidAccountResolver,
+  OrderResolver,
+  OrderLineResolver,
+  OrganizationOrdersResolver,
+  InvoiceResolver,
+  InvoiceLineResolver,
+  OrganizationInvoicesResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

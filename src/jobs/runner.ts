@@ -1,4 +1,6 @@
 import type { RequestContext } from '../context';
+import { databaseJobLock, JobLock, withJobLock } from './lock';
+import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.job';
 
 /** A scheduled sweep: idempotent, so running it twice for the same `now` changes nothing the second time. */
 export interface Job {
@@ -8,16 +10,42 @@ export interface Job {
 }
 
 /** Every sweep, in the order they run. Modules add theirs here. */
-export const JOBS: Job[] = [];
+export const JOBS: Job[] = [cancelBlockedOrdersJob];
 
 export interface JobRun {
   name: string;
+  /** How many items the job changed; 0 when skipped or failed. */
   changed: number;
+  /** Set when another instance held the job's lock, so this run left the job to it. */
+  skipped?: true;
+  /** Set when the job threw: its transaction rolled back, the other jobs still ran. */
+  error?: Error;
 }
 
-/** Runs every due sweep once, as of `now`. */
-export async function runJobs(ctx: RequestContext, now: Date, jobs: Job[] = JOBS): Promise<JobRun[]> {
+export interface RunJobsOptions {
+  /** Defaults to the database lock on `ctx.dataSource`; pass the Redis lock when REDIS_URL is set (createJobLock). */
+  lock?: JobLock;
+  /** How long a lock is held before it counts as abandoned (it is extended while the job runs). */
+  lockTtlMs?: number;
+}
+
+export const DEFAULT_JOB_LOCK_TTL_MS = 5 * 60_000;
+
+/**
+ * Runs every due sweep once, as of `now`. Each job runs under its own lock, so several instances
+ * running the sweeps at once run each job once (the others report it skipped). A failing job does
+ * not stop the ones after it.
+ */
+export async function runJobs(ctx: RequestContext, now: Date, jobs: Job[] = JOBS, options: RunJobsOptions = {}): Promise<JobRun[]> {
+  const lock = options.lock ?? databaseJobLock(ctx.dataSource);
   const runs: JobRun[] = [];
-  for (const job of jobs) runs.push({ name: job.name, changed: await job.run(ctx, now) });
+  for (const job of jobs) {
+    try {
+      const result = await withJobLock(lock, job.name, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, () => job.run(ctx, now));
+      runs.push(result.ran ? { name: job.name, changed: result.value } : { name: job.name, changed: 0, skipped: true });
+    } catch (error) {
+      runs.push({ name: job.name, changed: 0, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
   return runs;
 }

@@ -1,7 +1,7 @@
 import { GraphQLSchema, isObjectType } from 'graphql';
 import { allow, and, deny, IRule, shield } from 'graphql-shield';
 import { ForbiddenError } from '../graphql/errors';
-import { canWrite, isAuthenticated, isPublic } from './rules';
+import { canWrite, isAuthenticated, isPlatformAdmin, isPublic } from './rules';
 
 /** A rule or a combination of rules (and/or/chain). */
 export type ShieldRule = IRule | ReturnType<typeof and>;
@@ -19,6 +19,23 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     createApiToken: canWrite,
     revokeApiToken: canWrite,
     updateOrganization: canWrite,
+    setAutoRenew: canWrite,
+    inviteMember: canWrite,
+    acceptInvitation: isPublic,
+    updateMembership: canWrite,
+    removeMember: canWrite,
+    revokeInvitation: canWrite,
+    createTeam: canWrite,
+    addTeamMembers: canWrite,
+    removeTeamMember: canWrite,
+    setTeamProducts: canWrite,
+    addPaymentMethod: canWrite,
+    topUpPrepaidAccount: canWrite,
+    reconcileBankTransfer: and(isPlatformAdmin, canWrite),
+    placeOrder: canWrite,
+    payOrder: canWrite,
+    payInvoices: canWrite,
+    resendUnblockProcedure: canWrite,
   },
 };
 

@@ -15,11 +15,14 @@ export class AccessScope {
   constructor(
     private readonly em: EntityManager,
     readonly userId: number | null,
+    /** The scheduler and the CLI act for the platform: full access, no viewer. */
+    readonly isSystem = false,
   ) {
     this.loader = new DataLoader((ids) => this.load(ids));
   }
 
   forOrganization(organizationId: number): Promise<OrgAccess | null> {
+    if (this.isSystem) return Promise.resolve(systemAccess(organizationId));
     return this.userId === null ? Promise.resolve(null) : this.loader.load(organizationId);
   }
 
@@ -53,6 +56,10 @@ export class AccessScope {
       return null;
     });
   }
+}
+
+function systemAccess(organizationId: number): OrgAccess {
+  return { organizationId, via: 'SYSTEM', role: null, membershipId: null, billing: true, level: 'MANAGE', products: 'ALL' };
 }
 
 function membershipAccess(membership: MembershipEntity, teamProducts: number[]): OrgAccess {

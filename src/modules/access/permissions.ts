@@ -1,7 +1,10 @@
 import { MemberRole } from '../organizations/membership.entity';
 
-/** How the viewer reaches an organization. Partner relationships and support grants extend this union. */
-export type AccessVia = 'MEMBERSHIP' | 'TEAM';
+/**
+ * How the viewer reaches an organization. SYSTEM is the scheduler and the CLI acting for the platform.
+ * Partner relationships and support grants extend this union.
+ */
+export type AccessVia = 'MEMBERSHIP' | 'TEAM' | 'SYSTEM';
 
 /**
  * What the viewer may do in one organization, computed once per request (DESIGN section 8).
@@ -19,8 +22,9 @@ export interface OrgAccess {
 
 export type OrgPermission = 'read' | 'editDetails' | 'manageMembers' | 'manageTeams' | 'viewBilling' | 'pay' | 'manageApiAccess' | 'grantSupportAccess';
 
-const isLegalRepresentative = (a: OrgAccess) => a.via === 'MEMBERSHIP' && a.role === MemberRole.LEGAL_REPRESENTATIVE;
-const isAdmin = (a: OrgAccess) => a.via === 'MEMBERSHIP' && (a.role === MemberRole.LEGAL_REPRESENTATIVE || a.role === MemberRole.ADMINISTRATOR);
+const isSystem = (a: OrgAccess) => a.via === 'SYSTEM';
+const isLegalRepresentative = (a: OrgAccess) => isSystem(a) || (a.via === 'MEMBERSHIP' && a.role === MemberRole.LEGAL_REPRESENTATIVE);
+const isAdmin = (a: OrgAccess) => isSystem(a) || (a.via === 'MEMBERSHIP' && (a.role === MemberRole.LEGAL_REPRESENTATIVE || a.role === MemberRole.ADMINISTRATOR));
 
 /** One line per permission: who holds it (R3, R4, R5, section 8). */
 const RULES: Record<OrgPermission, (access: OrgAccess) => boolean> = {

@@ -87,10 +87,21 @@ export class InvitationType extends Node {
   @Field(() => MemberRole) role: MemberRole;
   @Field(() => InvitationStatus) status: InvitationStatus;
   @Field(() => DateTimeScalar) expiresAt: Date;
+  organizationId: number;
+  /** Set for a team-only invitation. */
+  teamId: number | null;
 
   static from(i: InvitationEntity, now: Date): InvitationType {
     const expired = i.status === InvitationStatus.PENDING && i.expiresAt.getTime() <= now.getTime();
-    return Object.assign(new InvitationType(), { id: toGlobalId('Invitation', i.id), email: i.email, role: i.role, status: expired ? InvitationStatus.EXPIRED : i.status, expiresAt: i.expiresAt });
+    return Object.assign(new InvitationType(), {
+      id: toGlobalId('Invitation', i.id),
+      organizationId: i.organizationId,
+      teamId: i.teamId,
+      email: i.email,
+      role: i.role,
+      status: expired ? InvitationStatus.EXPIRED : i.status,
+      expiresAt: i.expiresAt,
+    });
   }
 }
 

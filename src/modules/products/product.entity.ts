@@ -47,5 +47,9 @@ export class ProductEntity {
   @DateTimeColumn() expiresAt: Date;
   @Column({ type: 'boolean', default: false }) autoRenew: boolean;
   @IdColumn({ nullable: true }) autoRenewPaymentMethodId: number | null;
+  /** Set after a failed renewal charge: when the next attempt is due (null: the first attempt, expiry − 14 days). */
+  @DateTimeColumn({ nullable: true }) nextRenewalAttemptAt: Date | null;
+  /** Failed renewal charges for the current period (reset by a successful renewal). */
+  @Column({ type: 'int', default: 0 }) renewalFailures: number;
   @CreatedAtColumn() createdAt: Date;
 }

@@ -4,14 +4,12 @@ import { toGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { firstRenewalAttempt } from '../renewals/renewal.config';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from './product.entity';
 
 registerEnumType(ProductType, { name: 'ProductType' });
 registerEnumType(ProductStatus, { name: 'ProductStatus' });
 registerEnumType(BillingPeriod, { name: 'BillingPeriod' });
-
-/** Days before expiry when auto-renewal first tries to charge (R11). */
-export const RENEWAL_LEAD_DAYS = 14;
 
 @ObjectType('Product', { implements: Node })
 export class ProductNode extends Node {
@@ -41,7 +39,7 @@ export class ProductNode extends Node {
       billingPeriod: p.billingPeriod,
       expiresAt: p.expiresAt,
       autoRenew: p.autoRenew,
-      nextRenewalAttemptAt: p.autoRenew ? new Date(p.expiresAt.getTime() - RENEWAL_LEAD_DAYS * 86400_000) : null,
+      nextRenewalAttemptAt: p.autoRenew ? (p.nextRenewalAttemptAt ?? firstRenewalAttempt(p.expiresAt)) : null,
     });
   }
 }

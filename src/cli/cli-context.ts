@@ -1,0 +1,68 @@
+import type { DataSource } from 'typeorm';
+import { Config, loadConfig } from '../config';
+import type { Clock, RequestContext } from '../context';
+
+/*
+ * The application modules are loaded only once a command needs the database: `help` and argument
+ * errors answer without transpiling the whole source tree (the CLI runs on ts-node).
+ */
+
+/** An expected failure (bad configuration, unknown user): the CLI prints the message alone and exits 1. */
+export class CliError extends Error {}
+
+/** A bad command line: the message says what to fix; the CLI prints it with the usage and exits 1. */
+export class UsageError extends CliError {}
+
+/** loadConfig() with its complaints (SECRET_KEY missing in production, bad PORT) as CliErrors. */
+export function cliConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    throw new CliError(`configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Where commands write: stdout for results (the token is the last line), stderr for errors. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** What a command needs: the configuration, the migrated database and a context outside any request. */
+export interface CliSession {
+  config: Config;
+  dataSource: DataSource;
+  /** Migrations the opening applied. */
+  migrated: number;
+  /** A system context (no viewer); commands acting as a user use `ctx.withViewer({ user, token: null, via: 'cli' })`. */
+  ctx: RequestContext;
+}
+
+/**
+ * Opens the database of DATABASE_URL (applying pending migrations, as the server does) and the
+ * services, without building the GraphQL schema or the HTTP server: the light path for a CLI.
+ * Closes the database when `work` ends, whatever happens.
+ */
+export async function withSession<T>(work: (session: CliSession) => Promise<T>, options: { clock?: Clock; config?: Config } = {}): Promise<T> {
+  const config = options.config ?? cliConfig();
+  const [{ openDatabase }, { createServices }, { createMailer }, { RequestContext, systemClock }] = await Promise.all([
+    import('../db/data-source'),
+    import('../services'),
+    import('../common/mail'),
+    import('../context'),
+  ]);
+  const clock = options.clock ?? systemClock;
+  const { dataSource, migrated } = await openDatabase(config.databaseUrl);
+  try {
+    const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
+    const ctx = new RequestContext(services, dataSource, dataSource.manager, null, clock, `cli-${process.pid}`);
+    return await work({ config, dataSource, migrated, ctx });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The DATABASE_URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

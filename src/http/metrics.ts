@@ -1,0 +1,111 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics for `GET /metrics` (DESIGN section 10). The process metrics (CPU, memory,
+ * event loop, GC) exist once per process; the HTTP and GraphQL metrics belong to one server
+ * instance, in its own registry, so several servers in one process (tests) never collide.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** Counts every HTTP request and its duration by method, route pattern and status. */
+  httpMiddleware: RequestHandler;
+  /** Counts GraphQL operations by name, type and outcome (success, error, invalid). */
+  apolloPlugin: ApolloServerPlugin;
+  /** Serves the Prometheus text format. */
+  handler: RequestHandler;
+}
+
+let processRegistry: Registry | null = null;
+
+/** Default process metrics, collected once: they describe the process, not a server instance. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Operation names come from clients: past this many distinct ones they count as "other". */
+const MAX_OPERATION_NAMES = 200;
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, from arrival to the last byte sent.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by operation name, type (query, mutation) and outcome (success, error, invalid).',
+    labelNames: ['operation', 'type', 'outcome'],
+    registers: [registry],
+  });
+  const operationDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation duration in seconds, from parsing to the response.',
+    labelNames: ['operation', 'type'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const knownNames = new Set<string>();
+  const operationLabel = (name: string | null | undefined): string => {
+    if (!name) return 'anonymous';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'other';
+    if (!knownNames.has(name) && knownNames.size >= MAX_OPERATION_NAMES) return 'other';
+    knownNames.add(name);
+    return name;
+  };
+
+  return {
+    registry,
+    httpMiddleware(req: Request, res: Response, next: NextFunction) {
+      const end = httpDuration.startTimer();
+      res.once('finish', () => {
+        const labels = { method: req.method, route: routeLabel(req, res), status: String(res.statusCode) };
+        httpRequests.inc(labels);
+        end(labels);
+      });
+      next();
+    },
+    apolloPlugin: {
+      async requestDidStart() {
+        const end = operationDuration.startTimer();
+        let resolved = false;
+        let failed = false;
+        return {
+          async didResolveOperation() {
+            resolved = true;
+          },
+          async didEncounterErrors() {
+            failed = true;
+          },
+          async willSendResponse({ operationName, operation }) {
+            const labels = { operation: resolved ? operationLabel(operationName) : 'invalid', type: operation?.operation ?? 'unknown' };
+            operations.inc({ ...labels, outcome: !resolved ? 'invalid' : failed ? 'error' : 'success' });
+            end(labels);
+          },
+        };
+      },
+    },
+    async handler(_req: Request, res: Response) {
+      const merged = Registry.merge([processMetrics(), registry]);
+      res.type(merged.contentType).send(await merged.metrics());
+    },
+  };
+}
+
+/** The route pattern (never the raw path: ids would make one series per object). */
+function routeLabel(req: Request, res: Response): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}` || '/';
+  if (req.baseUrl) return req.baseUrl;
+  return res.statusCode === 404 ? 'unmatched' : 'other';
+}

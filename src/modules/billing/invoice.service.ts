@@ -1,0 +1,160 @@
+import { InvoiceLineAmounts, sumInvoice } from '../../calc/invoice-line';
+import { vatRateFor } from '../../calc/vat';
+import { RequestContext } from '../../context';
+import { transaction, writeLock } from '../../db/transaction';
+import { PageArgs, paginate } from '../../graphql/connection';
+import { hasPermission } from '../access/permissions';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { BillingPeriod, ProductType } from '../products/product.entity';
+import { BillingConfig } from './billing.config';
+import { InvoiceCounterEntity } from './invoice-counter.entity';
+import { addDays } from './invoice-dates';
+import { InvoiceLineEntity } from './invoice-line.entity';
+import { formatInvoiceNumber, invoiceYear } from './invoice-number';
+import { renderInvoicePdf } from './invoice-pdf';
+import { invoicePdfView } from './invoice-pdf-view';
+import { InvoiceEntity, InvoiceStatus, Payer } from './invoice.entity';
+
+/** A line to invoice, already priced (calc/computeInvoiceLine). Amounts in minor units. */
+export interface InvoiceLineDraft extends InvoiceLineAmounts {
+  description: string;
+  productType: ProductType | null;
+  billingPeriod: BillingPeriod | null;
+  productId: number | null;
+  orderLineId: number | null;
+  quantity: number;
+  vatRateBp: number;
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
+export interface InvoiceDraft {
+  organizationId: number;
+  /** Defaults to the organization itself (payer CLIENT); the partner when it pays (R31). */
+  billedToOrganizationId?: number;
+  payer?: Payer;
+  orderId: number | null;
+  currency: string;
+  lines: InvoiceLineDraft[];
+}
+
+export interface InvoiceListFilter {
+  status?: InvoiceStatus | null;
+  /** Inclusive calendar days (YYYY-MM-DD, UTC). */
+  issuedFrom?: string | null;
+  issuedTo?: string | null;
+}
+
+/**
+ * Invoices (R18, R20): issuing with gapless yearly numbers, reading under billing rights.
+ * Amounts are integer minor units; VAT rates are bp from the billing configuration.
+ */
+export class InvoiceService {
+  /** Years whose counter row is known to exist (skips the INSERT on the hot path). */
+  private readonly countedYears = new Set<number>();
+
+  constructor(readonly config: BillingConfig) {}
+
+  /** VAT rate in bp for a customer in `country` (R20: configuration, reverse charge outside the table). */
+  vatRateFor(country: string): number {
+    return vatRateFor(country, this.config.vatTable, this.config.vatFallbackBp);
+  }
+
+  /**
+   * Creates the year's counter row if missing, in its own statement. Call it before opening the
+   * issuing transaction: creating it there would make concurrent first issuers of a year deadlock
+   * on MySQL (gap locks). Inside a transaction it does nothing and `issue` creates the row itself.
+   */
+  async prepareIssue(ctx: RequestContext, at: Date): Promise<void> {
+    const year = invoiceYear(at);
+    if (this.countedYears.has(year) || ctx.em.queryRunner?.isTransactionActive) return;
+    await transaction(ctx.dataSource, ctx.dataSource.manager, (em) =>
+      em.createQueryBuilder().insert().into(InvoiceCounterEntity).values({ year, lastNumber: 0 }).orIgnore().execute(),
+    );
+    this.countedYears.add(year);
+  }
+
+  /**
+   * Issues an invoice inside the caller's transaction: takes the next number of the year (the
+   * counter row stays locked until commit, a rollback gives the number back), stores it OPEN with
+   * its lines and totals, due after `invoiceDueDays`.
+   */
+  async issue(ctx: RequestContext, draft: InvoiceDraft): Promise<InvoiceEntity> {
+    return ctx.transaction(async (ctx) => {
+      const issuedAt = ctx.now();
+      const number = await this.nextNumber(ctx, invoiceYear(issuedAt));
+      const totals = sumInvoice(draft.lines);
+      const invoice = await ctx.em.save(
+        ctx.em.create(InvoiceEntity, {
+          organizationId: draft.organizationId,
+          billedToOrganizationId: draft.billedToOrganizationId ?? draft.organizationId,
+          payer: draft.payer ?? Payer.CLIENT,
+          orderId: draft.orderId,
+          number,
+          status: InvoiceStatus.OPEN,
+          currency: draft.currency,
+          issuedAt,
+          dueAt: addDays(issuedAt, this.config.invoiceDueDays),
+          paidAt: null,
+          ...totals,
+          amountPaid: 0,
+          createdAt: issuedAt,
+        }),
+      );
+      await ctx.em.insert(
+        InvoiceLineEntity,
+        draft.lines.map((line, position) => ({ ...line, invoiceId: invoice.id, organizationId: draft.organizationId, position })),
+      );
+      return invoice;
+    });
+  }
+
+  private async nextNumber(ctx: RequestContext, year: number): Promise<string> {
+    const counter = await ctx.em.findOne(InvoiceCounterEntity, { where: { year }, lock: writeLock(ctx.em) });
+    const next = (counter?.lastNumber ?? 0) + 1;
+    if (counter) await ctx.em.update(InvoiceCounterEntity, { year }, { lastNumber: next });
+    else await ctx.em.insert(InvoiceCounterEntity, { year, lastNumber: next });
+    return formatInvoiceNumber(year, next);
+  }
+
+  /** Invoices of an organization (R18), newest last; needs billing rights. */
+  async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: InvoiceListFilter = {}) {
+    await ctx.access.require(organizationId, 'viewBilling');
+    const query = ctx.em.createQueryBuilder(InvoiceEntity, 'i').where('i.organizationId = :organizationId', { organizationId });
+    if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
+    if (filter.issuedFrom) query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
+    if (filter.issuedTo) query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
+    return paginate(query, page, (i) => i);
+  }
+
+  /** The invoice if the viewer has billing rights in its organization; null when unknown or out of reach. */
+  async findAccessible(ctx: RequestContext, invoiceId: number): Promise<InvoiceEntity | null> {
+    const invoice = await ctx.em.findOneBy(InvoiceEntity, { id: invoiceId });
+    return invoice && (await this.canView(ctx, invoice)) ? invoice : null;
+  }
+
+  /** Billing rights in the invoiced organization (DESIGN section 8, rule 3). */
+  async canView(ctx: RequestContext, invoice: InvoiceEntity): Promise<boolean> {
+    return hasPermission(await ctx.access.forOrganization(invoice.organizationId), 'viewBilling');
+  }
+
+  linesOf(ctx: RequestContext, invoiceId: number): Promise<InvoiceLineEntity[]> {
+    return ctx.em.find(InvoiceLineEntity, { where: { invoiceId }, order: { position: 'ASC' } });
+  }
+
+  findByOrder(ctx: RequestContext, orderId: number): Promise<InvoiceEntity | null> {
+    return ctx.em.findOneBy(InvoiceEntity, { orderId });
+  }
+
+  /**
+   * The invoice as a PDF (R18) under the same rules as reading it: 'not-found' for an unknown id,
+   * 'forbidden' without billing rights in its organization (another tenant included).
+   */
+  async pdf(ctx: RequestContext, invoiceId: number): Promise<{ number: string; pdf: Buffer } | 'not-found' | 'forbidden'> {
+    const invoice = await ctx.em.findOneBy(InvoiceEntity, { id: invoiceId });
+    if (!invoice) return 'not-found';
+    if (!(await this.canView(ctx, invoice))) return 'forbidden';
+    const [lines, billedTo] = await Promise.all([this.linesOf(ctx, invoice.id), ctx.em.findOneByOrFail(OrganizationEntity, { id: invoice.billedToOrganizationId })]);
+    return { number: invoice.number, pdf: await renderInvoicePdf(invoicePdfView(this.config, invoice, lines, billedTo)) };
+  }
+}

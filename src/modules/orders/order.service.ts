@@ -1,0 +1,210 @@
+import { LessThanOrEqual } from 'typeorm';
+import { RequestContext } from '../../context';
+import { PageArgs, paginate } from '../../graphql/connection';
+import { BusinessError } from '../../graphql/errors';
+import { hasPermission } from '../access/permissions';
+import { UserEntity } from '../accounts/user.entity';
+import { PaymentChoice } from '../billing/invoice-payment.service';
+import { priceKeyOf } from '../catalog/catalog';
+import { PRODUCT_LABELS } from '../catalog/default-prices';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { BillingPeriod, ProductType } from '../products/product.entity';
+import { DEFAULT_FRAUD_RULES, FraudRules } from './fraud-rules';
+import { screenOrder } from './fraud-screening';
+import * as lifecycle from './order-lifecycle';
+import { normalizeOrderLines, OrderLineRequest } from './order-lines';
+import { priceOrder } from './order-pricing';
+import { OrderEntity, OrderLineEntity, OrderStatus } from './order.entity';
+import { OrderErrorCode } from './order.errors';
+import { unblockMail } from './unblock-mail';
+
+const DAY_MS = 86_400_000;
+const periodLabel = (period: BillingPeriod) => (period === BillingPeriod.YEARLY ? '1 year' : '1 month');
+
+/**
+ * Orders (R17, R21, R22): placing with fraud screening and its invoice at once, paying, the
+ * blocked-order procedure. Amounts are integer minor units of the organization's currency.
+ */
+export class OrderService {
+  constructor(readonly rules: FraudRules = DEFAULT_FRAUD_RULES) {}
+
+  /**
+   * Places an order (permission 'pay': ordering spends money) and issues its OPEN invoice in the
+   * same transaction. A flagged order is BLOCKED until the unblocking procedure or auto-cancel
+   * (+10 days); the procedure's mail goes to the placing user's login address.
+   */
+  async placeOrder(ctx: RequestContext, organizationId: number, input: readonly OrderLineRequest[]): Promise<OrderEntity> {
+    await ctx.access.require(organizationId, 'pay');
+    const lines = normalizeOrderLines(input);
+    const now = ctx.now();
+    await ctx.services.invoices.prepareIssue(ctx, now);
+    const order = await ctx.transaction(async (ctx) => {
+      const org = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
+      const domains = lines.filter((l) => l.productType === ProductType.DOMAIN).map((l) => l.name);
+      await lifecycle.requireFreeDomains(ctx, domains, (name) => ['input', 'lines', String(lines.findIndex((l) => l.name === name)), 'name']);
+      const prices = await ctx.services.catalog.listPrices(ctx, org.currency, lines);
+      const unitPrices = lines.map((l) => prices.get(priceKeyOf({ ...l, currency: org.currency })) as number);
+      const vatBp = ctx.services.invoices.vatRateFor(org.country);
+      const priced = priceOrder(unitPrices.map((unitListAmount) => ({ unitListAmount })), vatBp);
+      const screening = screenOrder({ lines, total: priced.totals.total, currency: org.currency, accountCreatedAt: org.createdAt, now }, this.rules);
+      const order = await ctx.em.save(
+        ctx.em.create(OrderEntity, {
+          organizationId,
+          placedByUserId: ctx.user.id,
+          status: screening.blocked ? OrderStatus.BLOCKED : OrderStatus.PENDING_PAYMENT,
+          currency: org.currency,
+          total: priced.totals.total,
+          riskScore: screening.score,
+          blockedReason: screening.blocked ? `Security check: ${screening.reasons.join('; ')}`.slice(0, 500) : null,
+          autoCancelAt: screening.blocked ? new Date(now.getTime() + this.rules.autoCancelDays * DAY_MS) : null,
+          unblockMailCount: screening.blocked ? 1 : 0,
+          paidAt: null,
+          completedAt: null,
+          cancelledAt: null,
+          createdAt: now,
+        }),
+      );
+      const orderLines = await ctx.em.save(
+        lines.map((line, position) => ctx.em.create(OrderLineEntity, { ...line, orderId: order.id, position, listPrice: unitPrices[position], productId: null })),
+      );
+      await ctx.services.invoices.issue(ctx, {
+        organizationId,
+        orderId: order.id,
+        currency: org.currency,
+        lines: orderLines.map((line, i) => ({
+          ...priced.lines[i],
+          description: `${PRODUCT_LABELS[line.productType]} ${line.name} (${periodLabel(line.billingPeriod)} from activation)`.slice(0, 255),
+          productType: line.productType,
+          billingPeriod: line.billingPeriod,
+          productId: null,
+          orderLineId: line.id,
+          quantity: 1,
+          vatRateBp: vatBp,
+          periodStart: null,
+          periodEnd: null,
+        })),
+      });
+      return order;
+    });
+    if (order.status === OrderStatus.BLOCKED) await this.mailUnblockProcedure(ctx, order);
+    return order;
+  }
+
+  /**
+   * Pays the order's invoice (see InvoicePaymentService.pay). A BLOCKED order may be paid: the money
+   * is held, products come when it is unblocked, and a cancellation refunds it in full (R22).
+   */
+  async payOrder(ctx: RequestContext, orderId: number, choice: PaymentChoice): Promise<OrderEntity> {
+    const order = await this.getOrThrow(ctx, orderId);
+    await ctx.access.require(order.organizationId, 'pay');
+    const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
+    if (!invoice) throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} has no invoice to pay.`, ['input', 'orderId']);
+    await ctx.services.invoicePayments.pay(ctx, [invoice.id], choice, ['input', 'orderId']);
+    return this.getOrThrow(ctx, orderId);
+  }
+
+  /** Sends the unblocking procedure's mail again (R21); only for a BLOCKED order. */
+  async resendUnblockProcedure(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+    const found = await this.getOrThrow(ctx, orderId);
+    await ctx.access.require(found.organizationId, 'pay');
+    const order = await ctx.transaction(async (ctx) => {
+      const order = await lifecycle.lockOrder(ctx, orderId);
+      if (order.status !== OrderStatus.BLOCKED) throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, ['input', 'orderId']);
+      order.unblockMailCount += 1;
+      await ctx.em.update(OrderEntity, { id: order.id }, { unblockMailCount: order.unblockMailCount });
+      return order;
+    });
+    await this.mailUnblockProcedure(ctx, order);
+    return order;
+  }
+
+  /** Orders of an organization, oldest first, optionally by status; needs billing rights. */
+  async list(ctx: RequestContext, organizationId: number, page: PageArgs, status?: OrderStatus | null) {
+    await ctx.access.require(organizationId, 'viewBilling');
+    const query = ctx.em.createQueryBuilder(OrderEntity, 'o').where('o.organizationId = :organizationId', { organizationId });
+    if (status) query.andWhere('o.status = :status', { status });
+    return paginate(query, page, (o) => o);
+  }
+
+  /** The order if the viewer has billing rights in its organization; null otherwise. */
+  async findAccessible(ctx: RequestContext, orderId: number): Promise<OrderEntity | null> {
+    const order = await ctx.em.findOneBy(OrderEntity, { id: orderId });
+    return order && hasPermission(await ctx.access.forOrganization(order.organizationId), 'viewBilling') ? order : null;
+  }
+
+  linesOf(ctx: RequestContext, orderId: number): Promise<OrderLineEntity[]> {
+    return ctx.em.find(OrderLineEntity, { where: { orderId }, order: { position: 'ASC' } });
+  }
+
+  /** Billing hook: the order's invoice was paid (inside the paying transaction). */
+  onInvoicePaid(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+    return lifecycle.onInvoicePaid(ctx, orderId);
+  }
+
+  /** Billing hook, before charging: the order can still be delivered. */
+  assertCanComplete(ctx: RequestContext, orderId: number): Promise<void> {
+    return lifecycle.assertCanComplete(ctx, orderId);
+  }
+
+  /**
+   * Identity-verification hook (R23): releases a BLOCKED order. No access check: the caller (staff
+   * approving the verification) decides. ORDER_NOT_BLOCKED otherwise.
+   */
+  unblock(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+    return ctx.transaction((ctx) => lifecycle.unblock(ctx, orderId));
+  }
+
+  /** R22 hook: cancels a BLOCKED order and refunds its payments in full. No access check (jobs, staff). */
+  cancelBlocked(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+    return ctx.transaction((ctx) => lifecycle.cancelBlocked(ctx, orderId));
+  }
+
+  /**
+   * The 10-day sweep (R22): cancels every BLOCKED order whose autoCancelAt ≤ now, each in its own
+   * transaction (one failure does not hold back the others; the first is rethrown at the end).
+   * Idempotent: an order is re-checked under its lock, so a second run at the same `now` changes nothing.
+   */
+  async cancelDueBlocked(ctx: RequestContext, now: Date): Promise<number> {
+    const due = await ctx.em.find(OrderEntity, { select: { id: true }, where: { status: OrderStatus.BLOCKED, autoCancelAt: LessThanOrEqual(now) }, order: { id: 'ASC' } });
+    let changed = 0;
+    const failures: unknown[] = [];
+    for (const { id } of due) {
+      try {
+        const cancelled = await ctx.transaction(async (ctx) => {
+          const order = await lifecycle.lockOrder(ctx, id);
+          if (order.status !== OrderStatus.BLOCKED || !order.autoCancelAt || order.autoCancelAt > now) return null;
+          return lifecycle.cancelBlocked(ctx, id);
+        });
+        if (cancelled) {
+          changed += 1;
+          await this.mailCancelled(ctx, cancelled);
+        }
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length) throw failures[0];
+    return changed;
+  }
+
+  private async getOrThrow(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+    const order = await ctx.em.findOneBy(OrderEntity, { id: orderId });
+    if (!order) throw new BusinessError(OrderErrorCode.ORDER_NOT_FOUND, 'No such order.', ['input', 'orderId']);
+    return order;
+  }
+
+  private async mailUnblockProcedure(ctx: RequestContext, order: OrderEntity): Promise<void> {
+    const user = await ctx.em.findOneByOrFail(UserEntity, { id: order.placedByUserId });
+    await ctx.services.mailer.send(unblockMail(ctx.services.config, order, user.email));
+  }
+
+  private async mailCancelled(ctx: RequestContext, order: OrderEntity): Promise<void> {
+    const user = await ctx.em.findOneBy(UserEntity, { id: order.placedByUserId });
+    if (!user) return;
+    await ctx.services.mailer.send({
+      to: user.email,
+      subject: `Your order #${order.id} was cancelled`,
+      text: `Order #${order.id} stayed on hold without the unblocking procedure for ${this.rules.autoCancelDays} days, so it was cancelled.\nAny payment for it has been refunded in full to the method used.`,
+    });
+  }
+}

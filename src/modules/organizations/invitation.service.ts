@@ -1,0 +1,215 @@
+import { Brackets, IsNull } from 'typeorm';
+import { Mail } from '../../common/mail';
+import { requireEmail, requirePassword, requireText } from '../../common/validate';
+import { RequestContext } from '../../context';
+import { writeLock } from '../../db/transaction';
+import { BusinessError } from '../../graphql/errors';
+import { hasPermission } from '../access/permissions';
+import { hashPassword } from '../accounts/password';
+import { UserEntity } from '../accounts/user.entity';
+import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { TeamEntity } from '../teams/team.entity';
+import { InvitationEntity, InvitationStatus } from './invitation.entity';
+import { MembershipErrorCode } from './membership.errors';
+import { MemberRole, MembershipEntity } from './membership.entity';
+import { isUniqueViolation, MembershipChanges, requireMayTouchLegalRepresentative } from './membership.service';
+import { OrganizationEntity } from './organization.entity';
+
+/** An invitation can be accepted for 7 days. */
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Organization.invitations shows pending ones and those decided in the last 30 days, newest first, at most 100. */
+const RECENT_MS = 30 * 24 * 3600 * 1000;
+const LIST_LIMIT = 100;
+
+export interface InviteMemberInput extends MembershipChanges {
+  email: string;
+  role: MemberRole;
+}
+
+/** A fresh or refreshed invitation and the mail carrying its token (sent after the transaction commits). */
+export interface IssuedInvitation {
+  invitation: InvitationEntity;
+  mail: Mail;
+}
+
+/**
+ * Invitations by email (R5, R7): the token is random, only its hash is stored and the token itself
+ * travels only in the mail. Inviting an email that already has an account adds the membership at once.
+ * Inviting an email with a pending invitation re-sends it: a new token replaces the old one.
+ */
+export class InvitationService {
+  async invite(ctx: RequestContext, organizationId: number, input: InviteMemberInput): Promise<{ invitation?: InvitationEntity; membership?: MembershipEntity }> {
+    const access = await ctx.access.require(organizationId, 'manageMembers');
+    const email = requireEmail(input.email, ['input', 'email']);
+    const grant = await ctx.services.memberships.newGrant(ctx, access, organizationId, input, ['input']);
+    const { mail, ...result } = await ctx.transaction(async (ctx) => {
+      const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
+      const user = await ctx.em.findOneBy(UserEntity, { email });
+      if (user) {
+        const membership = await ctx.services.memberships.create(ctx, organizationId, user.id, grant);
+        await ctx.services.audit.record(ctx, organizationId, 'member.added', `membership:${membership.id} (${email}) as ${grant.role}`);
+        return { membership, mail: addedMail(ctx, organization, email, grant.role) };
+      }
+      const { invitation, mail } = await this.issue(ctx, organization, null, email, grant);
+      await ctx.services.audit.record(ctx, organizationId, 'member.invited', `invitation:${invitation.id} (${email}) as ${grant.role}`);
+      return { invitation, mail };
+    });
+    await ctx.services.mailer.send(mail);
+    return result;
+  }
+
+  /**
+   * Creates or refreshes the pending invitation of `email` (into `team` only, when given) in the
+   * caller's transaction; an administrator cannot overwrite a pending legal-representative invitation.
+   */
+  async issue(ctx: RequestContext, organization: OrganizationEntity, team: TeamEntity | null, email: string, grant: Omit<MembershipChanges, 'role'> & { role: MemberRole }): Promise<IssuedInvitation> {
+    const pending = await ctx.em.findOne(InvitationEntity, {
+      where: { organizationId: organization.id, email, status: InvitationStatus.PENDING, teamId: team ? team.id : IsNull() },
+      lock: writeLock(ctx.em),
+    });
+    if (pending?.role === MemberRole.LEGAL_REPRESENTATIVE) requireMayTouchLegalRepresentative(await ctx.access.require(organization.id, 'manageMembers'));
+    const token = newSecret('ppi');
+    const now = ctx.now();
+    const fields = {
+      role: grant.role,
+      billingAccess: !!grant.billingAccess,
+      productIds: grant.productIds ?? [],
+      contactPreferences: grant.contactPreferences ?? { billing: false, technical: false, administrative: false },
+      tokenHash: hashSecret(token),
+      invitedById: ctx.user.id,
+      expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+    };
+    let invitation: InvitationEntity;
+    if (pending) {
+      await ctx.em.update(InvitationEntity, { id: pending.id }, fields);
+      invitation = Object.assign(pending, fields);
+    } else {
+      invitation = await ctx.em.save(ctx.em.create(InvitationEntity, { ...fields, organizationId: organization.id, teamId: team?.id ?? null, email, status: InvitationStatus.PENDING, acceptedAt: null, createdAt: now }));
+    }
+    return { invitation, mail: invitationMail(ctx, organization, team, invitation, token) };
+  }
+
+  /**
+   * acceptInvitation (public, the token is the proof): creates the account when the email has none
+   * (name and password then required), then the membership, or the team place of a team-only invitation.
+   */
+  async accept(ctx: RequestContext, input: { token: string; name?: string | null; password?: string | null }) {
+    const tokenHash = hashSecret((input.token ?? '').trim());
+    const found = await ctx.em.findOneBy(InvitationEntity, { tokenHash });
+    if (!found) throw new BusinessError(MembershipErrorCode.INVALID_TOKEN, 'This invitation token is not valid.', ['input', 'token']);
+    requirePending(found, ctx.now());
+    let account: { name: string; passwordHash: string } | null = null;
+    if (!(await ctx.em.existsBy(UserEntity, { email: found.email }))) {
+      const name = requireText(input.name, ['input', 'name'], { max: 120, label: 'name (required to create your account)' });
+      account = { name, passwordHash: await hashPassword(requirePassword(input.password, ['input', 'password'])) };
+    }
+
+    return ctx.transaction(async (ctx) => {
+      const invitation = await ctx.em.findOneOrFail(InvitationEntity, { where: { id: found.id }, lock: writeLock(ctx.em) });
+      requirePending(invitation, ctx.now());
+      const user = (await ctx.em.findOneBy(UserEntity, { email: invitation.email })) ?? (await this.createAccount(ctx, invitation.email, account));
+      const actor = ctx.withViewer({ user, token: null, via: 'invitation' });
+      let membership: MembershipEntity | null = null;
+      let team: TeamEntity | null = null;
+      if (invitation.teamId !== null) {
+        team = await ctx.em.findOneBy(TeamEntity, { id: invitation.teamId });
+        if (!team) throw new BusinessError(MembershipErrorCode.INVITATION_NOT_PENDING, 'The team of this invitation no longer exists.', ['input', 'token']);
+        await ctx.services.teams.addMemberRow(ctx, team, user.id);
+      } else {
+        const { role, billingAccess, productIds, contactPreferences } = invitation;
+        membership = await ctx.services.memberships.create(ctx, invitation.organizationId, user.id, { role, billingAccess, productIds, contactPreferences }, ['input', 'token']);
+      }
+      await ctx.em.update(InvitationEntity, { id: invitation.id }, { status: InvitationStatus.ACCEPTED, acceptedAt: ctx.now() });
+      const what = team ? `into team:${team.id} (${team.name})` : `as ${invitation.role}, membership:${membership?.id}`;
+      await ctx.services.audit.record(actor, invitation.organizationId, 'invitation.accepted', `invitation:${invitation.id} (${invitation.email}) ${what}${account ? ', account created' : ''}`);
+      return { membership, team };
+    });
+  }
+
+  /** revokeInvitation: a pending invitation stops working at once. */
+  async revoke(ctx: RequestContext, invitationId: number): Promise<InvitationEntity> {
+    const existing = await ctx.em.findOneBy(InvitationEntity, { id: invitationId });
+    if (!existing) throw new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such invitation.', ['input', 'invitationId']);
+    const access = await ctx.access.require(existing.organizationId, existing.teamId === null ? 'manageMembers' : 'manageTeams');
+    if (existing.role === MemberRole.LEGAL_REPRESENTATIVE) requireMayTouchLegalRepresentative(access);
+    return ctx.transaction(async (ctx) => {
+      const invitation = await ctx.em.findOneOrFail(InvitationEntity, { where: { id: invitationId }, lock: writeLock(ctx.em) });
+      if (invitation.status !== InvitationStatus.PENDING) throw notPending(invitation);
+      await ctx.em.update(InvitationEntity, { id: invitation.id }, { status: InvitationStatus.REVOKED });
+      await ctx.services.audit.record(ctx, invitation.organizationId, 'invitation.revoked', `invitation:${invitation.id} (${invitation.email})`);
+      return Object.assign(invitation, { status: InvitationStatus.REVOKED });
+    });
+  }
+
+  /** Organization.invitations: pending and recent ones for those who manage members; an empty list for everyone else. */
+  async list(ctx: RequestContext, organizationId: number): Promise<InvitationEntity[]> {
+    const access = await ctx.access.require(organizationId, 'read');
+    if (!hasPermission(access, 'manageMembers')) return [];
+    const since = new Date(ctx.now().getTime() - RECENT_MS);
+    return ctx.em
+      .createQueryBuilder(InvitationEntity, 'i')
+      .where('i.organizationId = :organizationId', { organizationId })
+      .andWhere(new Brackets((q) => q.where('i.status = :pending', { pending: InvitationStatus.PENDING }).orWhere('i.createdAt >= :since', { since })))
+      .orderBy('i.id', 'DESC')
+      .limit(LIST_LIMIT)
+      .getMany();
+  }
+
+  /** For node(id): only those who manage members see an invitation. */
+  async findVisible(ctx: RequestContext, invitationId: number): Promise<InvitationEntity | null> {
+    const invitation = await ctx.em.findOneBy(InvitationEntity, { id: invitationId });
+    return invitation && hasPermission(await ctx.access.forOrganization(invitation.organizationId), 'manageMembers') ? invitation : null;
+  }
+
+  private async createAccount(ctx: RequestContext, email: string, account: { name: string; passwordHash: string } | null): Promise<UserEntity> {
+    if (!account) throw new BusinessError('INVALID_INPUT', 'name and password are required to create your account.', ['input', 'name']);
+    return ctx.em.save(ctx.em.create(UserEntity, { email, ...account, staffRole: null, createdAt: ctx.now() })).catch((error) => {
+      if (isUniqueViolation(error)) throw new BusinessError('EMAIL_TAKEN', 'An account with this email was just created: accept again to join with it.', ['input', 'token']);
+      throw error;
+    });
+  }
+}
+
+function notPending(invitation: InvitationEntity): BusinessError {
+  return new BusinessError(MembershipErrorCode.INVITATION_NOT_PENDING, `This invitation was already ${invitation.status.toLowerCase()}.`, ['input', 'token']);
+}
+
+function requirePending(invitation: InvitationEntity, now: Date): void {
+  if (invitation.status !== InvitationStatus.PENDING) throw notPending(invitation);
+  if (invitation.expiresAt.getTime() <= now.getTime()) {
+    throw new BusinessError(MembershipErrorCode.INVITATION_EXPIRED, 'This invitation has expired: ask for a new one.', ['input', 'token']);
+  }
+}
+
+const ROLE_LABEL: Record<MemberRole, string> = {
+  [MemberRole.LEGAL_REPRESENTATIVE]: 'legal representative',
+  [MemberRole.ADMINISTRATOR]: 'administrator',
+  [MemberRole.USER]: 'user',
+};
+
+function invitationMail(ctx: RequestContext, organization: OrganizationEntity, team: TeamEntity | null, invitation: InvitationEntity, token: string): Mail {
+  const inviter = ctx.viewer?.user.name ?? 'Someone';
+  const what = team ? `the team "${team.name}" of ${organization.name}` : `${organization.name} as ${ROLE_LABEL[invitation.role]}`;
+  return {
+    to: invitation.email,
+    subject: team ? `Invitation to the team ${team.name} of ${organization.name}` : `Invitation to join ${organization.name}`,
+    text: [
+      `${inviter} invites you to join ${what}.`,
+      '',
+      `Accept the invitation: ${ctx.services.config.publicUrl}/?invitation=${token}`,
+      '',
+      `Or use this invitation token with the acceptInvitation mutation: ${token}`,
+      '',
+      `The invitation expires on ${invitation.expiresAt.toISOString()}. If you did not expect it, ignore this message.`,
+    ].join('\n'),
+  };
+}
+
+function addedMail(ctx: RequestContext, organization: OrganizationEntity, email: string, role: MemberRole): Mail {
+  const inviter = ctx.viewer?.user.name ?? 'Someone';
+  return {
+    to: email,
+    subject: `You were added to ${organization.name}`,
+    text: `${inviter} added you to ${organization.name} as ${ROLE_LABEL[role]}.\n\nLog in with your account at ${ctx.services.config.publicUrl}/ to reach it.`,
+  };
+}

@@ -1,0 +1,50 @@
+import { RequestContext } from '../../context';
+import { writeLock } from '../../db/transaction';
+import { BusinessError } from '../../graphql/errors';
+import { LedgerEntryKind } from '../prepaid/ledger-entry.entity';
+import { PaymentCategory, PaymentEntity, PaymentStatus } from './payment.entity';
+import { PaymentErrorCode } from './payment.errors';
+
+const REFUNDABLE = new Set([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.PENDING]);
+
+/**
+ * Refunds `amount` minor units of a payment (default: all that is left) inside the caller's
+ * transaction: the method part first through the gateway, then the prepaid part as a REFUND ledger
+ * entry. A pending transfer is cancelled in full only (no money arrived: nothing goes through the gateway).
+ */
+export async function refundPayment(ctx: RequestContext, paymentId: number, amount?: number): Promise<void> {
+  await ctx.transaction(async (ctx) => {
+    const found = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
+    if (!found) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`);
+    await ctx.services.prepaid.lockAccount(ctx, found.organizationId);
+    // Re-read under the lock with a locking read: a plain read could return the transaction's older snapshot (MySQL).
+    const payment = await ctx.em.findOneOrFail(PaymentEntity, { where: { id: paymentId }, lock: writeLock(ctx.em) });
+    const left = payment.amount - payment.refundedAmount;
+    if (amount === undefined && left === 0) return;
+    const wanted = amount ?? left;
+    if (payment.category !== PaymentCategory.CHARGE || !REFUNDABLE.has(payment.status)) {
+      throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_REFUNDABLE, `A ${payment.status.toLowerCase()} ${payment.category.toLowerCase()} cannot be refunded.`);
+    }
+    if (!Number.isSafeInteger(wanted) || wanted <= 0) throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A refund must be a positive number of minor units.');
+    if (wanted > left) throw new BusinessError(PaymentErrorCode.REFUND_EXCEEDS_PAYMENT, `Only ${left} (minor units) of this payment is left to refund.`);
+    const pending = payment.status === PaymentStatus.PENDING;
+    if (pending && wanted !== left) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_REFUNDABLE, 'A pending bank transfer can only be cancelled in full.');
+
+    const toMethod = Math.min(wanted, Math.max(0, payment.methodAmount - payment.refundedAmount));
+    const toPrepaid = wanted - toMethod;
+    if (toMethod > 0 && !pending) {
+      const result = await ctx.services.gateway.refund({
+        transactionId: payment.gatewayTransactionId ?? '',
+        amount: toMethod,
+        currency: payment.currency as 'CHF' | 'EUR',
+        // The same refund step of the same payment state: a deadlock retry replays it instead of refunding twice.
+        idempotencyKey: `refund:${payment.id}:${payment.refundedAmount}:${toMethod}`,
+      });
+      if (result.status !== 'SUCCEEDED') throw new BusinessError(PaymentErrorCode.REFUND_FAILED, 'The payment gateway refused the refund.');
+    }
+    if (toPrepaid > 0) await ctx.services.prepaid.post(ctx, payment.organizationId, LedgerEntryKind.REFUND, toPrepaid, `Refund: ${payment.purpose}`.slice(0, 255), payment.id);
+    const refundedAmount = payment.refundedAmount + wanted;
+    const status = refundedAmount === payment.amount ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
+    await ctx.em.update(PaymentEntity, { id: payment.id }, { refundedAmount, status });
+  });
+}

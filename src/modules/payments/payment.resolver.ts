@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../../context';
+import { payload } from '../../graphql/errors';
+import { decodeId } from '../../graphql/global-id';
+import { registerNode } from '../../graphql/node-registry';
+import { OrganizationType } from '../organizations/organization.types';
+import {
+  AddPaymentMethodInput,
+  PaymentMethodPayload,
+  PaymentMethodType,
+  PaymentType,
+  ReconcileBankTransferInput,
+  ReconcileBankTransferPayload,
+} from './payment.types';
+
+registerNode('PaymentMethod', async (ctx, id) => {
+  const method = await ctx.services.paymentMethods.findAccessible(ctx, id);
+  return method ? PaymentMethodType.from(method) : null;
+});
+
+registerNode('Payment', async (ctx, id) => {
+  const payment = await ctx.services.payments.findAccessible(ctx, id);
+  return payment ? PaymentType.from(payment) : null;
+});
+
+@Resolver()
+export class PaymentResolver {
+  @Mutation(() => PaymentMethodPayload)
+  addPaymentMethod(@Arg('input') input: AddPaymentMethodInput, @Ctx() ctx: RequestContext): Promise<PaymentMethodPayload> {
+    return payload(async () => {
+      const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
+      const method = await ctx.services.paymentMethods.add(ctx, organizationId, input.kind, input.gatewayToken);
+      return { paymentMethod: PaymentMethodType.from(method) };
+    });
+  }
+
+  @Mutation(() => ReconcileBankTransferPayload, { description: 'Platform admins: the IBAN transfer of a pending payment arrived (R15, R16).' })
+  reconcileBankTransfer(@Arg('input') input: ReconcileBankTransferInput, @Ctx() ctx: RequestContext): Promise<ReconcileBankTransferPayload> {
+    return payload(async () => {
+      const { payment, changed } = await ctx.services.payments.reconcile(ctx, decodeId(input.paymentId, 'Payment', ['input', 'paymentId']));
+      return { payment: PaymentType.from(payment), changed };
+    });
+  }
+}
+
+@Resolver(() => OrganizationType)
+export class OrganizationPaymentMethodsResolver {
+  @FieldResolver(() => [PaymentMethodType], { description: 'Stored payment methods, oldest first. Needs billing rights (FORBIDDEN otherwise).' })
+  async paymentMethods(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PaymentMethodType[]> {
+    return (await ctx.services.paymentMethods.list(ctx, org.entityId)).map((m) => PaymentMethodType.from(m));
+  }
+}

@@ -1,0 +1,49 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../../context';
+import { payload } from '../../graphql/errors';
+import { decodeId } from '../../graphql/global-id';
+import { registerNode } from '../../graphql/node-registry';
+import { PageArgsInput } from '../../graphql/page-args';
+import { OrganizationType } from '../organizations/organization.types';
+import { PaymentType } from '../payments/payment.types';
+import { LedgerEntryConnection, LedgerEntryType, PrepaidAccountType, TopUpPayload, TopUpPrepaidAccountInput } from './prepaid.types';
+
+registerNode('LedgerEntry', async (ctx, id) => {
+  const entry = await ctx.services.prepaid.findAccessibleEntry(ctx, id);
+  const organization = entry && (await ctx.loaders.organization.load(entry.organizationId));
+  return entry && organization ? LedgerEntryType.from(entry, organization.currency) : null;
+});
+
+@Resolver()
+export class TopUpResolver {
+  @Mutation(() => TopUpPayload)
+  topUpPrepaidAccount(@Arg('input') input: TopUpPrepaidAccountInput, @Ctx() ctx: RequestContext): Promise<TopUpPayload> {
+    return payload(async () => {
+      const { account, payment } = await ctx.services.prepaid.topUp(ctx, {
+        organizationId: decodeId(input.organizationId, 'Organization', ['input', 'organizationId']),
+        amount: input.amount.amount,
+        currency: input.amount.currency,
+        paymentMethodId: decodeId(input.paymentMethodId, 'PaymentMethod', ['input', 'paymentMethodId']),
+        idempotencyKey: input.idempotencyKey,
+      });
+      return { prepaidAccount: PrepaidAccountType.from(account), payment: PaymentType.from(payment) };
+    });
+  }
+}
+
+@Resolver(() => OrganizationType)
+export class OrganizationPrepaidResolver {
+  @FieldResolver(() => PrepaidAccountType, { nullable: true, description: 'Needs billing rights (FORBIDDEN otherwise).' })
+  async prepaidAccount(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PrepaidAccountType> {
+    return PrepaidAccountType.from(await ctx.services.prepaid.account(ctx, org.entityId));
+  }
+}
+
+@Resolver(() => PrepaidAccountType)
+export class PrepaidAccountResolver {
+  @FieldResolver(() => LedgerEntryConnection, { description: 'Oldest first (keyset on the entry id).' })
+  async entries(@Root() account: PrepaidAccountType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+    const connection = await ctx.services.prepaid.entries(ctx, account.organizationId, page);
+    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: LedgerEntryType.from(e.node, account.currency) })) };
+  }
+}

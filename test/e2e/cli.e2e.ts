@@ -1,0 +1,200 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { MYSQL_MIGRATIONS } from '../../migrations/mysql';
+import { SQLITE_MIGRATIONS } from '../../migrations/sqlite';
+import { App, createServer } from '../../src/app';
+import { DEMO_PASSWORD } from '../../src/cli/seed-demo';
+import { loadConfig } from '../../src/config';
+import { connectDataSource, openDatabase } from '../../src/db/data-source';
+import { JOBS } from '../../src/jobs/runner';
+import { UserEntity } from '../../src/modules/accounts/user.entity';
+import { anOrganization } from '../fixtures/builders';
+import { dropMysqlDatabase, recreateMysqlDatabase } from '../helpers/mysql';
+import { GraphQLResponse, ok, TestServer } from '../helpers/server';
+
+const ROOT = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+const mysqlBase = process.env.TEST_MYSQL_URL;
+const created: string[] = [];
+
+/** A fresh database for this file: a SQLite file, or a dedicated MariaDB database when TEST_MYSQL_URL is set. */
+async function freshDatabase(label: string): Promise<string> {
+  if (!mysqlBase) return `sqlite:${join(dir, `${label}.sqlite`)}`;
+  const url = new URL(mysqlBase);
+  url.pathname = `/pp_cli_${label}_${process.pid}`;
+  created.push(await recreateMysqlDatabase(url.toString()));
+  return url.toString();
+}
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+}
+
+/** Runs the real CLI in a child process, as `npm run cli -- …` does (`viaNpm` goes through npm itself). */
+function cli(databaseUrl: string, args: string[], options: { env?: Record<string, string>; viaNpm?: boolean } = {}): Promise<CliResult> {
+  const [command, argv] = options.viaNpm ? ['npm', ['run', 'cli', '--silent', '--', ...args]] : [process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', ...args]];
+  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: dir, SECRET_KEY: 'cli-test-secret', MAIL_TRANSPORT: `file:${join(dir, 'mail')}`, LOG_LEVEL: 'silent', ...options.env };
+  return new Promise((resolve) => {
+    execFile(command, argv, { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr, lines: stdout.trimEnd().split('\n') });
+    });
+  });
+}
+
+/** A server started on a database the CLI wrote to. */
+async function serve(databaseUrl: string): Promise<Pick<TestServer, 'gql'> & { app: App; dataSource: DataSource; stop(): Promise<void> }> {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, SECRET_KEY: 'cli-test-secret', MAIL_TRANSPORT: `file:${join(dir, 'mail')}`, DATA_DIR: dir, JOBS_INTERVAL_MS: '0', LOG_LEVEL: 'silent' });
+  const { dataSource } = await openDatabase(databaseUrl);
+  const app = await createServer({ config, dataSource });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  return {
+    app,
+    dataSource,
+    async gql(query, variables = {}, token = null) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { ...((await response.json()) as GraphQLResponse), status: response.status };
+    },
+    async stop() {
+      await app.stop();
+      await dataSource.destroy();
+    },
+  };
+}
+
+const VIEWER = `{ viewer { email apiTokens { name scopes } memberships { edges { node { organization { auditEvents { edges { node { action via } } } } } } } } }`;
+const MIGRATIONS = mysqlBase ? MYSQL_MIGRATIONS : SQLITE_MIGRATIONS;
+
+let databaseUrl: string;
+let server: Awaited<ReturnType<typeof serve>>;
+
+beforeAll(async () => {
+  databaseUrl = await freshDatabase('main');
+});
+afterAll(async () => {
+  await server?.stop();
+  for (const url of created) await dropMysqlDatabase(url);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run cli', () => {
+  it('migrate applies every migration to a fresh database, then none', async () => {
+    const first = await cli(databaseUrl, ['migrate'], { viaNpm: true });
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.lines.at(-1)).toMatch(new RegExp(`^${MIGRATIONS.length} migration\\(s\\) applied to `));
+    const again = await cli(databaseUrl, ['migrate']);
+    expect(again.code).toBe(0);
+    expect(again.lines.at(-1)).toMatch(/^0 migration\(s\) applied .*already up to date/);
+    server = await serve(databaseUrl);
+  });
+
+  it('staff:create makes a staff user without password and prints a working token as the last line', async () => {
+    const result = await cli(databaseUrl, ['staff:create', '--email', 'Ops@Example.CH', '--role', 'ADMIN']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const token = result.lines.at(-1) as string;
+    expect(token).toMatch(/^\S{20,}$/);
+    const { viewer } = ok(await server.gql(VIEWER, {}, token));
+    expect(viewer).toMatchObject({ email: 'ops@example.ch', apiTokens: [{ scopes: ['read', 'write'] }] });
+    const user = await server.dataSource.manager.findOneByOrFail(UserEntity, { email: 'ops@example.ch' });
+    expect(user).toMatchObject({ staffRole: 'ADMIN', passwordHash: null });
+
+    const changed = await cli(databaseUrl, ['staff:create', '--email', 'ops@example.ch', '--role', 'SUPPORT']);
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toContain('from ADMIN to SUPPORT');
+    expect(ok(await server.gql(VIEWER, {}, changed.lines.at(-1))).viewer.email).toBe('ops@example.ch');
+    expect(await server.dataSource.manager.countBy(UserEntity, { email: 'ops@example.ch' })).toBe(1);
+    expect((await server.dataSource.manager.findOneByOrFail(UserEntity, { email: 'ops@example.ch' })).staffRole).toBe('SUPPORT');
+  });
+
+  it('token:create gives an existing user an API token (read, write) and audits it in its organization', async () => {
+    const customer = await anOrganization(server as unknown as TestServer);
+    const result = await cli(databaseUrl, ['token:create', '--email', customer.email, '--name', 'deploy script']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const { viewer } = ok(await server.gql(VIEWER, {}, result.lines.at(-1)));
+    expect(viewer.email).toBe(customer.email);
+    expect(viewer.apiTokens).toEqual([{ name: 'deploy script', scopes: ['read', 'write'] }]);
+    const events = viewer.memberships.edges[0].node.organization.auditEvents.edges.map((e: { node: unknown }) => e.node);
+    expect(events).toContainEqual({ action: 'api_token.created', via: 'cli' });
+  });
+
+  it.each([
+    ['an unknown command', ['frobnicate'], /Unknown command "frobnicate"/],
+    ['no command', [], /Usage: npm run cli/],
+    ['an invalid email', ['staff:create', '--email', 'not-an-email', '--role', 'ADMIN'], /--email: "not-an-email" is not a valid email address/],
+    ['a bad role', ['staff:create', '--email', 'new-staff@example.ch', '--role', 'ROOT'], /--role must be ADMIN or SUPPORT, got "ROOT"/],
+    ['a missing role', ['staff:create', '--email', 'new-staff@example.ch'], /--role must be ADMIN or SUPPORT/],
+    ['an unknown option', ['token:create', '--email', 'ops@example.ch', '--name', 'x', '--scopes', 'all'], /Unknown option --scopes for token:create/],
+    ['a missing token name', ['token:create', '--email', 'ops@example.ch'], /--name is required/],
+    ['an unknown user', ['token:create', '--email', 'nobody@example.ch', '--name', 'x'], /No user with email nobody@example.ch/],
+    ['an invalid --now', ['jobs:run', '--now', 'yesterday'], /--now must be an ISO-8601 date or date-time/],
+    ['an impossible date', ['jobs:run', '--now', '2026-02-30T00:00:00Z'], /--now must be an ISO-8601/],
+    ['a stray argument', ['migrate', 'now'], /Unexpected argument now/],
+  ])('refuses %s with exit code 1, a clear message and no token', async (_label, args, message) => {
+    const result = await cli(databaseUrl, args);
+    expect(result.code).toBe(1);
+    expect(result.stderr + result.stdout).toMatch(message);
+    expect(result.stdout).not.toMatch(/ppa_/);
+    expect(await server.dataSource.manager.countBy(UserEntity, { email: 'new-staff@example.ch' })).toBe(0);
+  });
+
+  it('jobs:run --now prints one line per job, and a second run at the same time changes nothing', async () => {
+    const first = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const expected = JOBS.length ? JOBS.map((job) => new RegExp(`^${job.name}: \\d+ changed$`)) : [/^No scheduled jobs are registered\.$/];
+    expect(first.lines).toHaveLength(expected.length);
+    first.lines.forEach((line, i) => expect(line).toMatch(expected[i]));
+    const second = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
+    expect(second.code).toBe(0);
+    expect(second.lines).toEqual(JOBS.length ? JOBS.map((job) => `${job.name}: 0 changed`) : first.lines);
+  });
+});
+
+describe('npm run cli -- seed:demo', () => {
+  let seedUrl: string;
+  beforeAll(async () => {
+    seedUrl = await freshDatabase('seed');
+  });
+
+  it('refuses under NODE_ENV=production and writes nothing', async () => {
+    const result = await cli(seedUrl, ['seed:demo'], { env: { NODE_ENV: 'production' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/seed:demo refuses to run with NODE_ENV=production/);
+    const untouched = await connectDataSource(seedUrl);
+    try {
+      expect(await untouched.showMigrations()).toBe(true);
+    } finally {
+      await untouched.destroy();
+    }
+  });
+
+  it('seeds an empty database so that the demo login works, and only once', async () => {
+    const result = await cli(seedUrl, ['seed:demo']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('demo@example.ch');
+    const seeded = await serve(seedUrl);
+    try {
+      const login = ok(await seeded.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token userErrors { code } } }`, { input: { email: 'demo@example.ch', password: DEMO_PASSWORD } }));
+      expect(login.logIn.userErrors).toEqual([]);
+      expect(ok(await seeded.gql(`{ viewer { email } }`, {}, login.logIn.token)).viewer.email).toBe('demo@example.ch');
+      const users = await seeded.dataSource.manager.count(UserEntity);
+      const again = await cli(seedUrl, ['seed:demo']);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/already has users/);
+      expect(await seeded.dataSource.manager.count(UserEntity)).toBe(users);
+    } finally {
+      await seeded.stop();
+    }
+  });
+});

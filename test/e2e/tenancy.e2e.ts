@@ -1,0 +1,197 @@
+import { aBareProduct, aMember, anOrganization, Member, SignedUp } from '../fixtures/builders';
+import { errorCode, GraphQLResponse, ok, startTestServer, TestServer } from '../helpers/server';
+
+/**
+ * Cross-tenant attempts through every entry point of accounts, members and teams: a user of
+ * organization A never reads or changes anything of organization B, and B is unchanged afterwards.
+ */
+let server: TestServer;
+let a: SignedUp;
+let b: SignedUp;
+let aUser: Member;
+let bUser: Member;
+let aTeamId: string;
+let bTeamId: string;
+let aProduct: string;
+let aOtherProduct: string;
+let bProduct: string;
+let bInvitationId: string;
+
+const ORG_STATE = `query($id: ID!) { organization(id: $id) {
+  id name website companyRegistrationId country
+  members(first: 100) { totalCount edges { node { id role billingAccess contactPreferences { billing technical administrative } products { id } user { id email } } } }
+  invitations { id email role status }
+  teams(first: 100) { totalCount edges { node { id name leader { id } members { id } products { id } } } }
+  products(first: 100) { totalCount }
+  auditEvents(first: 100) { totalCount } } }`;
+
+const MUTATIONS: Record<string, string> = {
+  updateOrganization: `mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } userErrors { code } } }`,
+  inviteMember: `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id } membership { id } userErrors { code } } }`,
+  updateMembership: `mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { membership { id } userErrors { code } } }`,
+  removeMember: `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { removedMembershipId userErrors { code } } }`,
+  revokeInvitation: `mutation($input: RevokeInvitationInput!) { revokeInvitation(input: $input) { invitation { id } userErrors { code } } }`,
+  createTeam: `mutation($input: CreateTeamInput!) { createTeam(input: $input) { team { id } userErrors { code } } }`,
+  addTeamMembers: `mutation($input: AddTeamMembersInput!) { addTeamMembers(input: $input) { team { id } userErrors { code } } }`,
+  removeTeamMember: `mutation($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { id } userErrors { code } } }`,
+  setTeamProducts: `mutation($input: SetTeamProductsInput!) { setTeamProducts(input: $input) { team { id } userErrors { code } } }`,
+};
+
+const mutate = (name: string, input: Record<string, unknown>, token: string) => server.gql(MUTATIONS[name], { input }, token);
+const userErrorOf = (name: string, response: GraphQLResponse) => ok(response)[name].userErrors[0]?.code;
+const stateOf = async (org: SignedUp) => ok(await server.gql(ORG_STATE, { id: org.organizationId }, org.token)).organization;
+const nodeOf = async (id: string, token: string) => ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, token)).node;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  a = await anOrganization(server);
+  b = await anOrganization(server);
+  aProduct = await aBareProduct(server, a.organizationId);
+  aOtherProduct = await aBareProduct(server, a.organizationId);
+  bProduct = await aBareProduct(server, b.organizationId);
+  aUser = await aMember(server, a, { role: 'USER', productIds: [aProduct] });
+  bUser = await aMember(server, b, { role: 'USER' });
+  const team = (org: SignedUp, userId: string, productId: string) =>
+    mutate('createTeam', { organizationId: org.organizationId, name: 'Core', leaderId: userId, productIds: [productId] }, org.token).then((r) => ok(r).createTeam.team.id as string);
+  aTeamId = await team(a, aUser.userId, aProduct);
+  bTeamId = await team(b, bUser.userId, bProduct);
+  bInvitationId = ok(await mutate('inviteMember', { organizationId: b.organizationId, email: 'pending-b@example.ch', role: 'ADMINISTRATOR' }, b.token)).inviteMember.invitation.id;
+});
+afterAll(() => server.stop());
+
+describe('a legal representative of A against organization B', () => {
+  let before: unknown;
+  beforeAll(async () => {
+    before = await stateOf(b);
+  });
+
+  it('organization(id) and node(id) of every kind of B object are null', async () => {
+    expect(ok(await server.gql(`query($id: ID!) { organization(id: $id) { id name } }`, { id: b.organizationId }, a.token)).organization).toBeNull();
+    const bOwnerMembership = ((await stateOf(b)) as any).members.edges[0].node.id;
+    for (const id of [b.organizationId, bOwnerMembership, bUser.membershipId, bTeamId, bProduct, bInvitationId]) {
+      expect(await nodeOf(id, a.token)).toBeNull();
+    }
+  });
+
+  it('nested fields do not lead into B', async () => {
+    // B's representative joins A's team as an external member: A sees the person, never B's side.
+    const added = ok(await mutate('addTeamMembers', { teamId: aTeamId, emails: [b.email] }, a.token)).addTeamMembers;
+    expect(added.userErrors).toEqual([]);
+    const seen = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Team { members { email memberships(first: 100) { totalCount edges { node { organization { id } } } } } } } }`,
+        { id: aTeamId },
+        a.token,
+      ),
+    ).node;
+    const bPerson = seen.members.find((m: any) => m.email === b.email);
+    expect(bPerson.memberships).toEqual({ totalCount: 0, edges: [] });
+    const viewer = ok(await server.gql(`{ viewer { memberships { edges { node { organization { id } } } } } }`, {}, a.token)).viewer;
+    expect(viewer.memberships.edges.map((e: any) => e.node.organization.id)).toEqual([a.organizationId]);
+    ok(await mutate('removeTeamMember', { teamId: aTeamId, userId: b.userId }, a.token));
+  });
+
+  it.each([
+    ['updateOrganization', () => ({ organizationId: b.organizationId, name: 'Hijacked' })],
+    ['inviteMember', () => ({ organizationId: b.organizationId, email: 'spy@example.ch', role: 'ADMINISTRATOR' })],
+    ['updateMembership', () => ({ membershipId: bUser.membershipId, role: 'ADMINISTRATOR' })],
+    ['removeMember', () => ({ membershipId: bUser.membershipId })],
+    ['revokeInvitation', () => ({ invitationId: bInvitationId })],
+    ['createTeam', () => ({ organizationId: b.organizationId, name: 'Spies' })],
+    ['addTeamMembers', () => ({ teamId: bTeamId, userIds: [a.userId], emails: [a.email] })],
+    ['removeTeamMember', () => ({ teamId: bTeamId, userId: bUser.userId })],
+    ['setTeamProducts', () => ({ teamId: bTeamId, productIds: [] })],
+  ])('%s with B ids is FORBIDDEN with no data', async (name, input) => {
+    const response = await mutate(name, input(), a.token);
+    expect(errorCode(response)).toBe('FORBIDDEN');
+    expect(response.data?.[name] ?? null).toBeNull();
+  });
+
+  it.each([
+    ['inviteMember', () => ({ organizationId: a.organizationId, email: 'new-a@example.ch', role: 'USER', productIds: [bProduct] }), 'PRODUCT_NOT_FOUND'],
+    ['updateMembership', () => ({ membershipId: aUser.membershipId, productIds: [bProduct] }), 'PRODUCT_NOT_FOUND'],
+    ['createTeam', () => ({ organizationId: a.organizationId, name: 'Mixed', userIds: [bUser.userId] }), 'NOT_A_MEMBER'],
+    ['createTeam', () => ({ organizationId: a.organizationId, name: 'Mixed', productIds: [bProduct] }), 'PRODUCT_NOT_FOUND'],
+    ['addTeamMembers', () => ({ teamId: aTeamId, userIds: [bUser.userId] }), 'NOT_A_MEMBER'],
+    ['setTeamProducts', () => ({ teamId: aTeamId, productIds: [aProduct, bProduct] }), 'PRODUCT_NOT_FOUND'],
+  ])("%s on A's own objects with B's ids inside is refused (%#)", async (name, input, code) => {
+    expect(userErrorOf(name, await mutate(name, input(), a.token))).toBe(code);
+  });
+
+  it("leaves B unchanged, as B's own representative sees it", async () => {
+    expect(await stateOf(b)).toEqual(before);
+  });
+});
+
+describe('a limited USER of A', () => {
+  it('sees only its listed products (and its team), its own membership, and no permission it lacks', async () => {
+    const seen = ok(
+      await server.gql(
+        `query($id: ID!) { organization(id: $id) { products { edges { node { id } } } members { edges { node { id } } } invitations { id } teams { edges { node { id } } }
+          viewerPermissions { editDetails manageMembers manageTeams viewBilling pay manageApiAccess grantSupportAccess } } }`,
+        { id: a.organizationId },
+        aUser.token,
+      ),
+    ).organization;
+    expect(seen.products.edges.map((e: any) => e.node.id)).toEqual([aProduct]);
+    expect(seen.members.edges.map((e: any) => e.node.id)).toEqual([aUser.membershipId]);
+    expect(seen.invitations).toEqual([]);
+    expect(seen.teams.edges.map((e: any) => e.node.id)).toEqual([aTeamId]);
+    expect(seen.viewerPermissions).toEqual({ editDetails: false, manageMembers: false, manageTeams: false, viewBilling: false, pay: false, manageApiAccess: false, grantSupportAccess: false });
+    expect(await nodeOf(aOtherProduct, aUser.token)).toBeNull();
+    const aOwnerMembership = ((await stateOf(a)) as any).members.edges[0].node.id;
+    expect(await nodeOf(aOwnerMembership, aUser.token)).toBeNull();
+  });
+
+  it.each([
+    ['updateOrganization', () => ({ organizationId: a.organizationId, name: 'Mine now' })],
+    ['inviteMember', () => ({ organizationId: a.organizationId, email: 'friend@example.ch', role: 'USER' })],
+    ['updateMembership', () => ({ membershipId: aUser.membershipId, role: 'ADMINISTRATOR' })],
+    ['createTeam', () => ({ organizationId: a.organizationId, name: 'Mine' })],
+    ['addTeamMembers', () => ({ teamId: aTeamId, emails: ['friend@example.ch'] })],
+    ['removeTeamMember', () => ({ teamId: aTeamId, userId: aUser.userId })],
+    ['setTeamProducts', () => ({ teamId: aTeamId, productIds: [aProduct, aOtherProduct] })],
+  ])('%s is FORBIDDEN', async (name, input) => {
+    const before = await stateOf(a);
+    expect(errorCode(await mutate(name, input(), aUser.token))).toBe('FORBIDDEN');
+    expect(await stateOf(a)).toEqual(before);
+  });
+
+  it("cannot remove the organization's representative", async () => {
+    const owner = ((await stateOf(a)) as any).members.edges[0].node.id;
+    expect(errorCode(await mutate('removeMember', { membershipId: owner }, aUser.token))).toBe('FORBIDDEN');
+  });
+});
+
+describe('bad input writes nothing', () => {
+  const unknown = (type: string) => Buffer.from(`${type}:987654`).toString('base64url');
+  it.each([
+    ['createTeam', 'INVALID_INPUT', () => ({ organizationId: a.organizationId, name: '' })],
+    ['createTeam', 'INVALID_INPUT', () => ({ organizationId: a.organizationId, name: 'n'.repeat(200) })],
+    ['createTeam', 'NOT_A_MEMBER', () => ({ organizationId: a.organizationId, name: 'Ok', leaderId: unknown('User') })],
+    ['createTeam', 'INVALID_ID', () => ({ organizationId: a.organizationId, name: 'Ok', leaderId: aTeamId })],
+    ['inviteMember', 'INVALID_EMAIL', () => ({ organizationId: a.organizationId, email: 'a@b', role: 'USER' })],
+    ['inviteMember', 'INVALID_ID', () => ({ organizationId: aTeamId, email: 'x@example.ch', role: 'USER' })],
+    ['inviteMember', 'PRODUCT_NOT_FOUND', () => ({ organizationId: a.organizationId, email: 'x@example.ch', role: 'USER', productIds: [unknown('Product')] })],
+    ['addTeamMembers', 'INVALID_EMAIL', () => ({ teamId: aTeamId, emails: ['two@@example.ch'] })],
+    ['addTeamMembers', 'NOT_FOUND', () => ({ teamId: unknown('Team'), userIds: [a.userId] })],
+    ['updateMembership', 'NOT_FOUND', () => ({ membershipId: unknown('Membership'), role: 'USER' })],
+    ['updateMembership', 'INVALID_ID', () => ({ membershipId: aTeamId, role: 'USER' })],
+    ['removeMember', 'NOT_FOUND', () => ({ membershipId: unknown('Membership') })],
+    ['removeMember', 'INVALID_ID', () => ({ membershipId: 'not base64!' })],
+    ['removeTeamMember', 'INVALID_ID', () => ({ teamId: aTeamId, userId: aProduct })],
+    ['setTeamProducts', 'PRODUCT_NOT_FOUND', () => ({ teamId: aTeamId, productIds: [unknown('Product')] })],
+    ['revokeInvitation', 'NOT_FOUND', () => ({ invitationId: unknown('Invitation') })],
+  ])('%s → %s (%#)', async (name, code, input) => {
+    const before = await stateOf(a);
+    const mailsBefore = server.mails().length;
+    expect(userErrorOf(name, await mutate(name, input(), a.token))).toBe(code);
+    expect(await stateOf(a)).toEqual(before);
+    expect(server.mails().length).toBe(mailsBefore);
+  });
+
+  it('an unknown organization id is FORBIDDEN, like a foreign one', async () => {
+    const response = await mutate('createTeam', { organizationId: unknown('Organization'), name: 'Ghost' }, a.token);
+    expect(errorCode(response)).toBe('FORBIDDEN');
+  });
+});
