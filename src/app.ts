@@ -51,7 +51,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const mailer = options.mailer ?? createMailer(config.mailTransport, config.mailFrom);
-  const services = createServices(config, mailer);
+  const services = createServices(config, mailer, clock);
   const schema = await buildAppSchema();
   const guarded = applyMiddleware(schema, createShield(schema));
 

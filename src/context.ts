@@ -67,6 +67,12 @@ export class RequestContext {
     return new RequestContext(this.services, this.dataSource, this.em, null, this.clock, this.requestId, new AccessScope(this.em, null, true), this.loaders);
   }
 
+  /** The same context with time stopped at `now` (a sweep run "as of" a time). */
+  at(now: Date): RequestContext {
+    const fixed = new Date(now);
+    return new RequestContext(this.services, this.dataSource, this.em, this.viewer, { now: () => new Date(fixed) }, this.requestId, this.access, this.loaders);
+  }
+
   withViewer(viewer: Viewer | null): RequestContext {
     return new RequestContext(this.services, this.dataSource, this.em, viewer, this.clock, this.requestId);
   }

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Mailer } from './common/mail';
+import { Clock, systemClock } from './context';
 import { AuthService } from './modules/accounts/auth.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
@@ -8,6 +9,8 @@ import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
 import { ProductService } from './modules/products/product.service';
 import { AutoRenewService } from './modules/renewals/auto-renew.service';
+import { ProductLifecycleService } from './modules/renewals/product-lifecycle.service';
+import { RenewalService } from './modules/renewals/renewal.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -21,7 +24,7 @@ import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
 import { OrderService } from './modules/orders/order.service';
 
 /** Every service, wired by hand (no DI container): plain constructors, easy to read and to test. */
-export function createServices(config: Config, mailer: Mailer) {
+export function createServices(config: Config, mailer: Mailer, clock: Clock = systemClock) {
   const services = {
     config,
     mailer,
@@ -34,8 +37,10 @@ export function createServices(config: Config, mailer: Mailer) {
     teams: new TeamService(),
     products: new ProductService(),
     autoRenew: new AutoRenewService(),
+    renewals: new RenewalService(),
+    productLifecycle: new ProductLifecycleService(),
     /** The embedded test gateway (DESIGN section 10); a real processor implements the same interface. */
-    gateway: new TestGateway() as PaymentGateway,
+    gateway: new TestGateway(() => clock.now()) as PaymentGateway,
     paymentMethods: new PaymentMethodService(),
     payments: new PaymentService(),
     prepaid: new PrepaidService(),

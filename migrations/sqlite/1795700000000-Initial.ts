@@ -12,7 +12,7 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE TABLE "audit_event" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "actorId" integer, "action" varchar(64) NOT NULL, "target" varchar(255) NOT NULL, "via" varchar(120), "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE INDEX "ix_audit_event_org" ON "audit_event" ("organizationId", "id") `);
-    await queryRunner.query(`CREATE TABLE "organization" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(120) NOT NULL, "kind" varchar(18) NOT NULL, "currency" varchar(3) NOT NULL, "country" varchar(2) NOT NULL, "website" varchar(255), "companyRegistrationId" varchar(40), "address" text, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE TABLE "organization" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(120) NOT NULL, "kind" varchar(18) NOT NULL, "currency" varchar(3) NOT NULL, "country" varchar(2) NOT NULL, "website" varchar(255), "companyRegistrationId" varchar(40), "address" text, "expiryNoticeDays" text, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE TABLE "membership" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "userId" integer NOT NULL, "role" varchar(28) NOT NULL, "billingAccess" boolean NOT NULL, "productIds" text NOT NULL, "notifyBilling" boolean NOT NULL, "notifyTechnical" boolean NOT NULL, "notifyAdministrative" boolean NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE INDEX "ix_membership_user" ON "membership" ("userId") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_membership_org_user" ON "membership" ("organizationId", "userId") `);
@@ -55,6 +55,8 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_order_org" ON "customer_order" ("organizationId", "id") `);
     await queryRunner.query(`CREATE TABLE "order_line" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "orderId" integer NOT NULL, "position" integer NOT NULL, "productType" varchar(20) NOT NULL, "name" varchar(255) NOT NULL, "billingPeriod" varchar(16) NOT NULL, "listPrice" bigint NOT NULL, "productId" integer)`);
     await queryRunner.query(`CREATE INDEX "ix_order_line_order" ON "order_line" ("orderId", "position") `);
+    await queryRunner.query(`CREATE TABLE "notice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "key" varchar(200) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_notice_key" ON "notice" ("key") `);
     await queryRunner.query(`DROP INDEX "uq_api_token_hash"`);
     await queryRunner.query(`DROP INDEX "ix_api_token_user"`);
     await queryRunner.query(`CREATE TABLE "temporary_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "userId" integer NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(100) NOT NULL, "scopes" text NOT NULL, "secretHash" varchar(64) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "expiresAt" datetime, "lastUsedAt" datetime, "revokedAt" datetime, CONSTRAINT "FK_cbfc4e2b85b78207afb0b2d7fbc" FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
@@ -286,6 +288,8 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "temporary_api_token"`);
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_api_token_hash" ON "api_token" ("secretHash") `);
+    await queryRunner.query(`DROP INDEX "uq_notice_key"`);
+    await queryRunner.query(`DROP TABLE "notice"`);
     await queryRunner.query(`DROP INDEX "ix_order_line_order"`);
     await queryRunner.query(`DROP TABLE "order_line"`);
     await queryRunner.query(`DROP INDEX "ix_order_org"`);

@@ -45,7 +45,7 @@ const commands: Command[] = [
         import('../modules/accounts/auth.service'),
       ]);
       const staffRole = role as StaffRole;
-      return withSession(({ ctx }) =>
+      const { existing, previous, secret } = await withSession(({ ctx }) =>
         ctx.transaction(async (ctx) => {
           const existing = await ctx.em.findOneBy(UserEntity, { email });
           const user = existing ?? ctx.em.create(UserEntity, { email, name, passwordHash: null, staffRole, createdAt: ctx.now() });
@@ -53,21 +53,20 @@ const commands: Command[] = [
           user.staffRole = staffRole;
           await ctx.em.save(user);
           const asUser = ctx.withViewer({ user, token: null, via: 'cli' });
-          if (previous !== role) {
+          if (previous !== staffRole) {
             // A customer account turned staff: each of its organizations sees the change of access.
             for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
               await ctx.services.audit.record(asUser, m.organizationId, 'user.staff_role_changed', `user:${user.id} (${email}) ${previous ?? 'none'} -> ${role}`);
             }
           }
           const { secret } = await ctx.services.apiTokens.create(asUser, { name: `staff ${role.toLowerCase()} (cli)`, scopes: ALL_SCOPES });
-          output.out(
-            !existing ? `Created staff user ${email} with role ${role}.` : previous === role ? `${email} already has staff role ${role}.` : `Changed the staff role of ${email} from ${previous ?? 'none'} to ${role}.`,
-          );
-          output.out('API token (shown only now; send it as "Authorization: Bearer <token>"):');
-          output.out(secret);
-          return 0;
+          return { existing, previous, secret };
         }),
       );
+      output.out(!existing ? `Created staff user ${email} with role ${role}.` : previous === role ? `${email} already has staff role ${role}.` : `Changed the staff role of ${email} from ${previous ?? 'none'} to ${role}.`);
+      output.out('API token (shown only now; send it as "Authorization: Bearer <token>"):');
+      output.out(secret);
+      return 0;
     },
   },
   {

@@ -18,6 +18,7 @@ import { InvoiceEntity } from '../modules/billing/invoice.entity';
 import { PriceEntity } from '../modules/catalog/price.entity';
 import { OrderEntity, OrderLineEntity } from '../modules/orders/order.entity';
 
+import { NoticeEntity } from '../modules/renewals/notice.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -41,4 +42,5 @@ export const ENTITIES = [
   InvoiceLineEntity,
   InvoiceCounterEntity,
   InvoicePaymentEntity,
+  NoticeEntity,
 ];

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
 import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.job';
+import { RENEWAL_JOBS } from '../modules/renewals/renewal.jobs';
 
 /** A scheduled sweep: idempotent, so running it twice for the same `now` changes nothing the second time. */
 export interface Job {
@@ -10,7 +11,7 @@ export interface Job {
 }
 
 /** Every sweep, in the order they run. Modules add theirs here. */
-export const JOBS: Job[] = [cancelBlockedOrdersJob];
+export const JOBS: Job[] = [...RENEWAL_JOBS, cancelBlockedOrdersJob];
 
 export interface JobRun {
   name: string;
@@ -38,10 +39,12 @@ export const DEFAULT_JOB_LOCK_TTL_MS = 5 * 60_000;
  */
 export async function runJobs(ctx: RequestContext, now: Date, jobs: Job[] = JOBS, options: RunJobsOptions = {}): Promise<JobRun[]> {
   const lock = options.lock ?? databaseJobLock(ctx.dataSource);
+  // Sweeps act for the platform, and everything they write is dated `now` (jobs:run --now).
+  const jobCtx = ctx.asSystem().at(now);
   const runs: JobRun[] = [];
   for (const job of jobs) {
     try {
-      const result = await withJobLock(lock, job.name, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, () => job.run(ctx, now));
+      const result = await withJobLock(lock, job.name, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, () => job.run(jobCtx, now));
       runs.push(result.ran ? { name: job.name, changed: result.value } : { name: job.name, changed: 0, skipped: true });
     } catch (error) {
       runs.push({ name: job.name, changed: 0, error: error instanceof Error ? error : new Error(String(error)) });

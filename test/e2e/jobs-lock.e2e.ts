@@ -114,7 +114,8 @@ describe('job locks on the database (no REDIS_URL)', () => {
 
 /**
  * A stand-in for a second server process: opens the database, waits for "go" on stdin, runs one
- * slow sweep with runJobs' default (database) lock and prints what happened as JSON.
+ * slow sweep (3 s: a wide margin on a loaded machine) under runJobs' default (database) lock and
+ * prints what happened as JSON.
  */
 const WORKER = `
 require('reflect-metadata');
@@ -123,7 +124,7 @@ const { runJobs } = require('./src/jobs/runner');
 (async () => {
   const dataSource = await connectDataSource(process.env.DATABASE_URL);
   let calls = 0;
-  const job = { name: process.env.JOB_NAME, run: async () => { calls += 1; await new Promise((r) => setTimeout(r, 1000)); return 1; } };
+  const job = { name: process.env.JOB_NAME, run: async () => { calls += 1; await new Promise((r) => setTimeout(r, 3000)); return 1; } };
   process.stdout.write('ready\\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
   const runs = await runJobs({ dataSource, em: dataSource.manager }, new Date(), [job]);

@@ -15,6 +15,8 @@ export interface PaymentChoice {
   paymentMethodId: number | null;
   prepaidAmount: number;
   idempotencyKey: string;
+  /** A renewal charge made without the customer present (R11). */
+  recurring?: boolean;
 }
 
 export const MAX_INVOICES_PER_PAYMENT = 50;
@@ -80,6 +82,7 @@ export class InvoicePaymentService {
         paymentMethodId: choice.paymentMethodId,
         idempotencyKey,
         fingerprint: request,
+        recurring: choice.recurring ?? false,
         purpose: `${invoices.length > 1 ? 'Invoices' : 'Invoice'} ${invoices.map((i) => i.number).join(', ')}`.slice(0, 255),
       });
       const method = outcome.paymentMethodId ? await ctx.services.payments.findMethod(ctx, organizationId, outcome.paymentMethodId) : null;
@@ -169,6 +172,7 @@ export class InvoicePaymentService {
     Object.assign(invoice, { status: InvoiceStatus.PAID, paidAt: ctx.now(), amountPaid: invoice.amountPaid + received });
     await ctx.em.update(InvoiceEntity, { id: invoice.id }, { status: invoice.status, paidAt: invoice.paidAt, amountPaid: invoice.amountPaid });
     if (invoice.orderId) await ctx.services.orders.onInvoicePaid(ctx, invoice.orderId);
+    else await ctx.services.renewals.onRenewalInvoicePaid(ctx, invoice.id);
   }
 
   private async markProForma(ctx: RequestContext, invoice: InvoiceEntity, prepaidPart: number): Promise<void> {

@@ -36,6 +36,8 @@ export interface InvoiceDraft {
   orderId: number | null;
   currency: string;
   lines: InvoiceLineDraft[];
+  /** Defaults to issue time + invoiceDueDays; a renewal is due when the product expires. */
+  dueAt?: Date;
 }
 
 export interface InvoiceListFilter {
@@ -94,7 +96,7 @@ export class InvoiceService {
           status: InvoiceStatus.OPEN,
           currency: draft.currency,
           issuedAt,
-          dueAt: addDays(issuedAt, this.config.invoiceDueDays),
+          dueAt: draft.dueAt ?? addDays(issuedAt, this.config.invoiceDueDays),
           paidAt: null,
           ...totals,
           amountPaid: 0,

@@ -19,5 +19,7 @@ export class OrganizationEntity {
   @Column({ type: 'varchar', length: 40, nullable: true }) companyRegistrationId: string | null;
   /** Postal address, one line per entry, printed on invoices. */
   @Column({ type: 'simple-json', nullable: true }) address: string[] | null;
+  /** Billing-message setting (R14): expiry notices this many days before; null = the default (30 and 7). */
+  @Column({ type: 'simple-json', nullable: true }) expiryNoticeDays: number[] | null;
   @CreatedAtColumn() createdAt: Date;
 }

@@ -3,6 +3,7 @@ import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { optionalText, requireCountry, requireText, requireUrl } from '../../common/validate';
+import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../renewals/renewal.config';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
 
@@ -12,6 +13,7 @@ export interface UpdateOrganizationInput {
   companyRegistrationId?: string | null;
   country?: string | null;
   address?: string[] | null;
+  expiryNoticeDays?: number[] | null;
 }
 
 /** Organizations and their details (R1, R4). Memberships live in MembershipService. */
@@ -34,6 +36,7 @@ export class OrganizationService {
       if (input.address && input.address.length > 6) throw new BusinessError('INVALID_INPUT', 'address has at most 6 lines.', ['input', 'address']);
       changes.address = input.address ? input.address.map((line, i) => requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' })) : null;
     }
+    if (input.expiryNoticeDays !== undefined) changes.expiryNoticeDays = noticeDays(input.expiryNoticeDays);
     return ctx.transaction(async (ctx) => {
       await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);
       await ctx.services.audit.record(ctx, organizationId, 'organization.updated', `organization:${organizationId} (${Object.keys(changes).join(', ') || 'no change'})`);
@@ -56,4 +59,14 @@ export class OrganizationService {
     const rows = await ctx.em.findBy(OrganizationEntity, { id: In([...ids]) });
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   }
+}
+
+/** R14 billing-message setting: up to three distinct days before expiry, each 1..60; null or [] restores the default. */
+function noticeDays(days: number[] | null): number[] | null {
+  if (!days || days.length === 0) return null;
+  const unique = [...new Set(days)].sort((a, b) => b - a);
+  if (unique.length > MAX_NOTICES || unique.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_NOTICE_DAYS)) {
+    throw new BusinessError('INVALID_INPUT', `expiryNoticeDays takes up to ${MAX_NOTICES} whole days between 1 and ${MAX_NOTICE_DAYS}.`, ['input', 'expiryNoticeDays']);
+  }
+  return unique;
 }

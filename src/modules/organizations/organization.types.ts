@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DEFAULT_RENEWAL_CONFIG } from '../renewals/renewal.config';
 import { Connection } from '../../graphql/connection';
 import { UserError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';
@@ -22,11 +23,13 @@ export class OrganizationType extends Node {
   @Field(() => String, { nullable: true }) companyRegistrationId: string | null;
   @Field() country: string;
   @Field(() => [String], { nullable: true, description: 'Postal address, one line per entry (printed on invoices).' }) address: string[] | null;
+  @Field(() => [Int], { description: 'Billing-message setting (R14): expiry notices are sent this many days before a product expires.' }) expiryNoticeDays: number[];
   entityId: number;
 
   static from(org: OrganizationEntity): OrganizationType {
     const { name, kind, website, companyRegistrationId, country, address } = org;
-    return Object.assign(new OrganizationType(), { id: toGlobalId('Organization', org.id), entityId: org.id, name, kind, currency: org.currency as CurrencyCode, website, companyRegistrationId, country, address });
+    const expiryNoticeDays = org.expiryNoticeDays ?? DEFAULT_RENEWAL_CONFIG.expiryNoticeDays;
+    return Object.assign(new OrganizationType(), { id: toGlobalId('Organization', org.id), entityId: org.id, name, kind, currency: org.currency as CurrencyCode, website, companyRegistrationId, country, address, expiryNoticeDays });
   }
 }
 
@@ -113,6 +116,7 @@ export class UpdateOrganizationInput {
   @Field(() => String, { nullable: true }) companyRegistrationId?: string | null;
   @Field(() => String, { nullable: true }) country?: string | null;
   @Field(() => [String], { nullable: true }) address?: string[] | null;
+  @Field(() => [Int], { nullable: true, description: 'Expiry notice days (R14); an empty list restores the default 30 and 7.' }) expiryNoticeDays?: number[] | null;
 }
 
 @ObjectType('OrganizationPayload')

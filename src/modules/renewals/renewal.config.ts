@@ -19,6 +19,10 @@ export const DEFAULT_RENEWAL_CONFIG: RenewalConfig = {
 
 export const DAY_MS = 86_400_000;
 
+/** Organizations may choose up to three notice days, each 1 to this many days before expiry. */
+export const MAX_NOTICE_DAYS = 60;
+export const MAX_NOTICES = 3;
+
 /** When auto-renewal first tries to charge a product (expiry − lead days). */
 export function firstRenewalAttempt(expiresAt: Date, config: RenewalConfig = DEFAULT_RENEWAL_CONFIG): Date {
   return new Date(expiresAt.getTime() - config.leadDays * DAY_MS);

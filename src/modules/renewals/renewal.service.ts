@@ -1,0 +1,133 @@
+import { In } from 'typeorm';
+import { computeInvoiceLine } from '../../calc/invoice-line';
+import { addBillingPeriod } from '../../calc/periods';
+import { RequestContext } from '../../context';
+import { writeLock } from '../../db/transaction';
+import { BusinessError } from '../../graphql/errors';
+import { InvoiceLineEntity } from '../billing/invoice-line.entity';
+import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { ProductEntity, ProductStatus } from '../products/product.entity';
+import { mailBillingContacts } from './notices';
+import { DAY_MS, DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from './renewal.config';
+
+const dateOf = (at: Date) => at.toISOString().slice(0, 10);
+const UNPAID = [InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.PRO_FORMA];
+
+/**
+ * Auto-renewal charges (R11): from 14 days before expiry, a renewal invoice for the next period is
+ * issued (due at expiry) and charged to the product's stored method; a failed charge is retried on
+ * the configured days and the billing contacts are told. A paid renewal invoice, however it was
+ * paid, extends the product by one period.
+ */
+export class RenewalService {
+  constructor(private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG) {}
+
+  /** The renewal sweep: every due product once, each in its own transactions. Returns how many were attempted. */
+  async renewDue(ctx: RequestContext, now: Date): Promise<number> {
+    const horizon = new Date(now.getTime() + this.config.leadDays * DAY_MS);
+    const candidates = await ctx.em
+      .createQueryBuilder(ProductEntity, 'p')
+      .where('p.autoRenew = :on AND p.status = :active', { on: true, active: ProductStatus.ACTIVE })
+      .andWhere('p.expiresAt > :now AND p.expiresAt <= :horizon', { now, horizon })
+      .orderBy('p.id', 'ASC')
+      .getMany();
+    let attempted = 0;
+    for (const product of candidates.filter((p) => !p.nextRenewalAttemptAt || p.nextRenewalAttemptAt <= now)) {
+      await this.renewOne(ctx, product, now);
+      attempted += 1;
+    }
+    return attempted;
+  }
+
+  private async renewOne(ctx: RequestContext, product: ProductEntity, now: Date): Promise<void> {
+    const invoice = await this.renewalInvoice(ctx, product);
+    try {
+      await ctx.services.invoicePayments.pay(
+        ctx,
+        [invoice.id],
+        { paymentMethodId: product.autoRenewPaymentMethodId, prepaidAmount: 0, idempotencyKey: `renewal:${invoice.id}:${product.renewalFailures + 1}`, recurring: true },
+        ['product'],
+      );
+    } catch (error) {
+      if (!(error instanceof BusinessError)) throw error;
+      await this.recordFailure(ctx, product, invoice, error, now);
+    }
+  }
+
+  /** The unpaid renewal invoice of the product's next period, issued once (a retry charges the same invoice). */
+  private async renewalInvoice(ctx: RequestContext, product: ProductEntity): Promise<InvoiceEntity> {
+    const periodStart = dateOf(product.expiresAt);
+    const existing = await ctx.em
+      .createQueryBuilder(InvoiceEntity, 'i')
+      .innerJoin(InvoiceLineEntity, 'l', 'l.invoiceId = i.id')
+      .where('l.productId = :productId AND l.periodStart = :periodStart', { productId: product.id, periodStart })
+      .andWhere('i.status IN (:...unpaid)', { unpaid: UNPAID })
+      .getOne();
+    if (existing) return existing;
+    const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: product.organizationId });
+    const vatRateBp = ctx.services.invoices.vatRateFor(organization.country);
+    const amounts = computeInvoiceLine({ unitListAmount: product.price, quantity: 1, degressiveBp: 0, partnerBp: 0, vatBp: vatRateBp });
+    await ctx.services.invoices.prepareIssue(ctx, ctx.now());
+    return ctx.transaction((ctx) =>
+      ctx.services.invoices.issue(ctx, {
+        organizationId: product.organizationId,
+        orderId: null,
+        currency: product.currency,
+        dueAt: product.expiresAt,
+        lines: [
+          {
+            ...amounts,
+            description: `Renewal of ${product.name} (${product.billingPeriod.toLowerCase()})`,
+            productType: product.type,
+            billingPeriod: product.billingPeriod,
+            productId: product.id,
+            orderLineId: null,
+            quantity: 1,
+            vatRateBp,
+            periodStart,
+            periodEnd: dateOf(addBillingPeriod(product.expiresAt, product.billingPeriod)),
+          },
+        ],
+      }),
+    );
+  }
+
+  private async recordFailure(ctx: RequestContext, product: ProductEntity, invoice: InvoiceEntity, error: BusinessError, now: Date): Promise<void> {
+    const failures = product.renewalFailures + 1;
+    const retry = nextRetryAt(now, failures, this.config);
+    // Past the last retry (or past expiry) no attempt is left: the invoice stays open until it is overdue (R14).
+    const nextAttempt = retry && retry < product.expiresAt ? retry : product.expiresAt;
+    await ctx.transaction((ctx) => ctx.em.update(ProductEntity, { id: product.id }, { renewalFailures: failures, nextRenewalAttemptAt: nextAttempt }));
+    const next = nextAttempt < product.expiresAt ? `We will try again on ${dateOf(nextAttempt)}.` : 'No further automatic attempt will be made.';
+    await mailBillingContacts(
+      ctx,
+      product.organizationId,
+      `Renewal of ${product.name} failed`,
+      [
+        `We could not charge the renewal of ${product.name} (invoice ${invoice.number}): ${error.message}`,
+        next,
+        `Pay invoice ${invoice.number} before ${dateOf(product.expiresAt)} to keep the product, or update the payment method used for auto-renewal.`,
+      ].join('\n\n'),
+    );
+  }
+
+  /**
+   * Billing hook: an invoice without an order was paid. Each of its lines that renews a product's
+   * current period extends that product by one period and releases it (ACTIVE, failures cleared).
+   * Idempotent: a line whose period already started before the product's expiry changes nothing.
+   */
+  async onRenewalInvoicePaid(ctx: RequestContext, invoiceId: number): Promise<void> {
+    const lines = await ctx.em.findBy(InvoiceLineEntity, { invoiceId });
+    const productIds = lines.map((l) => l.productId).filter((id): id is number => id !== null);
+    if (!productIds.length) return;
+    const products = await ctx.em.find(ProductEntity, { where: { id: In(productIds) }, lock: writeLock(ctx.em) });
+    for (const line of lines) {
+      const product = products.find((p) => p.id === line.productId);
+      if (!product || product.status === ProductStatus.CANCELLED || line.periodStart !== dateOf(product.expiresAt)) continue;
+      const changes = { expiresAt: addBillingPeriod(product.expiresAt, product.billingPeriod), status: ProductStatus.ACTIVE, renewalFailures: 0, nextRenewalAttemptAt: null };
+      await ctx.em.update(ProductEntity, { id: product.id }, changes);
+      Object.assign(product, changes);
+    }
+  }
+}
