@@ -13,7 +13,7 @@ import { TeamFieldsResolver, InvitationTeamResolver } from '../modules/teams/tea
 import { TeamResolver } from '../modules/teams/team.resolver';
 import { InvoiceLineResolver, InvoiceResolver, OrganizationInvoicesResolver } from '../modules/billing/invoice.resolver';
 import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '../modules/orders/order.resolver';
-import { AutoRenewResolver } from '../modules/renewals/auto-renew.resolver';
+import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class of every module. */
@@ -31,6 +31,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProductResolver,
   OrganizationProductsResolver,
   AutoRenewResolver,
+  ProductAutoRenewFieldsResolver,
   PaymentResolver,
   OrganizationPaymentMethodsResolver,
   TopUpResolver,

@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const SET_AUTO_RENEW = `mutation($input: SetAutoRenewInput!) {
   setAutoRenew(input: $input) {
-    results { autoRenew product { id name autoRenew nextRenewalAttemptAt expiresAt } error { code message field } }
+    results { autoRenew product { id name autoRenew nextRenewalAttemptAt expiresAt autoRenewPaymentMethod { id kind } } error { code message field } }
     userErrors { code message field }
   }
 }`;
@@ -43,6 +43,7 @@ describe('setAutoRenew (R9–R13)', () => {
     expect(result.results).toEqual([
       expect.objectContaining({ autoRenew: true, error: null, product: expect.objectContaining({ id: product, autoRenew: true, nextRenewalAttemptAt: new Date(expiresAt.getTime() - 14 * DAY).toISOString() }) }),
     ]);
+    expect(result.results[0].product.autoRenewPaymentMethod).toEqual({ id: card, kind: 'CARD' });
     expect(await autoRenewOf(product)).toBe(true);
   });
 
