@@ -16,6 +16,7 @@ import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { createMetrics } from './http/metrics';
+import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
 import { createJobLock } from './jobs/lock';
 import { JOBS, runJobs } from './jobs/runner';
 import { createShield } from './permissions/permissions';
@@ -60,6 +61,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   const httpServer = http.createServer(app);
   const metrics = createMetrics();
   const jobLock = createJobLock(config.redisUrl, dataSource);
+  const rateCounter = config.redisUrl ? redisCounter(config.redisUrl) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
     const ctx = new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
@@ -93,8 +95,11 @@ export async function createServer(options: AppOptions): Promise<App> {
     }
   });
   app.use(graphiqlRouter());
+  const limited = rateLimit(rateCounter, config.rateLimitPerMinute);
+  app.use('/invoices', limited);
   app.use(
     '/graphql',
+    limited,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -155,6 +160,7 @@ export async function createServer(options: AppOptions): Promise<App> {
     async stop() {
       await apollo.stop();
       await jobLock.close();
+      await rateCounter.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

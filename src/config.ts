@@ -19,6 +19,8 @@ export interface Config {
   /** How often the in-process scheduler runs the sweeps; 0 disables it. */
   jobsIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** R27: requests per minute per token (60; the test harness raises it for its own load). */
+  rateLimitPerMinute: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/partner-platform.sqlite';
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE || 60),
   };
 }
 

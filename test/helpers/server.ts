@@ -51,7 +51,7 @@ let counter = 0;
  * A real server on a real database: a fresh SQLite file, or a fresh MariaDB database when
  * TEST_MYSQL_URL is set (mysql://root@127.0.0.1:3306/pp_test → pp_test_<pid>_<n>).
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-test-'));
   const mysqlBase = process.env.TEST_MYSQL_URL;
   counter += 1;
@@ -72,6 +72,9 @@ export async function startTestServer(): Promise<TestServer> {
     JOBS_INTERVAL_MS: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     PORT: '0',
+    // Suites send far more than 60 requests a minute with one token; rate-limit.e2e.ts tests R27 itself.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...options.env,
   });
   const { dataSource } = await openDatabase(databaseUrl);
   const clock = new TestClock();
