@@ -73,6 +73,9 @@ export async function createServer(options: AppOptions): Promise<App> {
     introspection: config.enableIntrospection,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Authentication is a bearer header, never a cookie, so a cross-site request carries no
+    // credentials: CSRF prevention is not needed, and it would refuse plain GET queries (section 10).
+    csrfPrevention: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger), metrics.apolloPlugin],
   });
   await apollo.start();

@@ -157,6 +157,16 @@ describe('HTTP edges', () => {
     expect(JSON.stringify(await response.json())).toMatch(/Malformed JSON/);
   });
 
+  it('GET /graphql answers queries (and refuses mutations)', async () => {
+    const org = await anOrganization(server);
+    const query = encodeURIComponent('{ viewer { email } }');
+    const response = await fetch(`${server.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${org.token}` } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).data.viewer.email).toBe(org.email);
+    const mutation = encodeURIComponent('mutation { logIn(input: { email: "x@example.ch", password: "whatever-pass" }) { token } }');
+    expect((await fetch(`${server.url}/graphql?query=${mutation}`)).status).toBe(405);
+  });
+
   it('a GraphQL syntax error is a 400', async () => {
     const response = await server.gql('{ viewer { ');
     expect(response.status).toBe(400);

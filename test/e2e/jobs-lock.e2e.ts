@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { RequestContext } from '../../src/context';
@@ -119,15 +120,22 @@ describe('job locks on the database (no REDIS_URL)', () => {
  */
 const WORKER = `
 require('reflect-metadata');
+const { createMailer } = require('./src/common/mail');
+const { loadConfig } = require('./src/config');
+const { RequestContext, systemClock } = require('./src/context');
 const { connectDataSource } = require('./src/db/data-source');
 const { runJobs } = require('./src/jobs/runner');
+const { createServices } = require('./src/services');
 (async () => {
-  const dataSource = await connectDataSource(process.env.DATABASE_URL);
+  const config = loadConfig();
+  const dataSource = await connectDataSource(config.databaseUrl);
+  const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
+  const ctx = new RequestContext(services, dataSource, dataSource.manager, null, systemClock);
   let calls = 0;
   const job = { name: process.env.JOB_NAME, run: async () => { calls += 1; await new Promise((r) => setTimeout(r, 3000)); return 1; } };
   process.stdout.write('ready\\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
-  const runs = await runJobs({ dataSource, em: dataSource.manager }, new Date(), [job]);
+  const runs = await runJobs(ctx, new Date(), [job]);
   process.stdout.write(JSON.stringify({ calls, skipped: !!runs[0].skipped, error: runs[0].error ? runs[0].error.message : null }) + '\\n');
   await dataSource.destroy();
   process.stdin.destroy();
@@ -137,7 +145,7 @@ const { runJobs } = require('./src/jobs/runner');
 function startWorker(databaseUrl: string, jobName: string) {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', WORKER], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, DATABASE_URL: databaseUrl, JOB_NAME: jobName },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, SECRET_KEY: 'jobs-lock-test', MAIL_TRANSPORT: 'file:' + join(tmpdir(), 'pp-jobs-lock-mail'), JOB_NAME: jobName },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
