@@ -40,6 +40,11 @@ export function Connection<T extends object>(Item: ClassType<T>, name: string): 
   return ConnectionType;
 }
 
+/** The same connection with every node mapped (entity → API type); cursors and counts unchanged. */
+export function mapNodes<A, B>(connection: ConnectionShape<A>, toNode: (node: A) => B): ConnectionShape<B> {
+  return { ...connection, edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: toNode(edge.node) })) };
+}
+
 export interface PageArgs {
   first?: number | null;
   after?: string | null;

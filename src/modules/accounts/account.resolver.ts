@@ -6,6 +6,7 @@ import { ApiTokenType } from '../api-tokens/api-token.types';
 import { MembershipConnection, MembershipType } from '../organizations/organization.types';
 import { OrganizationType } from '../organizations/organization.types';
 import { LogInInput, LogInPayload, SignUpInput, SignUpPayload, UserType } from './account.types';
+import { mapNodes } from '../../graphql/connection';
 
 @Resolver(() => UserType)
 export class AccountResolver {
@@ -33,7 +34,7 @@ export class AccountResolver {
   @FieldResolver(() => MembershipConnection)
   async memberships(@Root() user: UserType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
     const connection = await ctx.services.organizations.membershipsOfUser(ctx, user.entityId, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: MembershipType.from(e.node) })) };
+    return mapNodes(connection, MembershipType.from);
   }
 
   @FieldResolver(() => [ApiTokenType])

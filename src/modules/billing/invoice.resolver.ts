@@ -8,6 +8,7 @@ import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
 import { InvoiceConnection, InvoiceFilter, InvoiceLineType, InvoiceType, PayInvoicesInput, PayInvoicesPayload } from './invoice.types';
 import { toPaymentChoice } from './payment-input';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('Invoice', async (ctx, id) => {
   const invoice = await ctx.services.invoices.findAccessible(ctx, id);
@@ -62,6 +63,6 @@ export class OrganizationInvoicesResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const connection = await ctx.services.invoices.list(ctx, org.entityId, page, filter ?? {});
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: InvoiceType.from(e.node) })) };
+    return mapNodes(connection, InvoiceType.from);
   }
 }

@@ -11,6 +11,7 @@ import { ProductNode } from '../products/product.types';
 import { IdentityVerificationType } from './identity-verification.types';
 import { OrderStatus } from './order.entity';
 import { OrderConnection, OrderLineType, OrderPayload, OrderType, PayOrderInput, PlaceOrderInput, ResendUnblockProcedureInput } from './order.types';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('Order', async (ctx, id) => {
   const order = await ctx.services.orders.findAccessible(ctx, id);
@@ -84,6 +85,6 @@ export class OrganizationOrdersResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const connection = await ctx.services.orders.list(ctx, org.entityId, page, status);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: OrderType.from(e.node) })) };
+    return mapNodes(connection, OrderType.from);
   }
 }

@@ -17,6 +17,7 @@ import {
   UpdateMembershipInput,
 } from './membership.types';
 import { InvitationType, MembershipConnection, MembershipType, OrganizationType } from './organization.types';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('Membership', async (ctx, id) => {
   const membership = await ctx.services.memberships.findVisible(ctx, id);
@@ -36,7 +37,7 @@ export class MembersResolver {
   @FieldResolver(() => MembershipConnection, { description: 'Everyone for those who manage members; otherwise only the viewer\'s own membership.' })
   async members(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
     const connection = await ctx.services.memberships.list(ctx, org.entityId, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: MembershipType.from(e.node) })) };
+    return mapNodes(connection, MembershipType.from);
   }
 
   @FieldResolver(() => [InvitationType], { description: 'Pending invitations and those of the last 30 days (newest first) for those who manage members; empty for everyone else.' })

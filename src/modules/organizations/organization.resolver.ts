@@ -7,6 +7,7 @@ import { PageArgsInput } from '../../graphql/page-args';
 import { permissionsOf } from '../access/permissions';
 import { AuditEventConnection, AuditEventType } from '../audit/audit.types';
 import { OrganizationPayload, OrganizationPermissions, OrganizationType, UpdateOrganizationInput } from './organization.types';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('Organization', async (ctx, id) => {
   const org = await ctx.services.organizations.findAccessible(ctx, id);
@@ -39,6 +40,6 @@ export class OrganizationResolver {
   @FieldResolver(() => AuditEventConnection)
   async auditEvents(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
     const connection = await ctx.services.audit.list(ctx, org.entityId, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: AuditEventType.from(e.node) })) };
+    return mapNodes(connection, AuditEventType.from);
   }
 }

@@ -7,6 +7,7 @@ import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
 import { PaymentType } from '../payments/payment.types';
 import { LedgerEntryConnection, LedgerEntryType, PrepaidAccountType, TopUpPayload, TopUpPrepaidAccountInput } from './prepaid.types';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('LedgerEntry', async (ctx, id) => {
   const entry = await ctx.services.prepaid.findAccessibleEntry(ctx, id);
@@ -44,6 +45,6 @@ export class PrepaidAccountResolver {
   @FieldResolver(() => LedgerEntryConnection, { description: 'Oldest first (keyset on the entry id).' })
   async entries(@Root() account: PrepaidAccountType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
     const connection = await ctx.services.prepaid.entries(ctx, account.organizationId, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: LedgerEntryType.from(e.node, account.currency) })) };
+    return mapNodes(connection, (node) => LedgerEntryType.from(node, account.currency));
   }
 }

@@ -4,6 +4,7 @@ import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductConnection, ProductFilter, ProductNode } from './product.types';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('Product', async (ctx, id) => {
   const product = await ctx.services.products.findAccessible(ctx, id);
@@ -28,6 +29,6 @@ export class OrganizationProductsResolver {
     @Ctx() ctx: RequestContext,
   ) {
     const connection = await ctx.services.products.list(ctx, org.entityId, page, filter ?? {});
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: ProductNode.from(e.node) })) };
+    return mapNodes(connection, ProductNode.from);
   }
 }

@@ -19,36 +19,31 @@ export class ProductLifecycleService {
   constructor(private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG) {}
 
   /** OPEN invoices past their due date become OVERDUE and block their active products. */
-  async blockOverdue(ctx: RequestContext, now: Date): Promise<number> {
-    const due = await ctx.em.find(InvoiceEntity, { select: { id: true }, where: { status: InvoiceStatus.OPEN, dueAt: LessThanOrEqual(now) }, order: { id: 'ASC' } });
-    let changed = 0;
-    for (const { id } of due) {
-      changed += await ctx.transaction(async (ctx) => {
-        const invoice = await ctx.em.findOne(InvoiceEntity, { where: { id }, lock: writeLock(ctx.em) });
-        if (!invoice || invoice.status !== InvoiceStatus.OPEN) return 0;
-        await ctx.em.update(InvoiceEntity, { id }, { status: InvoiceStatus.OVERDUE });
-        const products = await this.productsOf(ctx, id, ProductStatus.ACTIVE);
-        if (products.length) await ctx.em.update(ProductEntity, { id: In(products.map((p) => p.id)) }, { status: ProductStatus.BLOCKED });
-        return 1 + products.length;
-      });
-    }
-    return changed;
+  blockOverdue(ctx: RequestContext, now: Date): Promise<number> {
+    return this.settleUnpaid(ctx, InvoiceStatus.OPEN, now, InvoiceStatus.OVERDUE, ProductStatus.ACTIVE, { status: ProductStatus.BLOCKED });
   }
 
   /** OVERDUE invoices unpaid `cancelAfterOverdueDays` after their due date: the invoice is voided, its blocked products cancelled. */
-  async cancelLongOverdue(ctx: RequestContext, now: Date): Promise<number> {
+  cancelLongOverdue(ctx: RequestContext, now: Date): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.cancelAfterOverdueDays * DAY_MS);
-    const due = await ctx.em.find(InvoiceEntity, { select: { id: true }, where: { status: InvoiceStatus.OVERDUE, dueAt: LessThanOrEqual(cutoff) }, order: { id: 'ASC' } });
+    return this.settleUnpaid(ctx, InvoiceStatus.OVERDUE, cutoff, InvoiceStatus.VOID, ProductStatus.BLOCKED, { status: ProductStatus.CANCELLED, autoRenew: false, nextRenewalAttemptAt: null });
+  }
+
+  /**
+   * Every invoice in status `from` due by `dueBy` moves to `to`, and its products in `productFrom`
+   * take `productChanges`; one transaction per invoice, re-checked under its lock (idempotent).
+   * Returns how many invoices and products changed.
+   */
+  private async settleUnpaid(ctx: RequestContext, from: InvoiceStatus, dueBy: Date, to: InvoiceStatus, productFrom: ProductStatus, productChanges: Partial<ProductEntity>): Promise<number> {
+    const due = await ctx.em.find(InvoiceEntity, { select: { id: true }, where: { status: from, dueAt: LessThanOrEqual(dueBy) }, order: { id: 'ASC' } });
     let changed = 0;
     for (const { id } of due) {
       changed += await ctx.transaction(async (ctx) => {
         const invoice = await ctx.em.findOne(InvoiceEntity, { where: { id }, lock: writeLock(ctx.em) });
-        if (!invoice || invoice.status !== InvoiceStatus.OVERDUE) return 0;
-        await ctx.em.update(InvoiceEntity, { id }, { status: InvoiceStatus.VOID });
-        const products = await this.productsOf(ctx, id, ProductStatus.BLOCKED);
-        if (products.length) {
-          await ctx.em.update(ProductEntity, { id: In(products.map((p) => p.id)) }, { status: ProductStatus.CANCELLED, autoRenew: false, nextRenewalAttemptAt: null });
-        }
+        if (!invoice || invoice.status !== from) return 0;
+        await ctx.em.update(InvoiceEntity, { id }, { status: to });
+        const products = await this.productsOf(ctx, id, productFrom);
+        if (products.length) await ctx.em.update(ProductEntity, { id: In(products.map((p) => p.id)) }, productChanges);
         return 1 + products.length;
       });
     }

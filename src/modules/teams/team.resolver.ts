@@ -6,6 +6,7 @@ import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { InvitationType, OrganizationType } from '../organizations/organization.types';
 import { AddTeamMembersInput, CreateTeamInput, RemoveTeamMemberInput, SetTeamProductsInput, TeamConnection, TeamPayload, TeamType } from './team.types';
+import { mapNodes } from '../../graphql/connection';
 
 registerNode('Team', async (ctx, id) => {
   const team = await ctx.services.teams.findVisible(ctx, id);
@@ -20,7 +21,7 @@ export class TeamResolver {
   @FieldResolver(() => TeamConnection, { description: 'Every team for those who manage teams; otherwise the teams the viewer is in.' })
   async teams(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
     const connection = await ctx.services.teams.list(ctx, org.entityId, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: TeamType.from(e.node) })) };
+    return mapNodes(connection, TeamType.from);
   }
 
   @Mutation(() => TeamPayload)
