@@ -22,6 +22,8 @@ import { InvoiceService } from './modules/billing/invoice.service';
 import { CatalogService } from './modules/catalog/catalog.service';
 import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
 import { OrderService } from './modules/orders/order.service';
+import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
+import { SupportAccessService } from './modules/support/support-access.service';
 
 /** Every service, wired by hand (no DI container): plain constructors, easy to read and to test. */
 export function createServices(config: Config, mailer: Mailer, clock: Clock = systemClock) {
@@ -48,6 +50,7 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
     invoices: new InvoiceService(DEFAULT_BILLING_CONFIG),
     invoicePayments: new InvoicePaymentService(),
     orders: new OrderService(DEFAULT_FRAUD_RULES),
+    supportAccess: new SupportAccessService(DEFAULT_SUPPORT_ACCESS_CONFIG),
   };
   // A reconciled bank transfer pays its pro-forma invoices (R15).
   services.payments.onSettled((ctx, paymentId) => ctx.services.invoicePayments.settle(ctx, paymentId));

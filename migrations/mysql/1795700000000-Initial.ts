@@ -26,6 +26,7 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE \`customer_order\` (\`id\` int NOT NULL AUTO_INCREMENT, \`organizationId\` int NOT NULL, \`placedByUserId\` int NOT NULL, \`status\` varchar(23) NOT NULL, \`currency\` varchar(3) NOT NULL, \`total\` bigint NOT NULL, \`riskScore\` int NOT NULL, \`blockedReason\` varchar(500) NULL, \`autoCancelAt\` datetime NULL, \`unblockMailCount\` int NOT NULL DEFAULT '0', \`paidAt\` datetime NULL, \`completedAt\` datetime NULL, \`cancelledAt\` datetime NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_order_auto_cancel\` (\`status\`, \`autoCancelAt\`), INDEX \`ix_order_org\` (\`organizationId\`, \`id\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`order_line\` (\`id\` int NOT NULL AUTO_INCREMENT, \`orderId\` int NOT NULL, \`position\` int NOT NULL, \`productType\` varchar(20) NOT NULL, \`name\` varchar(255) NOT NULL, \`billingPeriod\` varchar(16) NOT NULL, \`listPrice\` bigint NOT NULL, \`productId\` int NULL, INDEX \`ix_order_line_order\` (\`orderId\`, \`position\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`notice\` (\`id\` int NOT NULL AUTO_INCREMENT, \`organizationId\` int NOT NULL, \`key\` varchar(200) NOT NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE INDEX \`uq_notice_key\` (\`key\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`support_access_grant\` (\`id\` int NOT NULL AUTO_INCREMENT, \`organizationId\` int NOT NULL, \`scope\` varchar(24) NOT NULL, \`resource\` varchar(255) NOT NULL, \`grantedById\` int NOT NULL, \`grantedAt\` datetime NOT NULL, \`expiresAt\` datetime NOT NULL, \`revokedAt\` datetime NULL, \`closedAt\` datetime NULL, INDEX \`ix_support_grant_open\` (\`closedAt\`, \`expiresAt\`), INDEX \`ix_support_grant_org\` (\`organizationId\`, \`scope\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`ALTER TABLE \`api_token\` ADD CONSTRAINT \`FK_cbfc4e2b85b78207afb0b2d7fbc\` FOREIGN KEY (\`userId\`) REFERENCES \`user\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`membership\` ADD CONSTRAINT \`FK_4c62c8a7ba2337d6d6ffcd8eb6d\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`membership\` ADD CONSTRAINT \`FK_eef2d9d9c70cd13bed868afedf4\` FOREIGN KEY (\`userId\`) REFERENCES \`user\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
@@ -44,9 +45,11 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`invoice_payment\` ADD CONSTRAINT \`FK_29141a2a8c2192636ca4826fa4d\` FOREIGN KEY (\`invoiceId\`) REFERENCES \`invoice\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`customer_order\` ADD CONSTRAINT \`FK_5f0ae708f3734af01d28945f158\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`order_line\` ADD CONSTRAINT \`FK_239cfca2a55b98b90b6bef2e44f\` FOREIGN KEY (\`orderId\`) REFERENCES \`customer_order\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`support_access_grant\` ADD CONSTRAINT \`FK_9f5a08840318102505bdb81e57f\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`support_access_grant\` DROP FOREIGN KEY \`FK_9f5a08840318102505bdb81e57f\``);
     await queryRunner.query(`ALTER TABLE \`order_line\` DROP FOREIGN KEY \`FK_239cfca2a55b98b90b6bef2e44f\``);
     await queryRunner.query(`ALTER TABLE \`customer_order\` DROP FOREIGN KEY \`FK_5f0ae708f3734af01d28945f158\``);
     await queryRunner.query(`ALTER TABLE \`invoice_payment\` DROP FOREIGN KEY \`FK_29141a2a8c2192636ca4826fa4d\``);
@@ -65,6 +68,9 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`membership\` DROP FOREIGN KEY \`FK_eef2d9d9c70cd13bed868afedf4\``);
     await queryRunner.query(`ALTER TABLE \`membership\` DROP FOREIGN KEY \`FK_4c62c8a7ba2337d6d6ffcd8eb6d\``);
     await queryRunner.query(`ALTER TABLE \`api_token\` DROP FOREIGN KEY \`FK_cbfc4e2b85b78207afb0b2d7fbc\``);
+    await queryRunner.query(`DROP INDEX \`ix_support_grant_org\` ON \`support_access_grant\``);
+    await queryRunner.query(`DROP INDEX \`ix_support_grant_open\` ON \`support_access_grant\``);
+    await queryRunner.query(`DROP TABLE \`support_access_grant\``);
     await queryRunner.query(`DROP INDEX \`uq_notice_key\` ON \`notice\``);
     await queryRunner.query(`DROP TABLE \`notice\``);
     await queryRunner.query(`DROP INDEX \`ix_order_line_order\` ON \`order_line\``);

@@ -57,6 +57,9 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_order_line_order" ON "order_line" ("orderId", "position") `);
     await queryRunner.query(`CREATE TABLE "notice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "key" varchar(200) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_notice_key" ON "notice" ("key") `);
+    await queryRunner.query(`CREATE TABLE "support_access_grant" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "scope" varchar(24) NOT NULL, "resource" varchar(255) NOT NULL, "grantedById" integer NOT NULL, "grantedAt" datetime NOT NULL, "expiresAt" datetime NOT NULL, "revokedAt" datetime, "closedAt" datetime)`);
+    await queryRunner.query(`CREATE INDEX "ix_support_grant_open" ON "support_access_grant" ("closedAt", "expiresAt") `);
+    await queryRunner.query(`CREATE INDEX "ix_support_grant_org" ON "support_access_grant" ("organizationId", "scope") `);
     await queryRunner.query(`DROP INDEX "uq_api_token_hash"`);
     await queryRunner.query(`DROP INDEX "ix_api_token_user"`);
     await queryRunner.query(`CREATE TABLE "temporary_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "userId" integer NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(100) NOT NULL, "scopes" text NOT NULL, "secretHash" varchar(64) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "expiresAt" datetime, "lastUsedAt" datetime, "revokedAt" datetime, CONSTRAINT "FK_cbfc4e2b85b78207afb0b2d7fbc" FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
@@ -171,9 +174,25 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "order_line"`);
     await queryRunner.query(`ALTER TABLE "temporary_order_line" RENAME TO "order_line"`);
     await queryRunner.query(`CREATE INDEX "ix_order_line_order" ON "order_line" ("orderId", "position") `);
+    await queryRunner.query(`DROP INDEX "ix_support_grant_open"`);
+    await queryRunner.query(`DROP INDEX "ix_support_grant_org"`);
+    await queryRunner.query(`CREATE TABLE "temporary_support_access_grant" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "scope" varchar(24) NOT NULL, "resource" varchar(255) NOT NULL, "grantedById" integer NOT NULL, "grantedAt" datetime NOT NULL, "expiresAt" datetime NOT NULL, "revokedAt" datetime, "closedAt" datetime, CONSTRAINT "FK_9f5a08840318102505bdb81e57f" FOREIGN KEY ("organizationId") REFERENCES "organization" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+    await queryRunner.query(`INSERT INTO "temporary_support_access_grant"("id", "organizationId", "scope", "resource", "grantedById", "grantedAt", "expiresAt", "revokedAt", "closedAt") SELECT "id", "organizationId", "scope", "resource", "grantedById", "grantedAt", "expiresAt", "revokedAt", "closedAt" FROM "support_access_grant"`);
+    await queryRunner.query(`DROP TABLE "support_access_grant"`);
+    await queryRunner.query(`ALTER TABLE "temporary_support_access_grant" RENAME TO "support_access_grant"`);
+    await queryRunner.query(`CREATE INDEX "ix_support_grant_open" ON "support_access_grant" ("closedAt", "expiresAt") `);
+    await queryRunner.query(`CREATE INDEX "ix_support_grant_org" ON "support_access_grant" ("organizationId", "scope") `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "ix_support_grant_org"`);
+    await queryRunner.query(`DROP INDEX "ix_support_grant_open"`);
+    await queryRunner.query(`ALTER TABLE "support_access_grant" RENAME TO "temporary_support_access_grant"`);
+    await queryRunner.query(`CREATE TABLE "support_access_grant" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "scope" varchar(24) NOT NULL, "resource" varchar(255) NOT NULL, "grantedById" integer NOT NULL, "grantedAt" datetime NOT NULL, "expiresAt" datetime NOT NULL, "revokedAt" datetime, "closedAt" datetime)`);
+    await queryRunner.query(`INSERT INTO "support_access_grant"("id", "organizationId", "scope", "resource", "grantedById", "grantedAt", "expiresAt", "revokedAt", "closedAt") SELECT "id", "organizationId", "scope", "resource", "grantedById", "grantedAt", "expiresAt", "revokedAt", "closedAt" FROM "temporary_support_access_grant"`);
+    await queryRunner.query(`DROP TABLE "temporary_support_access_grant"`);
+    await queryRunner.query(`CREATE INDEX "ix_support_grant_org" ON "support_access_grant" ("organizationId", "scope") `);
+    await queryRunner.query(`CREATE INDEX "ix_support_grant_open" ON "support_access_grant" ("closedAt", "expiresAt") `);
     await queryRunner.query(`DROP INDEX "ix_order_line_order"`);
     await queryRunner.query(`ALTER TABLE "order_line" RENAME TO "temporary_order_line"`);
     await queryRunner.query(`CREATE TABLE "order_line" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "orderId" integer NOT NULL, "position" integer NOT NULL, "productType" varchar(20) NOT NULL, "name" varchar(255) NOT NULL, "billingPeriod" varchar(16) NOT NULL, "listPrice" bigint NOT NULL, "productId" integer)`);
@@ -288,6 +307,9 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "temporary_api_token"`);
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_api_token_hash" ON "api_token" ("secretHash") `);
+    await queryRunner.query(`DROP INDEX "ix_support_grant_org"`);
+    await queryRunner.query(`DROP INDEX "ix_support_grant_open"`);
+    await queryRunner.query(`DROP TABLE "support_access_grant"`);
     await queryRunner.query(`DROP INDEX "uq_notice_key"`);
     await queryRunner.query(`DROP TABLE "notice"`);
     await queryRunner.query(`DROP INDEX "ix_order_line_order"`);

@@ -19,6 +19,7 @@ import { PriceEntity } from '../modules/catalog/price.entity';
 import { OrderEntity, OrderLineEntity } from '../modules/orders/order.entity';
 
 import { NoticeEntity } from '../modules/renewals/notice.entity';
+import { SupportAccessGrantEntity } from '../modules/support/support-access-grant.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -43,4 +44,5 @@ export const ENTITIES = [
   InvoiceCounterEntity,
   InvoicePaymentEntity,
   NoticeEntity,
+  SupportAccessGrantEntity,
 ];

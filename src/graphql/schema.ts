@@ -14,6 +14,7 @@ import { TeamResolver } from '../modules/teams/team.resolver';
 import { InvoiceLineResolver, InvoiceResolver, OrganizationInvoicesResolver } from '../modules/billing/invoice.resolver';
 import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '../modules/orders/order.resolver';
 import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
+import { SupportAccessGrantFieldsResolver, SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class of every module. */
@@ -43,6 +44,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   InvoiceResolver,
   InvoiceLineResolver,
   OrganizationInvoicesResolver,
+  SupportAccessResolver,
+  SupportAccessGrantFieldsResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

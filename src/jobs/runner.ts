@@ -2,6 +2,7 @@ import type { RequestContext } from '../context';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
 import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.job';
 import { RENEWAL_JOBS } from '../modules/renewals/renewal.jobs';
+import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 
 /** A scheduled sweep: idempotent, so running it twice for the same `now` changes nothing the second time. */
 export interface Job {
@@ -11,7 +12,7 @@ export interface Job {
 }
 
 /** Every sweep, in the order they run. Modules add theirs here. */
-export const JOBS: Job[] = [...RENEWAL_JOBS, cancelBlockedOrdersJob];
+export const JOBS: Job[] = [...RENEWAL_JOBS, cancelBlockedOrdersJob, expireSupportGrantsJob];
 
 export interface JobRun {
   name: string;

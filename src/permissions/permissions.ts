@@ -1,7 +1,7 @@
 import { GraphQLSchema, isObjectType } from 'graphql';
 import { allow, and, deny, IRule, shield } from 'graphql-shield';
 import { ForbiddenError } from '../graphql/errors';
-import { canWrite, isAuthenticated, isPlatformAdmin, isPublic } from './rules';
+import { canWrite, isAuthenticated, isPlatformAdmin, isPublic, isSupportStaff } from './rules';
 
 /** A rule or a combination of rules (and/or/chain). */
 export type ShieldRule = IRule | ReturnType<typeof and>;
@@ -12,6 +12,7 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     node: isAuthenticated,
     viewer: isAuthenticated,
     organization: isAuthenticated,
+    supportReadCheck: isSupportStaff,
   },
   Mutation: {
     signUp: isPublic,
@@ -36,6 +37,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     payOrder: canWrite,
     payInvoices: canWrite,
     resendUnblockProcedure: canWrite,
+    grantSupportAccess: canWrite,
+    revokeSupportAccess: canWrite,
   },
 };
 

@@ -27,6 +27,13 @@ export const isPlatformAdmin = rule({ cache: 'contextual' })((_parent, _args, ct
   return ctx.viewer.user.staffRole === StaffRole.ADMIN ? true : forbidden('Only platform administrators may do this.');
 });
 
+/** The caller is platform staff with role SUPPORT or ADMIN. */
+export const isSupportStaff = rule({ cache: 'contextual' })((_parent, _args, ctx: GraphQLContext) => {
+  if (!ctx.viewer) return ctx.authError ?? new UnauthenticatedError();
+  const role = ctx.viewer.user.staffRole;
+  return role === StaffRole.SUPPORT || role === StaffRole.ADMIN ? true : forbidden('Only platform support staff may do this.');
+});
+
 export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }

@@ -1,0 +1,63 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../../context';
+import { payload } from '../../graphql/errors';
+import { decodeId } from '../../graphql/global-id';
+import { registerNode } from '../../graphql/node-registry';
+import { UserType } from '../accounts/account.types';
+import { OrganizationType } from '../organizations/organization.types';
+import { SupportAccessScope } from './support-access-grant.entity';
+import { GrantSupportAccessInput, RevokeSupportAccessInput, SupportAccessGrantPayload, SupportAccessGrantType } from './support-access.types';
+
+registerNode('SupportAccessGrant', async (ctx, id) => {
+  const grant = await ctx.services.supportAccess.findVisible(ctx, id);
+  return grant ? SupportAccessGrantType.from(grant, ctx.now()) : null;
+});
+
+/** Organization.supportAccessGrants, the grant mutations and the staff read check (R25). */
+@Resolver(() => OrganizationType)
+export class SupportAccessResolver {
+  @FieldResolver(() => [SupportAccessGrantType], { description: 'Active grants (all with includeClosed) for those who may grant support access; empty for others.' })
+  async supportAccessGrants(@Root() org: OrganizationType, @Arg('includeClosed', () => Boolean, { nullable: true, defaultValue: false }) includeClosed: boolean | null, @Ctx() ctx: RequestContext): Promise<SupportAccessGrantType[]> {
+    const now = ctx.now();
+    return (await ctx.services.supportAccess.list(ctx, org.entityId, includeClosed ?? false)).map((g) => SupportAccessGrantType.from(g, now));
+  }
+
+  @Mutation(() => SupportAccessGrantPayload)
+  grantSupportAccess(@Arg('input') input: GrantSupportAccessInput, @Ctx() ctx: RequestContext): Promise<SupportAccessGrantPayload> {
+    return payload(async () => {
+      const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
+      const grant = await ctx.services.supportAccess.grant(ctx, organizationId, input.scope, input.resource);
+      return { grant: SupportAccessGrantType.from(grant, ctx.now()) };
+    });
+  }
+
+  @Mutation(() => SupportAccessGrantPayload)
+  revokeSupportAccess(@Arg('input') input: RevokeSupportAccessInput, @Ctx() ctx: RequestContext): Promise<SupportAccessGrantPayload> {
+    return payload(async () => {
+      const grant = await ctx.services.supportAccess.revoke(ctx, decodeId(input.id, 'SupportAccessGrant', ['input', 'id']));
+      return { grant: SupportAccessGrantType.from(grant, ctx.now()) };
+    });
+  }
+
+  @Query(() => Boolean, {
+    description: 'Staff tool (R25): true when platform support may read this resource now under an active grant; the read is written to the organization\'s audit log. FORBIDDEN otherwise.',
+  })
+  async supportReadCheck(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('scope', () => SupportAccessScope) scope: SupportAccessScope,
+    @Arg('resource') resource: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    await ctx.services.supportAccess.readUnderGrant(ctx, decodeId(organizationId, 'Organization', ['organizationId']), scope, resource);
+    return true;
+  }
+}
+
+/** SupportAccessGrant.grantedBy. */
+@Resolver(() => SupportAccessGrantType)
+export class SupportAccessGrantFieldsResolver {
+  @FieldResolver(() => UserType)
+  async grantedBy(@Root() grant: SupportAccessGrantType, @Ctx() ctx: RequestContext): Promise<UserType> {
+    return UserType.from((await ctx.loaders.user.load(grant.grantedById))!);
+  }
+}
