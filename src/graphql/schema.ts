@@ -15,6 +15,7 @@ import { InvoiceLineResolver, InvoiceResolver, OrganizationInvoicesResolver } fr
 import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '../modules/orders/order.resolver';
 import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
 import { SupportAccessGrantFieldsResolver, SupportAccessResolver } from '../modules/support/support-access.resolver';
+import { OrganizationProgramsResolver } from '../modules/partners/partner-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class of every module. */
@@ -32,6 +33,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProductResolver,
   OrganizationProductsResolver,
   AutoRenewResolver,
+  OrganizationProgramsResolver,
   ProductAutoRenewFieldsResolver,
   PaymentResolver,
   OrganizationPaymentMethodsResolver,

@@ -78,6 +78,14 @@ describe('sign-up and log-in (R1, R2)', () => {
   });
 });
 
+describe('program links of an organization', () => {
+  it('no organization is a partner, a client or an affiliate until those programs exist', async () => {
+    const org = await anOrganization(server);
+    const { organization } = ok(await server.gql(`query($id: ID!) { organization(id: $id) { partner { id code } partnerRelationships { id } affiliate { id } } }`, { id: org.organizationId }, org.token));
+    expect(organization).toEqual({ partner: null, partnerRelationships: [], affiliate: null });
+  });
+});
+
 describe('bearer tokens and API tokens (R26)', () => {
   it('no token: viewer is UNAUTHENTICATED; a garbage token is UNAUTHENTICATED', async () => {
     expect(errorCode(await server.gql(VIEWER))).toBe('UNAUTHENTICATED');
