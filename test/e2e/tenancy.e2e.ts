@@ -195,3 +195,29 @@ describe('bad input writes nothing', () => {
     expect(errorCode(response)).toBe('FORBIDDEN');
   });
 });
+
+describe('node(id) for users, API tokens and audit events', () => {
+  const NODE = `query($id: ID!) { node(id: $id) { id ... on User { email } ... on ApiToken { name } ... on AuditEvent { action } } }`;
+
+  it('a user sees itself and the members it manages, not strangers', async () => {
+    expect(ok(await server.gql(NODE, { id: a.userId }, a.token)).node).toMatchObject({ id: a.userId, email: a.email });
+    expect(ok(await server.gql(NODE, { id: aUser.userId }, a.token)).node).toMatchObject({ email: aUser.email });
+    expect(ok(await server.gql(NODE, { id: b.userId }, a.token)).node).toBeNull();
+    expect(ok(await server.gql(NODE, { id: a.userId }, aUser.token)).node).toBeNull();
+  });
+
+  it('an API token is visible to its owner only', async () => {
+    const created = ok(await server.gql(`mutation { createApiToken(input: { name: "node-test", scopes: ["read"] }) { apiToken { id } } }`, {}, a.token));
+    const id = created.createApiToken.apiToken.id;
+    expect(ok(await server.gql(NODE, { id }, a.token)).node).toEqual({ id, name: 'node-test' });
+    expect(ok(await server.gql(NODE, { id }, b.token)).node).toBeNull();
+  });
+
+  it("an audit event is visible to its organization's managers only", async () => {
+    const events = ok(await server.gql(`query($id: ID!) { organization(id: $id) { auditEvents(first: 1) { edges { node { id action } } } } }`, { id: a.organizationId }, a.token));
+    const event = events.organization.auditEvents.edges[0].node;
+    expect(ok(await server.gql(NODE, { id: event.id }, a.token)).node).toEqual(event);
+    expect(ok(await server.gql(NODE, { id: event.id }, b.token)).node).toBeNull();
+    expect(ok(await server.gql(NODE, { id: event.id }, aUser.token)).node).toBeNull();
+  });
+});

@@ -1,12 +1,23 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { RequestContext } from '../../context';
 import { payload } from '../../graphql/errors';
+import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { ApiTokenType } from '../api-tokens/api-token.types';
 import { MembershipConnection, MembershipType } from '../organizations/organization.types';
 import { OrganizationType } from '../organizations/organization.types';
 import { LogInInput, LogInPayload, SignUpInput, SignUpPayload, UserType } from './account.types';
 import { mapNodes } from '../../graphql/connection';
+
+registerNode('User', async (ctx, id) => {
+  const user = await ctx.services.organizations.findVisibleUser(ctx, id);
+  return user ? UserType.from(user) : null;
+});
+
+registerNode('ApiToken', async (ctx, id) => {
+  const token = ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : undefined;
+  return token ? ApiTokenType.from(token) : null;
+});
 
 @Resolver(() => UserType)
 export class AccountResolver {

@@ -1,7 +1,13 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { RequestContext } from '../../context';
+import { registerNode } from '../../graphql/node-registry';
 import { UserType } from '../accounts/account.types';
 import { AuditEventType } from './audit.types';
+
+registerNode('AuditEvent', async (ctx, id) => {
+  const event = await ctx.services.audit.findVisible(ctx, id);
+  return event ? AuditEventType.from(event) : null;
+});
 
 @Resolver(() => AuditEventType)
 export class AuditEventResolver {

@@ -1,5 +1,6 @@
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
+import { hasPermission } from '../access/permissions';
 import { AuditEventEntity } from './audit-event.entity';
 
 /** The audit log of access changes, one stream per organization. */
@@ -14,6 +15,12 @@ export class AuditService {
       via: ctx.viewer?.via ?? 'system',
       createdAt: ctx.now(),
     });
+  }
+
+  /** One event, if the viewer may read its organization's audit log. */
+  async findVisible(ctx: RequestContext, eventId: number): Promise<AuditEventEntity | null> {
+    const event = await ctx.em.findOneBy(AuditEventEntity, { id: eventId });
+    return event && hasPermission(await ctx.access.forOrganization(event.organizationId), 'manageMembers') ? event : null;
   }
 
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {

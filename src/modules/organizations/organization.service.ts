@@ -4,6 +4,8 @@ import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { optionalText, requireCountry, requireText, requireUrl } from '../../common/validate';
 import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../renewals/renewal.config';
+import { hasPermission } from '../access/permissions';
+import { UserEntity } from '../accounts/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
 
@@ -42,6 +44,17 @@ export class OrganizationService {
       await ctx.services.audit.record(ctx, organizationId, 'organization.updated', `organization:${organizationId} (${Object.keys(changes).join(', ') || 'no change'})`);
       return ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
     });
+  }
+
+  /** A user the viewer may see: itself, or a member of an organization where the viewer manages members. */
+  async findVisibleUser(ctx: RequestContext, userId: number): Promise<UserEntity | null> {
+    const viewer = ctx.user;
+    if (userId === viewer.id) return viewer;
+    const memberships = await ctx.em.findBy(MembershipEntity, { userId });
+    for (const m of memberships) {
+      if (hasPermission(await ctx.access.forOrganization(m.organizationId), 'manageMembers')) return ctx.loaders.user.load(userId);
+    }
+    return null;
   }
 
   /** A user's memberships, limited to organizations the viewer itself reaches. */
