@@ -115,6 +115,45 @@ const commands: Command[] = [
     },
   },
   {
+    name: 'payments:pending',
+    usage: 'payments:pending',
+    summary: 'List bank transfers waiting to be reconciled (payment id, organization, amount, reference).',
+    options: {},
+    async run(_values, output) {
+      const [{ PaymentEntity, PaymentStatus }, { formatDecimal }, { toGlobalId }] = await Promise.all([
+        import('../modules/payments/payment.entity'),
+        import('../calc/money'),
+        import('../graphql/global-id'),
+      ]);
+      return withSession(async ({ ctx }) => {
+        const pending = await ctx.em.find(PaymentEntity, { where: { status: PaymentStatus.PENDING }, order: { id: 'ASC' } });
+        if (pending.length === 0) output.out('No bank transfer is waiting.');
+        for (const p of pending) {
+          output.out(`${p.id}\t${toGlobalId('Payment', p.id)}\torganization ${p.organizationId}\t${formatDecimal(p.methodAmount)} ${p.currency}\t${p.purpose}`);
+        }
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'payments:reconcile',
+    usage: 'payments:reconcile --payment ID',
+    summary: 'Record that a pending bank transfer arrived (R15): the payment succeeds and its pro-forma invoices or top-up are settled.',
+    options: { payment: { type: 'string' } },
+    async run(values, output) {
+      const raw = String(values.payment ?? '').trim();
+      const { parseGlobalId } = await import('../graphql/global-id');
+      const global = parseGlobalId(raw);
+      const paymentId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : global?.type === 'Payment' ? global.id : null;
+      if (paymentId === null) throw new UsageError(`--payment must be a payment id (a number or a Payment global id), got "${raw}".`);
+      return withSession(async ({ ctx }) => {
+        const { payment, changed } = await ctx.services.payments.reconcile(ctx.asSystem(), paymentId);
+        output.out(changed ? `Payment ${payment.id} reconciled: ${payment.purpose}.` : `Payment ${payment.id} was already settled; nothing changed.`);
+        return 0;
+      });
+    },
+  },
+  {
     name: 'seed:demo',
     usage: 'seed:demo',
     summary: 'Seed the demo data set into an empty database (never with NODE_ENV=production).',

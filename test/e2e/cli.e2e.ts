@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { connectDataSource, openDatabase } from '../../src/db/data-source';
 import { JOBS } from '../../src/jobs/runner';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
-import { anOrganization } from '../fixtures/builders';
+import { anOrganization, aPaymentMethod } from '../fixtures/builders';
 import { dropMysqlDatabase, recreateMysqlDatabase } from '../helpers/mysql';
 import { GraphQLResponse, ok, TestServer } from '../helpers/server';
 
@@ -127,6 +127,34 @@ describe('npm run cli', () => {
     expect(viewer.apiTokens).toEqual([{ name: 'deploy script', scopes: ['read', 'write'] }]);
     const events = viewer.memberships.edges[0].node.organization.auditEvents.edges.map((e: { node: unknown }) => e.node);
     expect(events).toContainEqual({ action: 'api_token.created', via: 'cli' });
+  });
+
+  it('payments:pending lists a bank transfer and payments:reconcile settles it once (R15, R16)', async () => {
+    const customer = await anOrganization(server as unknown as TestServer);
+    const iban = await aPaymentMethod(server as unknown as TestServer, customer, 'test_iban', 'IBAN_TRANSFER');
+    const topUp = ok(
+      await server.gql(
+        `mutation($input: TopUpPrepaidAccountInput!) { topUpPrepaidAccount(input: $input) { payment { id status } userErrors { code } } }`,
+        { input: { organizationId: customer.organizationId, amount: { amount: '120.00', currency: 'CHF' }, paymentMethodId: iban, idempotencyKey: 'cli-iban' } },
+        customer.token,
+      ),
+    ).topUpPrepaidAccount;
+    expect(topUp.payment.status).toBe('PENDING');
+    const balance = async () => ok(await server.gql(`query($id: ID!) { organization(id: $id) { prepaidAccount { balance { amount } } } }`, { id: customer.organizationId }, customer.token)).organization.prepaidAccount.balance.amount;
+    expect(await balance()).toBe('0.00');
+
+    const pending = await cli(databaseUrl, ['payments:pending']);
+    expect(pending.code).toBe(0);
+    expect(pending.stdout).toContain(topUp.payment.id);
+    expect(pending.stdout).toContain('120.00 CHF');
+
+    const reconciled = await cli(databaseUrl, ['payments:reconcile', '--payment', topUp.payment.id]);
+    expect(reconciled).toMatchObject({ code: 0, stderr: '' });
+    expect(await balance()).toBe('120.00');
+    const again = await cli(databaseUrl, ['payments:reconcile', '--payment', topUp.payment.id]);
+    expect(again.stdout).toContain('already settled');
+    expect(await balance()).toBe('120.00');
+    expect((await cli(databaseUrl, ['payments:reconcile', '--payment', 'nonsense'])).code).toBe(1);
   });
 
   it.each([
