@@ -9,15 +9,9 @@ import { OrganizationType } from '../organizations/organization.types';
 import { LogInInput, LogInPayload, SignUpInput, SignUpPayload, UserType } from './account.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('User', async (ctx, id) => {
-  const user = await ctx.services.organizations.findVisibleUser(ctx, id);
-  return user ? UserType.from(user) : null;
-});
+registerNode('User', (ctx, id) => ctx.services.organizations.findVisibleUser(ctx, id), UserType.from);
 
-registerNode('ApiToken', async (ctx, id) => {
-  const token = ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : undefined;
-  return token ? ApiTokenType.from(token) : null;
-});
+registerNode('ApiToken', async (ctx, id) => (ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : null), ApiTokenType.from);
 
 @Resolver(() => UserType)
 export class AccountResolver {

@@ -4,10 +4,7 @@ import { registerNode } from '../../graphql/node-registry';
 import { UserType } from '../accounts/account.types';
 import { AuditEventType } from './audit.types';
 
-registerNode('AuditEvent', async (ctx, id) => {
-  const event = await ctx.services.audit.findVisible(ctx, id);
-  return event ? AuditEventType.from(event) : null;
-});
+registerNode('AuditEvent', (ctx, id) => ctx.services.audit.findVisible(ctx, id), AuditEventType.from);
 
 @Resolver(() => AuditEventType)
 export class AuditEventResolver {

@@ -10,10 +10,7 @@ import { InvoiceConnection, InvoiceFilter, InvoiceLineType, InvoiceType, PayInvo
 import { toPaymentChoice } from './payment-input';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('Invoice', async (ctx, id) => {
-  const invoice = await ctx.services.invoices.findAccessible(ctx, id);
-  return invoice ? InvoiceType.from(invoice) : null;
-});
+registerNode('Invoice', (ctx, id) => ctx.services.invoices.findAccessible(ctx, id), InvoiceType.from);
 
 @Resolver(() => InvoiceType)
 export class InvoiceResolver {

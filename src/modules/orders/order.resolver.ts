@@ -13,10 +13,7 @@ import { OrderStatus } from './order.entity';
 import { OrderConnection, OrderLineType, OrderPayload, OrderType, PayOrderInput, PlaceOrderInput, ResendUnblockProcedureInput } from './order.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('Order', async (ctx, id) => {
-  const order = await ctx.services.orders.findAccessible(ctx, id);
-  return order ? OrderType.from(order) : null;
-});
+registerNode('Order', (ctx, id) => ctx.services.orders.findAccessible(ctx, id), OrderType.from);
 
 @Resolver(() => OrderType)
 export class OrderResolver {

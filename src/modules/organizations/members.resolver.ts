@@ -19,15 +19,9 @@ import {
 import { InvitationType, MembershipConnection, MembershipType, OrganizationType } from './organization.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('Membership', async (ctx, id) => {
-  const membership = await ctx.services.memberships.findVisible(ctx, id);
-  return membership ? MembershipType.from(membership) : null;
-});
+registerNode('Membership', (ctx, id) => ctx.services.memberships.findVisible(ctx, id), MembershipType.from);
 
-registerNode('Invitation', async (ctx, id) => {
-  const invitation = await ctx.services.invitations.findVisible(ctx, id);
-  return invitation ? InvitationType.from(invitation, ctx.now()) : null;
-});
+registerNode('Invitation', (ctx, id) => ctx.services.invitations.findVisible(ctx, id), (row, ctx) => InvitationType.from(row, ctx.now()));
 
 const productIdsOf = (ids: string[] | null | undefined) => (ids ? decodeIds(ids, 'Product', ['input', 'productIds']) : ids);
 

@@ -9,10 +9,7 @@ import { AuditEventConnection, AuditEventType } from '../audit/audit.types';
 import { OrganizationPayload, OrganizationPermissions, OrganizationType, UpdateOrganizationInput } from './organization.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('Organization', async (ctx, id) => {
-  const org = await ctx.services.organizations.findAccessible(ctx, id);
-  return org ? OrganizationType.from(org) : null;
-});
+registerNode('Organization', (ctx, id) => ctx.services.organizations.findAccessible(ctx, id), OrganizationType.from);
 
 @Resolver(() => OrganizationType)
 export class OrganizationResolver {

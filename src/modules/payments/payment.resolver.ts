@@ -13,15 +13,9 @@ import {
   ReconcileBankTransferPayload,
 } from './payment.types';
 
-registerNode('PaymentMethod', async (ctx, id) => {
-  const method = await ctx.services.paymentMethods.findAccessible(ctx, id);
-  return method ? PaymentMethodType.from(method) : null;
-});
+registerNode('PaymentMethod', (ctx, id) => ctx.services.paymentMethods.findAccessible(ctx, id), PaymentMethodType.from);
 
-registerNode('Payment', async (ctx, id) => {
-  const payment = await ctx.services.payments.findAccessible(ctx, id);
-  return payment ? PaymentType.from(payment) : null;
-});
+registerNode('Payment', (ctx, id) => ctx.services.payments.findAccessible(ctx, id), PaymentType.from);
 
 @Resolver()
 export class PaymentResolver {

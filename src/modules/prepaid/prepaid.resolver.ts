@@ -9,11 +9,15 @@ import { PaymentType } from '../payments/payment.types';
 import { LedgerEntryConnection, LedgerEntryType, PrepaidAccountType, TopUpPayload, TopUpPrepaidAccountInput } from './prepaid.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('LedgerEntry', async (ctx, id) => {
-  const entry = await ctx.services.prepaid.findAccessibleEntry(ctx, id);
-  const organization = entry && (await ctx.loaders.organization.load(entry.organizationId));
-  return entry && organization ? LedgerEntryType.from(entry, organization.currency) : null;
-});
+registerNode(
+  'LedgerEntry',
+  async (ctx, id) => {
+    const entry = await ctx.services.prepaid.findAccessibleEntry(ctx, id);
+    const organization = entry && (await ctx.loaders.organization.load(entry.organizationId));
+    return entry && organization ? { entry, currency: organization.currency } : null;
+  },
+  ({ entry, currency }) => LedgerEntryType.from(entry, currency),
+);
 
 @Resolver()
 export class TopUpResolver {

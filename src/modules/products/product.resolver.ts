@@ -6,10 +6,7 @@ import { OrganizationType } from '../organizations/organization.types';
 import { ProductConnection, ProductFilter, ProductNode } from './product.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('Product', async (ctx, id) => {
-  const product = await ctx.services.products.findAccessible(ctx, id);
-  return product ? ProductNode.from(product) : null;
-});
+registerNode('Product', (ctx, id) => ctx.services.products.findAccessible(ctx, id), ProductNode.from);
 
 @Resolver(() => ProductNode)
 export class ProductResolver {

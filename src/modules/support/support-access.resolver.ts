@@ -8,10 +8,7 @@ import { OrganizationType } from '../organizations/organization.types';
 import { SupportAccessScope } from './support-access-grant.entity';
 import { GrantSupportAccessInput, RevokeSupportAccessInput, SupportAccessGrantPayload, SupportAccessGrantType } from './support-access.types';
 
-registerNode('SupportAccessGrant', async (ctx, id) => {
-  const grant = await ctx.services.supportAccess.findVisible(ctx, id);
-  return grant ? SupportAccessGrantType.from(grant, ctx.now()) : null;
-});
+registerNode('SupportAccessGrant', (ctx, id) => ctx.services.supportAccess.findVisible(ctx, id), (row, ctx) => SupportAccessGrantType.from(row, ctx.now()));
 
 /** Organization.supportAccessGrants, the grant mutations and the staff read check (R25). */
 @Resolver(() => OrganizationType)

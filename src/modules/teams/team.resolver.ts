@@ -8,10 +8,7 @@ import { InvitationType, OrganizationType } from '../organizations/organization.
 import { AddTeamMembersInput, CreateTeamInput, RemoveTeamMemberInput, SetTeamProductsInput, TeamConnection, TeamPayload, TeamType } from './team.types';
 import { mapNodes } from '../../graphql/connection';
 
-registerNode('Team', async (ctx, id) => {
-  const team = await ctx.services.teams.findVisible(ctx, id);
-  return team ? TeamType.from(team) : null;
-});
+registerNode('Team', (ctx, id) => ctx.services.teams.findVisible(ctx, id), TeamType.from);
 
 const teamIdOf = (id: string) => decodeId(id, 'Team', ['input', 'teamId']);
 
