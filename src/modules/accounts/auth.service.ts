@@ -1,5 +1,5 @@
-import { QueryFailedError } from 'typeorm';
 import { RequestContext, Viewer } from '../../context';
+import { isUniqueViolation } from '../../db/errors';
 import { BusinessError, UnauthenticatedError } from '../../graphql/errors';
 import { requireCountry, requireEmail, requirePassword, requireText } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
@@ -114,7 +114,5 @@ const emailTaken = () => new BusinessError(AccountErrorCode.EMAIL_TAKEN, 'An acc
 
 /** Two sign-ups racing for one email: the unique index decides, the loser gets the same userError. */
 function rethrowDuplicate(error: unknown): never {
-  const code = (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
-  if (error instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE')) throw emailTaken();
-  throw error;
+  throw isUniqueViolation(error) ? emailTaken() : error;
 }

@@ -12,7 +12,8 @@ import { TeamEntity } from '../teams/team.entity';
 import { InvitationEntity, InvitationStatus } from './invitation.entity';
 import { MembershipErrorCode } from './membership.errors';
 import { MemberRole, MembershipEntity } from './membership.entity';
-import { isUniqueViolation, MembershipChanges, requireMayTouchLegalRepresentative } from './membership.service';
+import { isUniqueViolation } from '../../db/errors';
+import { MembershipChanges, requireMayTouchLegalRepresentative } from './membership.service';
 import { OrganizationEntity } from './organization.entity';
 
 /** An invitation can be accepted for 7 days. */

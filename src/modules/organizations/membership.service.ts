@@ -1,5 +1,5 @@
-import { QueryFailedError } from 'typeorm';
 import { RequestContext } from '../../context';
+import { isUniqueViolation } from '../../db/errors';
 import { writeLock } from '../../db/transaction';
 import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError, ForbiddenError } from '../../graphql/errors';
@@ -35,11 +35,6 @@ const LR = MemberRole.LEGAL_REPRESENTATIVE;
 /** R5: an administrator cannot appoint, change or remove a legal representative; only a legal representative can. */
 export function requireMayTouchLegalRepresentative(access: OrgAccess): void {
   if (access.role !== LR) throw new ForbiddenError('Only a legal representative can appoint, change or remove a legal representative.');
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: string } }).driverError?.code;
-  return error instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
 }
 
 const notFound = () => new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such membership.', ['input', 'membershipId']);

@@ -10,7 +10,7 @@ import { UserEntity } from '../accounts/user.entity';
 import { InvitationEntity } from '../organizations/invitation.entity';
 import { MembershipErrorCode } from '../organizations/membership.errors';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
-import { isUniqueViolation } from '../organizations/membership.service';
+import { isUniqueViolation } from '../../db/errors';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { TeamEntity, TeamMemberEntity } from './team.entity';
 
