@@ -12,7 +12,9 @@ import { loadConfig } from '../../src/config';
 import { connectDataSource, openDatabase } from '../../src/db/data-source';
 import { JOBS } from '../../src/jobs/runner';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
-import { anOrganization, aPaymentMethod } from '../fixtures/builders';
+import { anOrganization, aPaymentMethod, aPlacedOrder, localId } from '../fixtures/builders';
+import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
+import { ProductEntity } from '../../src/modules/products/product.entity';
 import { dropMysqlDatabase, recreateMysqlDatabase } from '../helpers/mysql';
 import { GraphQLResponse, ok, TestServer } from '../helpers/server';
 
@@ -186,6 +188,31 @@ describe('npm run cli', () => {
     const second = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
     expect(second.code).toBe(0);
     expect(second.lines).toEqual(JOBS.length ? JOBS.map((job) => `${job.name}: 0 changed`) : first.lines);
+  });
+
+  it('jobs:run --now <expiry − 14 days> renews and charges a card-paid product (issue 3, done when)', async () => {
+    const customer = await anOrganization(server as unknown as TestServer);
+    const card = await aPaymentMethod(server as unknown as TestServer, customer, 'test_visa');
+    const order = await aPlacedOrder(server as unknown as TestServer, customer, [{ productType: 'WEB_HOSTING', name: 'cli-renewal-shop' }]);
+    const paid = ok(
+      await server.gql(`mutation($input: PayOrderInput!) { payOrder(input: $input) { order { status } userErrors { code } } }`, { input: { orderId: order.id, payment: { paymentMethodId: card, idempotencyKey: 'cli-renewal' } } }, customer.token),
+    );
+    expect(paid.payOrder.order.status).toBe('PAID');
+    const product = await server.dataSource.manager.findOneByOrFail(ProductEntity, { organizationId: localId(customer.organizationId) });
+    expect(product.autoRenew).toBe(true);
+    const at = new Date(product.expiresAt.getTime() - 14 * 86_400_000).toISOString();
+
+    const run = await cli(databaseUrl, ['jobs:run', '--now', at]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.lines).toContain('renew-products: 1 changed');
+    const renewed = await server.dataSource.manager.findOneByOrFail(ProductEntity, { id: product.id });
+    expect(renewed.expiresAt.getUTCFullYear()).toBe(product.expiresAt.getUTCFullYear() + 1);
+    const invoices = await server.dataSource.manager.findBy(InvoiceEntity, { organizationId: localId(customer.organizationId) });
+    expect(invoices.map((i) => i.status)).toEqual(['PAID', 'PAID']);
+
+    const again = await cli(databaseUrl, ['jobs:run', '--now', at]);
+    expect(again.lines).toContain('renew-products: 0 changed');
+    expect(await server.dataSource.manager.countBy(InvoiceEntity, { organizationId: localId(customer.organizationId) })).toBe(2);
   });
 });
 
