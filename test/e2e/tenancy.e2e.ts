@@ -221,3 +221,19 @@ describe('node(id) for users, API tokens and audit events', () => {
     expect(ok(await server.gql(NODE, { id: event.id }, aUser.token)).node).toBeNull();
   });
 });
+
+describe("User.memberships of someone else", () => {
+  it('a limited USER does not see a teammate administrator’s memberships through the team', async () => {
+    const org = await anOrganization(server);
+    const admin = await aMember(server, org, { role: 'ADMINISTRATOR', billingAccess: true });
+    const user = await aMember(server, org, { role: 'USER' });
+    const team = ok(
+      await server.gql(`mutation($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`, { input: { organizationId: org.organizationId, name: 'Shared', userIds: [admin.userId, user.userId] } }, org.token),
+    ).createTeam.team.id;
+    const QUERY = `query($id: ID!) { node(id: $id) { ... on Team { members { email memberships { totalCount edges { node { role } } } } } } }`;
+    const seenByUser = ok(await server.gql(QUERY, { id: team }, user.token)).node.members.find((m: any) => m.email === admin.email);
+    expect(seenByUser.memberships).toEqual({ totalCount: 0, edges: [] });
+    const seenByOwner = ok(await server.gql(QUERY, { id: team }, org.token)).node.members.find((m: any) => m.email === admin.email);
+    expect(seenByOwner.memberships.edges).toEqual([{ node: { role: 'ADMINISTRATOR' } }]);
+  });
+});

@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
@@ -57,20 +56,19 @@ export class OrganizationService {
     return null;
   }
 
-  /** A user's memberships, limited to organizations the viewer itself reaches. */
+  /**
+   * A user's memberships: all of the viewer's own; of another user, only those in organizations where
+   * the viewer manages members (as Organization.members and node(Membership) show them).
+   */
   async membershipsOfUser(ctx: RequestContext, userId: number, page: PageArgs) {
     const query = ctx.em.createQueryBuilder(MembershipEntity, 'm').where('m.userId = :userId', { userId });
-    if (userId !== ctx.viewer?.user.id) {
-      const own = await ctx.em.findBy(MembershipEntity, { userId: ctx.user.id });
-      query.andWhere('m.organizationId IN (:...orgIds)', { orgIds: [0, ...own.map((m) => m.organizationId)] });
+    if (userId !== ctx.user.id) {
+      const theirs = await ctx.em.findBy(MembershipEntity, { userId });
+      const managed: number[] = [];
+      for (const m of theirs) if (hasPermission(await ctx.access.forOrganization(m.organizationId), 'manageMembers')) managed.push(m.organizationId);
+      query.andWhere('m.organizationId IN (:...orgIds)', { orgIds: [0, ...managed] });
     }
     return paginate(query, page, (m) => m);
-  }
-
-  /** Loads organizations by id in one query (DataLoader batch function: results in key order). */
-  static async loadMany(ctx: RequestContext, ids: readonly number[]): Promise<Array<OrganizationEntity | null>> {
-    const rows = await ctx.em.findBy(OrganizationEntity, { id: In([...ids]) });
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   }
 }
 
