@@ -1,5 +1,6 @@
 import { JOBS, JobRun, runJobs } from '../../src/jobs/runner';
 import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
+import { PaymentEntity, PaymentStatus } from '../../src/modules/payments/payment.entity';
 import { ProductEntity } from '../../src/modules/products/product.entity';
 import { anOrganization, aPaymentMethod, aPlacedOrder, aPrepaidBalance, localId, SignedUp } from '../fixtures/builders';
 import { ok, startTestServer, TestServer } from '../helpers/server';
@@ -126,6 +127,35 @@ describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
     expect(product.status).toBe('ACTIVE');
     expect(product.expiresAt.getTime()).toBeGreaterThan(expiresAt.getTime() + 360 * DAY);
     expect((await sweep(new Date(expiresAt.getTime() + 31 * DAY)))['cancel-unpaid-products']).toBe(0);
+  });
+
+  it('a renewal invoice paid by bank transfer is not charged again, and the product waits for the transfer instead of expiring', async () => {
+    const { org, productId, expiresAt } = await aCustomerWithHosting('test_fails_later');
+    const first = new Date(expiresAt.getTime() - 14 * DAY);
+    await sweep(first);
+    const iban = await aPaymentMethod(server, org, 'test_iban', 'IBAN_TRANSFER');
+    const [, renewal] = await invoicesOf(org);
+    const byTransfer = ok(
+      await server.gql(
+        `mutation($input: PayInvoicesInput!) { payInvoices(input: $input) { invoices { status } userErrors { code } } }`,
+        { input: { invoiceIds: [renewal.id], payment: { paymentMethodId: iban, idempotencyKey: 'renewal-by-transfer' } } },
+        org.token,
+      ),
+    );
+    expect(byTransfer.payInvoices.invoices).toEqual([{ status: 'PRO_FORMA' }]);
+    const failureMails = mailsTo(org.email, /Renewal of .* failed/).length;
+
+    expect((await sweep(new Date(first.getTime() + 3 * DAY)))['renew-products']).toBe(0);
+    expect(mailsTo(org.email, /Renewal of .* failed/)).toHaveLength(failureMails);
+    expect((await productRow(productId)).renewalFailures).toBe(1);
+    expect((await sweep(expiresAt))['expire-products']).toBe(0);
+    expect((await productRow(productId)).status).toBe('ACTIVE');
+
+    const pending = await server.dataSource.getRepository(PaymentEntity).findOneByOrFail({ organizationId: localId(org.organizationId), status: PaymentStatus.PENDING });
+    await server.app.services.payments.reconcile(server.app.systemContext(), pending.id);
+    const product = await productRow(productId);
+    expect(product).toMatchObject({ status: 'ACTIVE', renewalFailures: 0 });
+    expect(product.expiresAt.getTime()).toBeGreaterThan(expiresAt.getTime() + 360 * DAY);
   });
 
   it('without auto-renewal: notices at 30 and 7 days (once each), then the product expires', async () => {

@@ -50,10 +50,15 @@ export class ProductLifecycleService {
     return changed;
   }
 
-  /** Active products past their expiry (not renewed) become EXPIRED. */
+  /** Active products past their expiry (not renewed) become EXPIRED, unless a bank transfer for their renewal is on its way. */
   async expireProducts(ctx: RequestContext, now: Date): Promise<number> {
-    const result = await ctx.transaction((ctx) => ctx.em.update(ProductEntity, { status: ProductStatus.ACTIVE, expiresAt: LessThanOrEqual(now) }, { status: ProductStatus.EXPIRED, nextRenewalAttemptAt: null }));
-    return result.affected ?? 0;
+    return ctx.transaction(async (ctx) => {
+      const due = await ctx.em.find(ProductEntity, { select: { id: true }, where: { status: ProductStatus.ACTIVE, expiresAt: LessThanOrEqual(now) }, lock: writeLock(ctx.em) });
+      const waiting = await ctx.services.renewals.awaitingTransfer(ctx, due.map((p) => p.id));
+      const ids = due.map((p) => p.id).filter((id) => !waiting.has(id));
+      if (ids.length) await ctx.em.update(ProductEntity, { id: In(ids) }, { status: ProductStatus.EXPIRED, nextRenewalAttemptAt: null });
+      return ids.length;
+    });
   }
 
   /**

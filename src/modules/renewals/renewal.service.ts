@@ -33,15 +33,23 @@ export class RenewalService {
       .orderBy('p.id', 'ASC')
       .getMany();
     let attempted = 0;
+    const failures: unknown[] = [];
     for (const product of candidates.filter((p) => !p.nextRenewalAttemptAt || p.nextRenewalAttemptAt <= now)) {
-      await this.renewOne(ctx, product, now);
-      attempted += 1;
+      // One product's unexpected failure (gateway down, ...) must not hold back the others; the first is rethrown at the end.
+      try {
+        if (await this.renewOne(ctx, product, now)) attempted += 1;
+      } catch (error) {
+        failures.push(error);
+      }
     }
+    if (failures.length) throw failures[0];
     return attempted;
   }
 
-  private async renewOne(ctx: RequestContext, product: ProductEntity, now: Date): Promise<void> {
+  /** Charges one product's renewal; false when there is nothing to charge (a bank transfer for it is on its way). */
+  private async renewOne(ctx: RequestContext, product: ProductEntity, now: Date): Promise<boolean> {
     const invoice = await this.renewalInvoice(ctx, product);
+    if (invoice.status === InvoiceStatus.PRO_FORMA) return false;
     try {
       await ctx.services.invoicePayments.pay(
         ctx,
@@ -53,6 +61,19 @@ export class RenewalService {
       if (!(error instanceof BusinessError)) throw error;
       await this.recordFailure(ctx, product, invoice, error, now);
     }
+    return true;
+  }
+
+  /** Products whose next period is being paid by a bank transfer that has not arrived yet: they must not expire meanwhile. */
+  async awaitingTransfer(ctx: RequestContext, productIds: number[]): Promise<Set<number>> {
+    if (!productIds.length) return new Set();
+    const rows = await ctx.em
+      .createQueryBuilder(InvoiceLineEntity, 'l')
+      .innerJoin(InvoiceEntity, 'i', 'i.id = l.invoiceId')
+      .select('l.productId', 'productId')
+      .where('l.productId IN (:...productIds) AND i.status = :proForma', { productIds, proForma: InvoiceStatus.PRO_FORMA })
+      .getRawMany<{ productId: number }>();
+    return new Set(rows.map((r) => Number(r.productId)));
   }
 
   /** The unpaid renewal invoice of the product's next period, issued once (a retry charges the same invoice). */
