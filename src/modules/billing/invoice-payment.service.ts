@@ -132,7 +132,7 @@ export class InvoicePaymentService {
       for (const row of rows) {
         const sharers = await ctx.em.countBy(InvoicePaymentEntity, { paymentId: row.paymentId });
         // A payment for this invoice alone is refunded in full (also a pending transfer, which can only be cancelled whole).
-        await ctx.services.payments.refund(ctx, row.paymentId, sharers === 1 ? undefined : row.prepaidAmount + row.methodAmount);
+        await ctx.services.payments.refund(ctx, row.paymentId, sharers === 1 ? undefined : { toMethod: row.methodAmount, toPrepaid: row.prepaidAmount });
         await ctx.em.update(InvoicePaymentEntity, { id: row.id }, { status: InvoicePaymentStatus.REFUNDED });
       }
       const status = invoice.amountPaid > 0 ? InvoiceStatus.REFUNDED : InvoiceStatus.VOID;

@@ -7,12 +7,20 @@ import { PaymentErrorCode } from './payment.errors';
 
 const REFUNDABLE = new Set([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.PENDING]);
 
+/** A refund that says where each part goes back: to the method charged and to the prepaid account. Minor units. */
+export interface RefundSplit {
+  toMethod: number;
+  toPrepaid: number;
+}
+
 /**
- * Refunds `amount` minor units of a payment (default: all that is left) inside the caller's
- * transaction: the method part first through the gateway, then the prepaid part as a REFUND ledger
- * entry. A pending transfer is cancelled in full only (no money arrived: nothing goes through the gateway).
+ * Refunds part of a payment inside the caller's transaction, each part to where it came from: the
+ * method part through the gateway, the prepaid part as a REFUND ledger entry. `amount` is either a
+ * split (e.g. one invoice's share of a payment that paid several) or a total (default: all that is
+ * left), which is taken from the method part first. A pending transfer is cancelled in full only
+ * (no money arrived: nothing goes through the gateway).
  */
-export async function refundPayment(ctx: RequestContext, paymentId: number, amount?: number): Promise<void> {
+export async function refundPayment(ctx: RequestContext, paymentId: number, amount?: number | RefundSplit): Promise<void> {
   await ctx.transaction(async (ctx) => {
     const found = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
     if (!found) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`);
@@ -21,7 +29,8 @@ export async function refundPayment(ctx: RequestContext, paymentId: number, amou
     const payment = await ctx.em.findOneOrFail(PaymentEntity, { where: { id: paymentId }, lock: writeLock(ctx.em) });
     const left = payment.amount - payment.refundedAmount;
     if (amount === undefined && left === 0) return;
-    const wanted = amount ?? left;
+    const split = typeof amount === 'object' ? amount : null;
+    const wanted: number = split ? split.toMethod + split.toPrepaid : ((amount as number | undefined) ?? left);
     if (payment.category !== PaymentCategory.CHARGE || !REFUNDABLE.has(payment.status)) {
       throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_REFUNDABLE, `A ${payment.status.toLowerCase()} ${payment.category.toLowerCase()} cannot be refunded.`);
     }
@@ -30,8 +39,11 @@ export async function refundPayment(ctx: RequestContext, paymentId: number, amou
     const pending = payment.status === PaymentStatus.PENDING;
     if (pending && wanted !== left) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_REFUNDABLE, 'A pending bank transfer can only be cancelled in full.');
 
-    const toMethod = Math.min(wanted, Math.max(0, payment.methodAmount - payment.refundedAmount));
+    const toMethod = split ? split.toMethod : Math.min(wanted, Math.max(0, payment.methodAmount - payment.refundedAmount));
     const toPrepaid = wanted - toMethod;
+    if (toMethod < 0 || toPrepaid < 0 || toMethod > payment.methodAmount || toPrepaid > payment.prepaidAmount) {
+      throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A refund part exceeds what was paid that way.');
+    }
     if (toMethod > 0 && !pending) {
       const result = await ctx.services.gateway.refund({
         transactionId: payment.gatewayTransactionId ?? '',

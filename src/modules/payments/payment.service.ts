@@ -10,7 +10,7 @@ import { PaymentMethodEntity, PaymentMethodKind } from './payment-method.entity'
 import { fingerprintOf, PaymentOutcome, PaymentRequest, validatePaymentRequest } from './payment-request';
 import { PaymentCategory, PaymentEntity, PaymentStatus } from './payment.entity';
 import { FailedAttempt, PaymentDeclinedError, PaymentErrorCode } from './payment.errors';
-import { refundPayment } from './payment-refund';
+import { refundPayment, RefundSplit } from './payment-refund';
 import { reconcilePayment, SettledListener } from './payment-reconcile';
 
 export type { PaymentOutcome, PaymentRequest } from './payment-request';
@@ -71,11 +71,12 @@ export class PaymentService {
   }
 
   /**
-   * Refunds a payment to where it came from, inside the caller's transaction: the method part first
-   * (through the gateway), then the prepaid part (ledger entry REFUND). `amount` defaults to all that is
-   * left, so repeating a full refund changes nothing; partial refunds add up.
+   * Refunds a payment to where it came from, inside the caller's transaction: the method part
+   * through the gateway, the prepaid part as a ledger entry REFUND. `amount` is a split per source,
+   * or a total taken from the method part first; it defaults to all that is left, so repeating a full
+   * refund changes nothing; partial refunds add up.
    */
-  refund(ctx: RequestContext, paymentId: number, amount?: number): Promise<void> {
+  refund(ctx: RequestContext, paymentId: number, amount?: number | RefundSplit): Promise<void> {
     return refundPayment(ctx, paymentId, amount);
   }
 
