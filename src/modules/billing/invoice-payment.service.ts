@@ -4,7 +4,8 @@ import { allocateSequential } from '../../calc/allocate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
 import { BusinessError, ForbiddenError } from '../../graphql/errors';
-import { PaymentMethodEntity } from '../payments/payment-method.entity';
+import { OrderEntity, OrderStatus } from '../orders/order.entity';
+import { PaymentMethodEntity, PaymentMethodKind } from '../payments/payment-method.entity';
 import { requireIdempotencyKey } from '../payments/payment-request';
 import { BillingErrorCode } from './billing.errors';
 import { InvoicePaymentEntity, InvoicePaymentStatus } from './invoice-payment.entity';
@@ -51,7 +52,8 @@ export class InvoicePaymentService {
     }
     const idempotencyKey = requireIdempotencyKey(choice.idempotencyKey, [...PAYMENT_FIELD, 'idempotencyKey']);
     const organizationId = await this.requirePayable(ctx, ids, idsField);
-    await this.requireOwnMethod(ctx, organizationId, choice.paymentMethodId);
+    const method = await this.requireOwnMethod(ctx, organizationId, choice.paymentMethodId);
+    if (method?.kind === PaymentMethodKind.IBAN_TRANSFER && ids.length > 1) await this.requireNoBlockedOrder(ctx, ids, idsField);
     const request = `invoices:${ids.join(',')}|pm:${choice.paymentMethodId ?? '-'}|prepaid:${choice.prepaidAmount}`;
 
     return ctx.services.payments.withPayment(ctx, async (ctx) => {
@@ -162,10 +164,24 @@ export class InvoicePaymentService {
   }
 
   /** Another organization's payment method is FORBIDDEN like any foreign id; an unknown one is left to payments. */
-  private async requireOwnMethod(ctx: RequestContext, organizationId: number, paymentMethodId: number | null): Promise<void> {
-    if (paymentMethodId === null) return;
+  private async requireOwnMethod(ctx: RequestContext, organizationId: number, paymentMethodId: number | null): Promise<PaymentMethodEntity | null> {
+    if (paymentMethodId === null) return null;
     const method = await ctx.em.findOneBy(PaymentMethodEntity, { id: paymentMethodId });
     if (method && method.organizationId !== organizationId) throw new ForbiddenError();
+    return method;
+  }
+
+  /**
+   * A blocked order may be cancelled with a full refund (R22), and a bank transfer still on its way
+   * can only be cancelled whole: so a transfer that pays a blocked order's invoice pays that invoice alone.
+   */
+  private async requireNoBlockedOrder(ctx: RequestContext, ids: number[], idsField: string[]): Promise<void> {
+    const invoices = await ctx.em.findBy(InvoiceEntity, { id: In(ids) });
+    const orderIds = invoices.map((i) => i.orderId).filter((id): id is number => id !== null);
+    const blocked = orderIds.length ? await ctx.em.findBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED }) : [];
+    if (blocked.length) {
+      throw new BusinessError(BillingErrorCode.INVOICE_NOT_PAYABLE, 'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.', idsField);
+    }
   }
 
   private async markPaid(ctx: RequestContext, invoice: InvoiceEntity, received: number): Promise<void> {

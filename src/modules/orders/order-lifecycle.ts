@@ -45,14 +45,37 @@ export async function assertCanComplete(ctx: RequestContext, orderId: number): P
 
 /**
  * The invoice of the order is paid: remember when, and deliver unless the order is blocked (the
- * money is then held until it is unblocked or cancelled, R21/R22).
+ * money is then held until it is unblocked or cancelled, R21/R22). Money that arrives for an order
+ * that can no longer be delivered (its domain was registered by someone else while a bank transfer
+ * was on its way) is recorded, then the order is cancelled and the money refunded to where it came from.
  */
 export async function onInvoicePaid(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
   if (!order.paidAt) order.paidAt = ctx.now();
-  if (order.status === OrderStatus.PENDING_PAYMENT) await complete(ctx, order);
-  await ctx.em.update(OrderEntity, { id: order.id }, { paidAt: order.paidAt, status: order.status, completedAt: order.completedAt });
+  if (order.status === OrderStatus.PENDING_PAYMENT) {
+    if (await canDeliver(ctx, order)) await complete(ctx, order);
+    else await cancelAndRefund(ctx, order);
+  }
+  await ctx.em.update(OrderEntity, { id: order.id }, { paidAt: order.paidAt, status: order.status, completedAt: order.completedAt, cancelledAt: order.cancelledAt });
   return order;
+}
+
+async function canDeliver(ctx: RequestContext, order: OrderEntity): Promise<boolean> {
+  const lines = await ctx.em.findBy(OrderLineEntity, { orderId: order.id });
+  try {
+    await requireFreeDomains(ctx, domainsOf(lines), () => undefined);
+    return true;
+  } catch (error) {
+    if (error instanceof BusinessError && error.code === OrderErrorCode.DOMAIN_TAKEN) return false;
+    throw error;
+  }
+}
+
+/** Cancels the order and refunds in full what was paid for it, each part to the method used. */
+async function cancelAndRefund(ctx: RequestContext, order: OrderEntity): Promise<void> {
+  const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
+  if (invoice) await ctx.services.invoicePayments.refundInvoice(ctx, invoice.id);
+  Object.assign(order, { status: OrderStatus.CANCELLED, cancelledAt: ctx.now() });
 }
 
 /**
@@ -101,9 +124,7 @@ export async function unblock(ctx: RequestContext, orderId: number): Promise<Ord
 export async function cancelBlocked(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
   if (order.status !== OrderStatus.BLOCKED) throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, ['input', 'orderId']);
-  const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
-  if (invoice) await ctx.services.invoicePayments.refundInvoice(ctx, invoice.id);
-  Object.assign(order, { status: OrderStatus.CANCELLED, cancelledAt: ctx.now() });
+  await cancelAndRefund(ctx, order);
   await ctx.em.update(OrderEntity, { id: order.id }, { status: order.status, cancelledAt: order.cancelledAt });
   return order;
 }
