@@ -5,7 +5,13 @@ import { assertSafeMinor, divRoundHalfUp, toSafeMinor } from './money';
 
 export type BillingPeriod = 'MONTHLY' | 'YEARLY';
 
-const MS_PER_DAY = 86_400_000;
+/** One UTC day in milliseconds (UTC has no daylight saving). */
+export const DAY_MS = 86_400_000;
+
+/** `date` plus `days` whole days (negative goes back). */
+export function addDays(date: Date, days: number): Date {
+  return new Date(date.getTime() + days * DAY_MS);
+}
 
 function daysInUtcMonth(year: number, monthIndex: number): number {
   return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
@@ -44,7 +50,7 @@ export function addBillingPeriod(date: Date, period: BillingPeriod): Date {
 }
 
 function utcDayNumber(date: Date): number {
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) / MS_PER_DAY;
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) / DAY_MS;
 }
 
 /**

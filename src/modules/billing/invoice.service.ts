@@ -1,4 +1,5 @@
 import { InvoiceLineAmounts, sumInvoice } from '../../calc/invoice-line';
+import { addDays } from '../../calc/periods';
 import { vatRateFor } from '../../calc/vat';
 import { RequestContext } from '../../context';
 import { transaction, writeLock } from '../../db/transaction';
@@ -8,7 +9,6 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { BillingPeriod, ProductType } from '../products/product.entity';
 import { BillingConfig } from './billing.config';
 import { InvoiceCounterEntity } from './invoice-counter.entity';
-import { addDays } from './invoice-dates';
 import { InvoiceLineEntity } from './invoice-line.entity';
 import { formatInvoiceNumber, invoiceYear } from './invoice-number';
 import { renderInvoicePdf } from './invoice-pdf';

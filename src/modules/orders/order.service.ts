@@ -1,4 +1,5 @@
 import { LessThanOrEqual } from 'typeorm';
+import { addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
@@ -18,7 +19,6 @@ import { OrderEntity, OrderLineEntity, OrderStatus } from './order.entity';
 import { OrderErrorCode } from './order.errors';
 import { unblockMail } from './unblock-mail';
 
-const DAY_MS = 86_400_000;
 const periodLabel = (period: BillingPeriod) => (period === BillingPeriod.YEARLY ? '1 year' : '1 month');
 
 /**
@@ -56,7 +56,7 @@ export class OrderService {
           total: priced.totals.total,
           riskScore: screening.score,
           blockedReason: screening.blocked ? `Security check: ${screening.reasons.join('; ')}`.slice(0, 500) : null,
-          autoCancelAt: screening.blocked ? new Date(now.getTime() + this.rules.autoCancelDays * DAY_MS) : null,
+          autoCancelAt: screening.blocked ? addDays(now, this.rules.autoCancelDays) : null,
           unblockMailCount: screening.blocked ? 1 : 0,
           paidAt: null,
           completedAt: null,

@@ -1,5 +1,6 @@
 import { And, In, LessThanOrEqual, MoreThan } from 'typeorm';
 import { formatDecimal } from '../../calc/money';
+import { addDays, DAY_MS } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
@@ -7,7 +8,7 @@ import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import { claimNotice, mailBillingContacts } from './notices';
-import { DAY_MS, DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from './renewal.config';
 
 /**
  * The sweeps that move products through their life as time passes (R14): unpaid invoices block
@@ -25,7 +26,7 @@ export class ProductLifecycleService {
 
   /** OVERDUE invoices unpaid `cancelAfterOverdueDays` after their due date: the invoice is voided, its blocked products cancelled. */
   cancelLongOverdue(ctx: RequestContext, now: Date): Promise<number> {
-    const cutoff = new Date(now.getTime() - this.config.cancelAfterOverdueDays * DAY_MS);
+    const cutoff = addDays(now, -this.config.cancelAfterOverdueDays);
     return this.settleUnpaid(ctx, InvoiceStatus.OVERDUE, cutoff, InvoiceStatus.VOID, ProductStatus.BLOCKED, { status: ProductStatus.CANCELLED, autoRenew: false, nextRenewalAttemptAt: null });
   }
 
@@ -69,7 +70,7 @@ export class ProductLifecycleService {
   async sendExpiryNotices(ctx: RequestContext, now: Date): Promise<number> {
     const widest = Math.max(MAX_NOTICE_DAYS, ...this.config.expiryNoticeDays);
     const soon = await ctx.em.find(ProductEntity, {
-      where: { status: ProductStatus.ACTIVE, expiresAt: And(MoreThan(now), LessThanOrEqual(new Date(now.getTime() + widest * DAY_MS))) },
+      where: { status: ProductStatus.ACTIVE, expiresAt: And(MoreThan(now), LessThanOrEqual(addDays(now, widest))) },
       order: { id: 'ASC' },
     });
     let sent = 0;

@@ -1,3 +1,5 @@
+import { addDays, DAY_MS } from '../../calc/periods';
+
 /** Auto-renewal and expiry settings (R11, R12, R14): data, not constants scattered in code. */
 export interface RenewalConfig {
   /** First charge attempt this many days before expiry; also the latest moment auto-renewal may be switched on (R11, R12). */
@@ -17,15 +19,13 @@ export const DEFAULT_RENEWAL_CONFIG: RenewalConfig = {
   expiryNoticeDays: [30, 7],
 };
 
-export const DAY_MS = 86_400_000;
-
 /** Organizations may choose up to three notice days, each 1 to this many days before expiry. */
 export const MAX_NOTICE_DAYS = 60;
 export const MAX_NOTICES = 3;
 
 /** When auto-renewal first tries to charge a product (expiry − lead days). */
 export function firstRenewalAttempt(expiresAt: Date, config: RenewalConfig = DEFAULT_RENEWAL_CONFIG): Date {
-  return new Date(expiresAt.getTime() - config.leadDays * DAY_MS);
+  return addDays(expiresAt, -config.leadDays);
 }
 
 /** R12: auto-renewal can be switched on only while at least `leadDays` remain before expiry. */
@@ -36,5 +36,5 @@ export function isTooLateForAutoRenew(expiresAt: Date, now: Date, config: Renewa
 /** The next attempt after `failures` failed ones (1-based count), or null when the retries are used up. */
 export function nextRetryAt(lastAttempt: Date, failures: number, config: RenewalConfig = DEFAULT_RENEWAL_CONFIG): Date | null {
   const days = config.retryAfterDays[failures - 1];
-  return days === undefined ? null : new Date(lastAttempt.getTime() + days * DAY_MS);
+  return days === undefined ? null : addDays(lastAttempt, days);
 }

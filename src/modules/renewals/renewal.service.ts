@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { computeInvoiceLine } from '../../calc/invoice-line';
-import { addBillingPeriod } from '../../calc/periods';
+import { addBillingPeriod, addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
 import { BusinessError } from '../../graphql/errors';
@@ -9,7 +9,7 @@ import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import { mailBillingContacts } from './notices';
-import { DAY_MS, DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from './renewal.config';
 
 const dateOf = (at: Date) => at.toISOString().slice(0, 10);
 const UNPAID = [InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.PRO_FORMA];
@@ -25,7 +25,7 @@ export class RenewalService {
 
   /** The renewal sweep: every due product once, each in its own transactions. Returns how many were attempted. */
   async renewDue(ctx: RequestContext, now: Date): Promise<number> {
-    const horizon = new Date(now.getTime() + this.config.leadDays * DAY_MS);
+    const horizon = addDays(now, this.config.leadDays);
     const candidates = await ctx.em
       .createQueryBuilder(ProductEntity, 'p')
       .where('p.autoRenew = :on AND p.status = :active', { on: true, active: ProductStatus.ACTIVE })

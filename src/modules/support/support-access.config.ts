@@ -1,3 +1,5 @@
+import { addDays } from '../../calc/periods';
+
 /** Support access settings (R25): data, not constants scattered in code. */
 export interface SupportAccessConfig {
   /** A grant closes by itself this many days after it was given. */
@@ -6,9 +8,7 @@ export interface SupportAccessConfig {
 
 export const DEFAULT_SUPPORT_ACCESS_CONFIG: SupportAccessConfig = { grantDays: 7 };
 
-const DAY_MS = 86_400_000;
-
 /** When a grant given at `grantedAt` closes by itself (grantedAt + grantDays). */
 export function grantExpiry(grantedAt: Date, config: SupportAccessConfig = DEFAULT_SUPPORT_ACCESS_CONFIG): Date {
-  return new Date(grantedAt.getTime() + config.grantDays * DAY_MS);
+  return addDays(grantedAt, config.grantDays);
 }
