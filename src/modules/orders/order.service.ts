@@ -1,6 +1,7 @@
 import { LessThanOrEqual } from 'typeorm';
 import { addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
+import { sweepEach } from '../../jobs/sweep';
 import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
@@ -166,25 +167,16 @@ export class OrderService {
    */
   async cancelDueBlocked(ctx: RequestContext, now: Date): Promise<number> {
     const due = await ctx.em.find(OrderEntity, { select: { id: true }, where: { status: OrderStatus.BLOCKED, autoCancelAt: LessThanOrEqual(now) }, order: { id: 'ASC' } });
-    let changed = 0;
-    const failures: unknown[] = [];
-    for (const { id } of due) {
-      try {
-        const cancelled = await ctx.transaction(async (ctx) => {
-          const order = await lifecycle.lockOrder(ctx, id);
-          if (order.status !== OrderStatus.BLOCKED || !order.autoCancelAt || order.autoCancelAt > now) return null;
-          return lifecycle.cancelBlocked(ctx, id);
-        });
-        if (cancelled) {
-          changed += 1;
-          await this.mailCancelled(ctx, cancelled);
-        }
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-    if (failures.length) throw failures[0];
-    return changed;
+    return sweepEach(due, async ({ id }) => {
+      const cancelled = await ctx.transaction(async (ctx) => {
+        const order = await lifecycle.lockOrder(ctx, id);
+        if (order.status !== OrderStatus.BLOCKED || !order.autoCancelAt || order.autoCancelAt > now) return null;
+        return lifecycle.cancelBlocked(ctx, id);
+      });
+      if (!cancelled) return 0;
+      await this.mailCancelled(ctx, cancelled);
+      return 1;
+    });
   }
 
   private async getOrThrow(ctx: RequestContext, orderId: number): Promise<OrderEntity> {

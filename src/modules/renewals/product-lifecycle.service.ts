@@ -3,6 +3,7 @@ import { formatDecimal } from '../../calc/money';
 import { addDays, DAY_MS } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
+import { sweepEach } from '../../jobs/sweep';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
 import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
@@ -32,23 +33,22 @@ export class ProductLifecycleService {
 
   /**
    * Every invoice in status `from` due by `dueBy` moves to `to`, and its products in `productFrom`
-   * take `productChanges`; one transaction per invoice, re-checked under its lock (idempotent).
+   * take `productChanges`; one transaction per invoice, re-checked under its lock (idempotent); one
+   * invoice's failure does not hold back the others.
    * Returns how many invoices and products changed.
    */
   private async settleUnpaid(ctx: RequestContext, from: InvoiceStatus, dueBy: Date, to: InvoiceStatus, productFrom: ProductStatus, productChanges: Partial<ProductEntity>): Promise<number> {
     const due = await ctx.em.find(InvoiceEntity, { select: { id: true }, where: { status: from, dueAt: LessThanOrEqual(dueBy) }, order: { id: 'ASC' } });
-    let changed = 0;
-    for (const { id } of due) {
-      changed += await ctx.transaction(async (ctx) => {
+    return sweepEach(due, ({ id }) =>
+      ctx.transaction(async (ctx) => {
         const invoice = await ctx.em.findOne(InvoiceEntity, { where: { id }, lock: writeLock(ctx.em) });
         if (!invoice || invoice.status !== from) return 0;
         await ctx.em.update(InvoiceEntity, { id }, { status: to });
         const products = await this.productsOf(ctx, id, productFrom);
         if (products.length) await ctx.em.update(ProductEntity, { id: In(products.map((p) => p.id)) }, productChanges);
         return 1 + products.length;
-      });
-    }
-    return changed;
+      }),
+    );
   }
 
   /** Active products past their expiry (not renewed) become EXPIRED, unless a bank transfer for their renewal is on its way. */

@@ -3,6 +3,7 @@ import { computeInvoiceLine } from '../../calc/invoice-line';
 import { addBillingPeriod, addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
+import { sweepEach } from '../../jobs/sweep';
 import { BusinessError } from '../../graphql/errors';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
 import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
@@ -32,18 +33,9 @@ export class RenewalService {
       .andWhere('p.expiresAt > :now AND p.expiresAt <= :horizon', { now, horizon })
       .orderBy('p.id', 'ASC')
       .getMany();
-    let attempted = 0;
-    const failures: unknown[] = [];
-    for (const product of candidates.filter((p) => !p.nextRenewalAttemptAt || p.nextRenewalAttemptAt <= now)) {
-      // One product's unexpected failure (gateway down, ...) must not hold back the others; the first is rethrown at the end.
-      try {
-        if (await this.renewOne(ctx, product, now)) attempted += 1;
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-    if (failures.length) throw failures[0];
-    return attempted;
+    // One product's unexpected failure (gateway down, ...) must not hold back the others.
+    const due = candidates.filter((p) => !p.nextRenewalAttemptAt || p.nextRenewalAttemptAt <= now);
+    return sweepEach(due, async (product) => ((await this.renewOne(ctx, product, now)) ? 1 : 0));
   }
 
   /** Charges one product's renewal; false when there is nothing to charge (a bank transfer for it is on its way). */
