@@ -68,6 +68,17 @@ export async function createServer(options: AppOptions): Promise<App> {
     return viewer ? ctx : ctx.asSystem();
   };
 
+  /** The context of one HTTP request: its bearer token resolved to a viewer, or the reason it was refused. */
+  const requestContext = async (req: Request, res: Response): Promise<GraphQLContext> => {
+    const base = new RequestContext(services, dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
+    try {
+      return base.withViewer(await services.auth.authenticate(base, req.header('authorization'))) as GraphQLContext;
+    } catch (error) {
+      if (error instanceof GraphQLError) return Object.assign(base, { authError: error }) as GraphQLContext;
+      throw error;
+    }
+  };
+
   const apollo = new ApolloServer<GraphQLContext>({
     schema: guarded,
     introspection: config.enableIntrospection,
@@ -105,19 +116,10 @@ export async function createServer(options: AppOptions): Promise<App> {
     limited,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const base = new RequestContext(services, dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
-        try {
-          const viewer = await services.auth.authenticate(base, req.header('authorization'));
-          return base.withViewer(viewer) as GraphQLContext;
-        } catch (error) {
-          if (error instanceof GraphQLError) return Object.assign(base, { authError: error }) as GraphQLContext;
-          throw error;
-        }
-      },
+      context: ({ req, res }) => requestContext(req, res),
     }),
   );
-  app.use(invoicePdfRouter({ services, dataSource, clock }));
+  app.use(invoicePdfRouter(requestContext));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
