@@ -58,7 +58,13 @@ async function timed(samples: number[], work: () => Promise<unknown>): Promise<v
 
 function summarize(query: string, samples: number[]): Result {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { query, samples: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] };
+  return {
+    query,
+    samples: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1],
+  };
 }
 
 /** Bulk-inserts the organization's products and members straight into the database (the API would take minutes). */
@@ -86,10 +92,28 @@ async function seed(server: TestServer, organizationId: number): Promise<void> {
   }
   for (let start = 0; start < MEMBERS; start += CHUNK) {
     const count = Math.min(CHUNK, MEMBERS - start);
-    const users = Array.from({ length: count }, (_, i) => em.create(UserEntity, { email: `member-${start + i}@bench.example.ch`, name: `Member ${start + i}`, passwordHash: null, staffRole: null, createdAt: now }));
+    const users = Array.from({ length: count }, (_, i) =>
+      em.create(UserEntity, {
+        email: `member-${start + i}@bench.example.ch`,
+        name: `Member ${start + i}`,
+        passwordHash: null,
+        staffRole: null,
+        createdAt: now,
+      }),
+    );
     const inserted = await em.insert(UserEntity, users);
     const memberships = inserted.identifiers.map(({ id }) =>
-      em.create(MembershipEntity, { organizationId, userId: id, role: MemberRole.USER, billingAccess: false, productIds: [], notifyBilling: false, notifyTechnical: true, notifyAdministrative: false, createdAt: now }),
+      em.create(MembershipEntity, {
+        organizationId,
+        userId: id,
+        role: MemberRole.USER,
+        billingAccess: false,
+        productIds: [],
+        notifyBilling: false,
+        notifyTechnical: true,
+        notifyAdministrative: false,
+        createdAt: now,
+      }),
     );
     await em.insert(MembershipEntity, memberships);
   }
@@ -104,7 +128,8 @@ async function benchDialect(): Promise<DialectRun> {
     await seed(server, organizationId);
     const seedSeconds = (Date.now() - seedStart) / 1000;
     const rssAfterSeedMb = mb(process.memoryUsage().rss);
-    const gql = async (query: string, variables: Record<string, unknown> = {}) => ok(await server.gql(query, variables, owner.token));
+    const gql = async (query: string, variables: Record<string, unknown> = {}) =>
+      ok(await server.gql(query, variables, owner.token));
 
     for (let i = 0; i < 20; i += 1) await gql(VIEWER); // warm-up: JIT, prepared statements, pools
 
@@ -133,14 +158,17 @@ async function benchDialect(): Promise<DialectRun> {
     for (let i = 0; i < 100; i += 1) {
       await timed(members, async () => {
         const data = await gql(MEMBERS_PAGE, { id: owner.organizationId });
-        if (data.organization.members.totalCount !== MEMBERS + 1) throw new Error(`members: ${data.organization.members.totalCount}`);
+        if (data.organization.members.totalCount !== MEMBERS + 1)
+          throw new Error(`members: ${data.organization.members.totalCount}`);
       });
     }
 
     const concurrent: number[] = [];
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let i = 0; i < 20; i += 1) await timed(concurrent, () => gql(VIEWER));
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < 20; i += 1) await timed(concurrent, () => gql(VIEWER));
+      }),
+    );
 
     return {
       dialect: server.dialect === 'mysql' ? 'MariaDB' : 'SQLite',
@@ -175,9 +203,15 @@ function report(runs: DialectRun[], started: Date, load: number[]): string {
     '',
   ];
   for (const run of runs) {
-    lines.push(`## ${run.dialect}`, '', `Seeding took ${run.seedSeconds.toFixed(1)} s. Process RSS: ${run.rssAfterSeedMb} MB after seeding, ${run.rssAfterQueriesMb} MB after the queries.`, '');
+    lines.push(
+      `## ${run.dialect}`,
+      '',
+      `Seeding took ${run.seedSeconds.toFixed(1)} s. Process RSS: ${run.rssAfterSeedMb} MB after seeding, ${run.rssAfterQueriesMb} MB after the queries.`,
+      '',
+    );
     lines.push('| query | samples | p50 ms | p95 ms | max ms |', '|---|---:|---:|---:|---:|');
-    for (const r of run.results) lines.push(`| ${r.query} | ${r.samples} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.max)} |`);
+    for (const r of run.results)
+      lines.push(`| ${r.query} | ${r.samples} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.max)} |`);
     lines.push('');
   }
   return lines.join('\n');

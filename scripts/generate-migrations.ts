@@ -68,7 +68,9 @@ ${lines([...down].reverse())}
 
 function writeIndex(dialect: Dialect): void {
   const dir = join(__dirname, '..', 'migrations', dialect);
-  const files = readdirSync(dir).filter((f) => /^\d+-\w+\.ts$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d+-\w+\.ts$/.test(f))
+    .sort();
   const classes = files.map((f) => {
     const [timestamp, name] = f.replace(/\.ts$/, '').split('-');
     return { file: f.replace(/\.ts$/, ''), className: `${name}${timestamp}` };
@@ -89,12 +91,15 @@ async function main() {
   const check = args.includes('--check');
   const reset = args.includes('--reset');
   const name = reset ? 'Initial' : args.find((a) => !a.startsWith('--'));
-  if (!check && !/^[A-Z][A-Za-z0-9]*$/.test(name ?? '')) throw new Error('usage: generate-migrations <PascalCaseName> | --check | --reset');
+  if (!check && !/^[A-Z][A-Za-z0-9]*$/.test(name ?? ''))
+    throw new Error('usage: generate-migrations <PascalCaseName> | --check | --reset');
   const timestamp = reset ? INITIAL_TIMESTAMP : Date.now();
   if (reset) {
     for (const dialect of ['sqlite', 'mysql'] as Dialect[]) {
       const dir = join(__dirname, '..', 'migrations', dialect);
-      readdirSync(dir).filter((f) => /^\d+-\w+\.ts$/.test(f)).forEach((f) => unlinkSync(join(dir, f)));
+      readdirSync(dir)
+        .filter((f) => /^\d+-\w+\.ts$/.test(f))
+        .forEach((f) => unlinkSync(join(dir, f)));
       writeIndex(dialect);
     }
   }

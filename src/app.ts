@@ -70,7 +70,14 @@ export async function createServer(options: AppOptions): Promise<App> {
 
   /** The context of one HTTP request: its bearer token resolved to a viewer, or the reason it was refused. */
   const requestContext = async (req: Request, res: Response): Promise<GraphQLContext> => {
-    const base = new RequestContext(services, dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
+    const base = new RequestContext(
+      services,
+      dataSource,
+      dataSource.manager,
+      null,
+      clock,
+      res.locals.requestId as string,
+    );
     try {
       return base.withViewer(await services.auth.authenticate(base, req.header('authorization'))) as GraphQLContext;
     } catch (error) {
@@ -125,7 +132,13 @@ export async function createServer(options: AppOptions): Promise<App> {
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+      res
+        .status(400)
+        .json({
+          errors: [
+            { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
+          ],
+        });
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {
@@ -133,7 +146,9 @@ export async function createServer(options: AppOptions): Promise<App> {
       return;
     }
     logger.error('unhandled HTTP error', { requestId: res.locals.requestId, error });
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    res
+      .status(500)
+      .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
   return {
@@ -178,7 +193,13 @@ function errorLogging(logger: Logger): ApolloServerPlugin<GraphQLContext> {
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
-            if (!isExpectedError(error)) logger.error('unexpected error', { requestId: contextValue?.requestId, operationName, path: error.path, error: error.originalError ?? error });
+            if (!isExpectedError(error))
+              logger.error('unexpected error', {
+                requestId: contextValue?.requestId,
+                operationName,
+                path: error.path,
+                error: error.originalError ?? error,
+              });
           }
         },
       };

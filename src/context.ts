@@ -59,18 +59,45 @@ export class RequestContext {
   }
 
   withManager(em: EntityManager): RequestContext {
-    return new RequestContext(this.services, this.dataSource, em, this.viewer, this.clock, this.requestId, this.access, this.loaders);
+    return new RequestContext(
+      this.services,
+      this.dataSource,
+      em,
+      this.viewer,
+      this.clock,
+      this.requestId,
+      this.access,
+      this.loaders,
+    );
   }
 
   /** The same request acting for the platform (sweeps, CLI): full access to every organization, no viewer. */
   asSystem(): RequestContext {
-    return new RequestContext(this.services, this.dataSource, this.em, null, this.clock, this.requestId, new AccessScope(this.em, null, true), this.loaders);
+    return new RequestContext(
+      this.services,
+      this.dataSource,
+      this.em,
+      null,
+      this.clock,
+      this.requestId,
+      new AccessScope(this.em, null, true),
+      this.loaders,
+    );
   }
 
   /** The same context with time stopped at `now` (a sweep run "as of" a time). */
   at(now: Date): RequestContext {
     const fixed = new Date(now);
-    return new RequestContext(this.services, this.dataSource, this.em, this.viewer, { now: () => new Date(fixed) }, this.requestId, this.access, this.loaders);
+    return new RequestContext(
+      this.services,
+      this.dataSource,
+      this.em,
+      this.viewer,
+      { now: () => new Date(fixed) },
+      this.requestId,
+      this.access,
+      this.loaders,
+    );
   }
 
   withViewer(viewer: Viewer | null): RequestContext {

@@ -5,7 +5,10 @@ import { OrganizationEntity } from './modules/organizations/organization.entity'
 import { ProductEntity } from './modules/products/product.entity';
 
 /** A batch loader by primary key: one `IN (...)` query per tick, results in key order. */
-function byId<E extends ObjectLiteral & { id: number }>(em: EntityManager, entity: EntityTarget<E>): DataLoader<number, E | null> {
+function byId<E extends ObjectLiteral & { id: number }>(
+  em: EntityManager,
+  entity: EntityTarget<E>,
+): DataLoader<number, E | null> {
   return new DataLoader(async (ids) => {
     const rows = await em.getRepository(entity).findBy({ id: In([...ids]) } as never);
     const byKey = new Map(rows.map((row) => [row.id, row]));

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, resolve));
   const stopJobs = app.startScheduler();
-  app.logger.info('listening', { url: `http://localhost:${config.port}/`, graphql: `http://localhost:${config.port}/graphql` });
+  app.logger.info('listening', {
+    url: `http://localhost:${config.port}/`,
+    graphql: `http://localhost:${config.port}/graphql`,
+  });
 
   const shutdown = async (signal: string) => {
     app.logger.info('shutting down', { signal });
@@ -31,7 +34,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-function printDemoLogin(demo: { logins: Array<{ email: string; password: string; role: string }> }, port: number): void {
+function printDemoLogin(
+  demo: { logins: Array<{ email: string; password: string; role: string }> },
+  port: number,
+): void {
   const lines = [
     '',
     'Demo data seeded. Open GraphiQL at http://localhost:' + port + '/ and log in with:',

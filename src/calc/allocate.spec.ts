@@ -13,11 +13,7 @@ describe('allocate', () => {
     [7, [1, 2, 4], [1, 2, 4]],
     [10, [1, 2, 4], [1, 3, 6]], // 1.43 / 2.86 / 5.71 → floors 1,2,5 + the leftover to 2.86
     [3, [1, 1, 1, 1, 1], [1, 1, 1, 0, 0]],
-    [
-      Number.MAX_SAFE_INTEGER,
-      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-      [4503599627370496, 4503599627370495],
-    ],
+    [Number.MAX_SAFE_INTEGER, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], [4503599627370496, 4503599627370495]],
   ])('allocate(%p, %j) = %j', (total, weights, expected) => {
     const parts = allocate(total, weights);
     expect(parts).toEqual(expected);
@@ -34,12 +30,7 @@ describe('allocate', () => {
     }
   });
 
-  it.each([
-    [[]],
-    [[0, 0]],
-    [[1, -1]],
-    [[1.5, 1]],
-  ])('rejects weights %j', (weights) => {
+  it.each([[[]], [[0, 0]], [[1, -1]], [[1.5, 1]]])('rejects weights %j', (weights) => {
     expect(() => allocate(10, weights)).toThrow(RangeError);
   });
 

@@ -8,19 +8,40 @@ describe('computeInvoiceLine', () => {
     [
       'R30 public example: CHF 347.20, 25 % degressive, 20 % partner, no VAT',
       { unitListAmount: 992, quantity: 35, degressiveBp: 2500, partnerBp: 2000, vatBp: 0 },
-      { listAmount: 34720, degressiveDiscount: 8680, partnerDiscount: 5208, netAmount: 20832, vatAmount: 0, grossAmount: 20832 },
+      {
+        listAmount: 34720,
+        degressiveDiscount: 8680,
+        partnerDiscount: 5208,
+        netAmount: 20832,
+        vatAmount: 0,
+        grossAmount: 20832,
+      },
     ],
     [
       'R30 example with Swiss VAT 8.1 %',
       { unitListAmount: 34720, quantity: 1, degressiveBp: 2500, partnerBp: 2000, vatBp: 810 },
       // 20832 × 8.1 % = 1687.392 → 1687
-      { listAmount: 34720, degressiveDiscount: 8680, partnerDiscount: 5208, netAmount: 20832, vatAmount: 1687, grossAmount: 22519 },
+      {
+        listAmount: 34720,
+        degressiveDiscount: 8680,
+        partnerDiscount: 5208,
+        netAmount: 20832,
+        vatAmount: 1687,
+        grossAmount: 22519,
+      },
     ],
     [
       'public price, VAT only',
       { unitListAmount: 1990, quantity: 1, degressiveBp: 0, partnerBp: 0, vatBp: 810 },
       // 161.19 → 161
-      { listAmount: 1990, degressiveDiscount: 0, partnerDiscount: 0, netAmount: 1990, vatAmount: 161, grossAmount: 2151 },
+      {
+        listAmount: 1990,
+        degressiveDiscount: 0,
+        partnerDiscount: 0,
+        netAmount: 1990,
+        vatAmount: 161,
+        grossAmount: 2151,
+      },
     ],
     [
       'VAT rounds half-up at exactly .5',
@@ -37,7 +58,14 @@ describe('computeInvoiceLine', () => {
       'quantity multiplies before any discount',
       { unitListAmount: 333, quantity: 3, degressiveBp: 1500, partnerBp: 3500, vatBp: 810 },
       // 999 → −149.85→150 → 849 → −297.15→297 → 552; VAT 44.712 → 45
-      { listAmount: 999, degressiveDiscount: 150, partnerDiscount: 297, netAmount: 552, vatAmount: 45, grossAmount: 597 },
+      {
+        listAmount: 999,
+        degressiveDiscount: 150,
+        partnerDiscount: 297,
+        netAmount: 552,
+        vatAmount: 45,
+        grossAmount: 597,
+      },
     ],
     [
       'zero quantity',

@@ -1,10 +1,4 @@
-import {
-  applyRate,
-  InvalidRateError,
-  parseRate,
-  rateToDecimalString,
-  rateToPercentString,
-} from './rates';
+import { applyRate, InvalidRateError, parseRate, rateToDecimalString, rateToPercentString } from './rates';
 
 describe('applyRate', () => {
   it.each([

@@ -49,7 +49,9 @@ export function applyRate(minor: number, bp: number): number {
 export function rateToDecimalString(bp: number): string {
   assertRateBp(bp);
   const whole = Math.floor(bp / FULL_RATE_BP);
-  const fraction = String(bp % FULL_RATE_BP).padStart(4, '0').replace(/0+$/, '');
+  const fraction = String(bp % FULL_RATE_BP)
+    .padStart(4, '0')
+    .replace(/0+$/, '');
   return fraction === '' ? String(whole) : `${whole}.${fraction}`;
 }
 
@@ -60,7 +62,9 @@ export function rateToDecimalString(bp: number): string {
 export function rateToPercentString(bp: number): string {
   assertRateBp(bp);
   const whole = Math.floor(bp / 100);
-  const fraction = String(bp % 100).padStart(2, '0').replace(/0+$/, '');
+  const fraction = String(bp % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return fraction === '' ? String(whole) : `${whole}.${fraction}`;
 }
 

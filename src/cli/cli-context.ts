@@ -43,7 +43,10 @@ export interface CliSession {
  * services, without building the GraphQL schema or the HTTP server: the light path for a CLI.
  * Closes the database when `work` ends, whatever happens.
  */
-export async function withSession<T>(work: (session: CliSession) => Promise<T>, options: { clock?: Clock; config?: Config } = {}): Promise<T> {
+export async function withSession<T>(
+  work: (session: CliSession) => Promise<T>,
+  options: { clock?: Clock; config?: Config } = {},
+): Promise<T> {
   const config = options.config ?? cliConfig();
   const [{ openDatabase }, { createServices }, { createMailer }, { RequestContext, systemClock }] = await Promise.all([
     import('../db/data-source'),

@@ -25,19 +25,23 @@ const commands: Command[] = [
     options: {},
     run: (_values, output) =>
       withSession(async ({ config, migrated }) => {
-        output.out(`${migrated} migration(s) applied to ${redactUrl(config.databaseUrl)}${migrated === 0 ? ' (already up to date)' : ''}.`);
+        output.out(
+          `${migrated} migration(s) applied to ${redactUrl(config.databaseUrl)}${migrated === 0 ? ' (already up to date)' : ''}.`,
+        );
         return 0;
       }),
   },
   {
     name: 'staff:create',
     usage: 'staff:create --email E --role ADMIN|SUPPORT [--name N]',
-    summary: "Create a staff user (no password) or change an existing user's staff role; prints a new API token as the last line.",
+    summary:
+      "Create a staff user (no password) or change an existing user's staff role; prints a new API token as the last line.",
     options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
     async run(values, output) {
       const email = await emailArg(values);
       const role = String(values.role ?? '').toUpperCase();
-      if (!STAFF_ROLES.includes(role)) throw new UsageError(`--role must be ${STAFF_ROLES.join(' or ')}, got "${values.role ?? ''}".`);
+      if (!STAFF_ROLES.includes(role))
+        throw new UsageError(`--role must be ${STAFF_ROLES.join(' or ')}, got "${values.role ?? ''}".`);
       const name = await textArg(values.name === undefined ? email.split('@')[0] : String(values.name), '--name', 120);
       const [{ UserEntity }, { MembershipEntity }, { ALL_SCOPES }] = await Promise.all([
         import('../modules/accounts/user.entity'),
@@ -48,7 +52,8 @@ const commands: Command[] = [
       const { existing, previous, secret } = await withSession(({ ctx }) =>
         ctx.transaction(async (ctx) => {
           const existing = await ctx.em.findOneBy(UserEntity, { email });
-          const user = existing ?? ctx.em.create(UserEntity, { email, name, passwordHash: null, staffRole, createdAt: ctx.now() });
+          const user =
+            existing ?? ctx.em.create(UserEntity, { email, name, passwordHash: null, staffRole, createdAt: ctx.now() });
           const previous = existing?.staffRole ?? null;
           user.staffRole = staffRole;
           await ctx.em.save(user);
@@ -56,14 +61,28 @@ const commands: Command[] = [
           if (previous !== staffRole) {
             // A customer account turned staff: each of its organizations sees the change of access.
             for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
-              await ctx.services.audit.record(asUser, m.organizationId, 'user.staff_role_changed', `user:${user.id} (${email}) ${previous ?? 'none'} -> ${role}`);
+              await ctx.services.audit.record(
+                asUser,
+                m.organizationId,
+                'user.staff_role_changed',
+                `user:${user.id} (${email}) ${previous ?? 'none'} -> ${role}`,
+              );
             }
           }
-          const { secret } = await ctx.services.apiTokens.create(asUser, { name: `staff ${role.toLowerCase()} (cli)`, scopes: ALL_SCOPES });
+          const { secret } = await ctx.services.apiTokens.create(asUser, {
+            name: `staff ${role.toLowerCase()} (cli)`,
+            scopes: ALL_SCOPES,
+          });
           return { existing, previous, secret };
         }),
       );
-      output.out(!existing ? `Created staff user ${email} with role ${role}.` : previous === role ? `${email} already has staff role ${role}.` : `Changed the staff role of ${email} from ${previous ?? 'none'} to ${role}.`);
+      output.out(
+        !existing
+          ? `Created staff user ${email} with role ${role}.`
+          : previous === role
+            ? `${email} already has staff role ${role}.`
+            : `Changed the staff role of ${email} from ${previous ?? 'none'} to ${role}.`,
+      );
       output.out('API token (shown only now; send it as "Authorization: Bearer <token>"):');
       output.out(secret);
       return 0;
@@ -76,13 +95,23 @@ const commands: Command[] = [
     options: { email: { type: 'string' }, name: { type: 'string' } },
     async run(values, output) {
       const email = await emailArg(values);
-      if (values.name === undefined) throw new UsageError('--name is required (a label for the token, e.g. "deploy script").');
+      if (values.name === undefined)
+        throw new UsageError('--name is required (a label for the token, e.g. "deploy script").');
       const name = await textArg(String(values.name), '--name', 100);
-      const [{ UserEntity }, { ALL_SCOPES }] = await Promise.all([import('../modules/accounts/user.entity'), import('../modules/accounts/auth.service')]);
+      const [{ UserEntity }, { ALL_SCOPES }] = await Promise.all([
+        import('../modules/accounts/user.entity'),
+        import('../modules/accounts/auth.service'),
+      ]);
       return withSession(async ({ ctx }) => {
         const user = await ctx.em.findOneBy(UserEntity, { email });
-        if (!user) throw new CliError(`No user with email ${email}; token:create is for existing users (staff:create makes staff users).`);
-        const { secret } = await ctx.services.apiTokens.create(ctx.withViewer({ user, token: null, via: 'cli' }), { name, scopes: ALL_SCOPES });
+        if (!user)
+          throw new CliError(
+            `No user with email ${email}; token:create is for existing users (staff:create makes staff users).`,
+          );
+        const { secret } = await ctx.services.apiTokens.create(ctx.withViewer({ user, token: null, via: 'cli' }), {
+          name,
+          scopes: ALL_SCOPES,
+        });
         output.out(`API token "${name}" created for ${email} (scopes ${ALL_SCOPES.join(', ')}); shown only now:`);
         output.out(secret);
         return 0;
@@ -97,21 +126,33 @@ const commands: Command[] = [
     async run(values, output) {
       const now = values.now === undefined ? null : parseInstant(String(values.now));
       const clock = now ? { now: () => new Date(now) } : undefined;
-      const [{ createJobLock }, { JOBS, runJobs }] = await Promise.all([import('../jobs/lock'), import('../jobs/runner')]);
-      return withSession(async ({ config, dataSource, ctx }) => {
-        const lock = createJobLock(config.redisUrl, dataSource);
-        try {
-          const runs = await runJobs(ctx, ctx.now(), JOBS, { lock });
-          if (runs.length === 0) output.out('No scheduled jobs are registered.');
-          for (const run of runs) {
-            if (run.error) output.err(`${run.name}: failed: ${run.error.message}`);
-            output.out(run.error ? `${run.name}: failed` : run.skipped ? `${run.name}: skipped (running elsewhere)` : `${run.name}: ${run.changed} changed`);
+      const [{ createJobLock }, { JOBS, runJobs }] = await Promise.all([
+        import('../jobs/lock'),
+        import('../jobs/runner'),
+      ]);
+      return withSession(
+        async ({ config, dataSource, ctx }) => {
+          const lock = createJobLock(config.redisUrl, dataSource);
+          try {
+            const runs = await runJobs(ctx, ctx.now(), JOBS, { lock });
+            if (runs.length === 0) output.out('No scheduled jobs are registered.');
+            for (const run of runs) {
+              if (run.error) output.err(`${run.name}: failed: ${run.error.message}`);
+              output.out(
+                run.error
+                  ? `${run.name}: failed`
+                  : run.skipped
+                    ? `${run.name}: skipped (running elsewhere)`
+                    : `${run.name}: ${run.changed} changed`,
+              );
+            }
+            return runs.some((r) => r.error) ? 1 : 0;
+          } finally {
+            await lock.close();
           }
-          return runs.some((r) => r.error) ? 1 : 0;
-        } finally {
-          await lock.close();
-        }
-      }, { clock });
+        },
+        { clock },
+      );
     },
   },
   {
@@ -126,10 +167,15 @@ const commands: Command[] = [
         import('../graphql/global-id'),
       ]);
       return withSession(async ({ ctx }) => {
-        const pending = await ctx.em.find(PaymentEntity, { where: { status: PaymentStatus.PENDING }, order: { id: 'ASC' } });
+        const pending = await ctx.em.find(PaymentEntity, {
+          where: { status: PaymentStatus.PENDING },
+          order: { id: 'ASC' },
+        });
         if (pending.length === 0) output.out('No bank transfer is waiting.');
         for (const p of pending) {
-          output.out(`${p.id}\t${toGlobalId('Payment', p.id)}\torganization ${p.organizationId}\t${formatDecimal(p.methodAmount)} ${p.currency}\t${p.purpose}`);
+          output.out(
+            `${p.id}\t${toGlobalId('Payment', p.id)}\torganization ${p.organizationId}\t${formatDecimal(p.methodAmount)} ${p.currency}\t${p.purpose}`,
+          );
         }
         return 0;
       });
@@ -138,17 +184,23 @@ const commands: Command[] = [
   {
     name: 'payments:reconcile',
     usage: 'payments:reconcile --payment ID',
-    summary: 'Record that a pending bank transfer arrived (R15): the payment succeeds and its pro-forma invoices or top-up are settled.',
+    summary:
+      'Record that a pending bank transfer arrived (R15): the payment succeeds and its pro-forma invoices or top-up are settled.',
     options: { payment: { type: 'string' } },
     async run(values, output) {
       const raw = String(values.payment ?? '').trim();
       const { parseGlobalId } = await import('../graphql/global-id');
       const global = parseGlobalId(raw);
       const paymentId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : global?.type === 'Payment' ? global.id : null;
-      if (paymentId === null) throw new UsageError(`--payment must be a payment id (a number or a Payment global id), got "${raw}".`);
+      if (paymentId === null)
+        throw new UsageError(`--payment must be a payment id (a number or a Payment global id), got "${raw}".`);
       return withSession(async ({ ctx }) => {
         const { payment, changed } = await ctx.services.payments.reconcile(ctx.asSystem(), paymentId);
-        output.out(changed ? `Payment ${payment.id} reconciled: ${payment.purpose}.` : `Payment ${payment.id} was already settled; nothing changed.`);
+        output.out(
+          changed
+            ? `Payment ${payment.id} reconciled: ${payment.purpose}.`
+            : `Payment ${payment.id} was already settled; nothing changed.`,
+        );
         return 0;
       });
     },
@@ -162,16 +214,19 @@ const commands: Command[] = [
       const config = cliConfig();
       if (config.isProduction) throw new CliError('seed:demo refuses to run with NODE_ENV=production.');
       const { seedDemoIfEmpty } = await import('./seed-demo');
-      return withSession(async ({ ctx }) => {
-        const demo = await seedDemoIfEmpty(ctx);
-        if (!demo) {
-          output.out('The database already has users: seed:demo only seeds an empty database. Nothing changed.');
+      return withSession(
+        async ({ ctx }) => {
+          const demo = await seedDemoIfEmpty(ctx);
+          if (!demo) {
+            output.out('The database already has users: seed:demo only seeds an empty database. Nothing changed.');
+            return 0;
+          }
+          output.out('Demo data seeded. Log in with:');
+          for (const login of demo.logins) output.out(`  ${login.email}  password: ${login.password}  (${login.role})`);
           return 0;
-        }
-        output.out('Demo data seeded. Log in with:');
-        for (const login of demo.logins) output.out(`  ${login.email}  password: ${login.password}  (${login.role})`);
-        return 0;
-      }, { config });
+        },
+        { config },
+      );
     },
   },
 ];
@@ -202,12 +257,18 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.
 /** An ISO-8601 date or date-time; without an offset it is UTC. Impossible dates (Feb 30) are refused. */
 export function parseInstant(text: string): Date {
   const match = ISO_INSTANT.exec(text.trim());
-  const invalid = () => new UsageError(`--now must be an ISO-8601 date or date-time such as 2026-03-01 or 2026-03-01T02:00:00Z, got "${text}".`);
+  const invalid = () =>
+    new UsageError(
+      `--now must be an ISO-8601 date or date-time such as 2026-03-01 or 2026-03-01T02:00:00Z, got "${text}".`,
+    );
   if (!match) throw invalid();
   const [, y, mo, d, h = '00', mi = '00', s = '00', offset] = match;
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${text.match(/\.\d+/)?.[0] ?? ''}${offset ?? 'Z'}`);
   const calendar = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  const exists = calendar.getUTCFullYear() === Number(y) && calendar.getUTCMonth() === Number(mo) - 1 && calendar.getUTCDate() === Number(d);
+  const exists =
+    calendar.getUTCFullYear() === Number(y) &&
+    calendar.getUTCMonth() === Number(mo) - 1 &&
+    calendar.getUTCDate() === Number(d);
   if (Number.isNaN(date.getTime()) || !exists || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) throw invalid();
   return date;
 }
@@ -234,7 +295,8 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
   }
   const command = commands.find((c) => c.name === name);
   try {
-    if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}, help.`);
+    if (!command)
+      throw new UsageError(`Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}, help.`);
     return await command.run(parseOptions(command, rest), output);
   } catch (error) {
     const { BusinessError } = await import('../graphql/errors');
@@ -243,7 +305,7 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
       if (command && error instanceof UsageError) output.err(`usage: npm run cli -- ${command.usage}`);
       return 1;
     }
-    output.err(`error: ${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    output.err(`error: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   }
 }
@@ -253,9 +315,16 @@ function parseOptions(command: Command, args: string[]): Values {
     return parseArgs({ args, options: command.options, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`Unknown option ${/'([^']+)'/.exec((error as Error).message)?.[1] ?? ''} for ${command.name}.`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError((error as Error).message.replace(/ argument missing$/, ' needs a value.'));
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`Unexpected argument ${/'([^']+)'/.exec((error as Error).message)?.[1] ?? ''}: ${command.name} takes only options.`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(
+        `Unknown option ${/'([^']+)'/.exec((error as Error).message)?.[1] ?? ''} for ${command.name}.`,
+      );
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw new UsageError((error as Error).message.replace(/ argument missing$/, ' needs a value.'));
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError(
+        `Unexpected argument ${/'([^']+)'/.exec((error as Error).message)?.[1] ?? ''}: ${command.name} takes only options.`,
+      );
     throw error;
   }
 }

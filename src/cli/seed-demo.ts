@@ -50,23 +50,44 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
   return {
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
-      { email: 'alice@example.ch', password: DEMO_PASSWORD, role: 'administrator of Demo Hosting SA, leader of its "Web team"' },
-      { email: 'bob@example.ch', password: DEMO_PASSWORD, role: 'limited user of Demo Hosting SA, sees the "Web team" products only' },
+      {
+        email: 'alice@example.ch',
+        password: DEMO_PASSWORD,
+        role: 'administrator of Demo Hosting SA, leader of its "Web team"',
+      },
+      {
+        email: 'bob@example.ch',
+        password: DEMO_PASSWORD,
+        role: 'limited user of Demo Hosting SA, sees the "Web team" products only',
+      },
       { email: 'mario@example.it', password: DEMO_PASSWORD, role: 'owner of the individual account Mario Rossi' },
     ],
   };
 }
 
 /** Alice (administrator) and Bob (limited user) join through the membership services, as Dana would add them, and form the "Web team". */
-async function seedDemoMembersAndTeam(ctx: RequestContext, owner: UserEntity, organization: OrganizationEntity): Promise<void> {
+async function seedDemoMembersAndTeam(
+  ctx: RequestContext,
+  owner: UserEntity,
+  organization: OrganizationEntity,
+): Promise<void> {
   const asOwner = ctx.withViewer({ user: owner, token: null, via: 'seed' });
   const alice = await demoUser(ctx, 'alice@example.ch', 'Alice Keller');
   const bob = await demoUser(ctx, 'bob@example.ch', 'Bob Meier');
   const [hosting] = await insertDemoProducts(ctx, organization);
   const { invitations, teams } = ctx.services;
-  await invitations.invite(asOwner, organization.id, { email: alice.email, role: MemberRole.ADMINISTRATOR, billingAccess: true });
+  await invitations.invite(asOwner, organization.id, {
+    email: alice.email,
+    role: MemberRole.ADMINISTRATOR,
+    billingAccess: true,
+  });
   await invitations.invite(asOwner, organization.id, { email: bob.email, role: MemberRole.USER });
-  await teams.create(asOwner, organization.id, { name: 'Web team', leaderId: alice.id, userIds: [bob.id], productIds: [hosting.id] });
+  await teams.create(asOwner, organization.id, {
+    name: 'Web team',
+    leaderId: alice.id,
+    userIds: [bob.id],
+    productIds: [hosting.id],
+  });
 }
 
 /** An account without an organization of its own, so the invitation takes the existing-user path. */
@@ -82,9 +103,23 @@ async function demoUser(ctx: RequestContext, email: string, name: string): Promi
 async function insertDemoProducts(ctx: RequestContext, organization: OrganizationEntity): Promise<ProductEntity[]> {
   const now = ctx.now();
   const inAYear = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
-  const common = { organizationId: organization.id, status: ProductStatus.ACTIVE, billingPeriod: BillingPeriod.YEARLY, currency: organization.currency, expiresAt: inAYear, autoRenew: false, autoRenewPaymentMethodId: null, createdAt: now };
+  const common = {
+    organizationId: organization.id,
+    status: ProductStatus.ACTIVE,
+    billingPeriod: BillingPeriod.YEARLY,
+    currency: organization.currency,
+    expiresAt: inAYear,
+    autoRenew: false,
+    autoRenewPaymentMethodId: null,
+    createdAt: now,
+  };
   return ctx.em.save([
-    ctx.em.create(ProductEntity, { ...common, type: ProductType.WEB_HOSTING, name: 'Web hosting demo-hosting.ch', price: 11900 }),
+    ctx.em.create(ProductEntity, {
+      ...common,
+      type: ProductType.WEB_HOSTING,
+      name: 'Web hosting demo-hosting.ch',
+      price: 11900,
+    }),
     ctx.em.create(ProductEntity, { ...common, type: ProductType.DOMAIN, name: 'demo-hosting.ch', price: 1300 }),
   ]);
 }

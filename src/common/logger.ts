@@ -11,10 +11,17 @@ export interface Logger {
 }
 
 export function createLogger(level: LogLevel): Logger {
-  const write = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v]));
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...safe })}\n`);
-  };
+  const write =
+    (at: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[at] < ORDER[level]) return;
+      const safe = Object.fromEntries(
+        Object.entries(fields).map(([k, v]) => [
+          k,
+          v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+        ]),
+      );
+      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...safe })}\n`);
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

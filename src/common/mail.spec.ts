@@ -38,7 +38,11 @@ describe('createMailer', () => {
 describe('file transport and readOutbox', () => {
   it.each([
     ['a long line with a URL and a token', 'quoted-printable', `Welcome!\n\nAccept the invitation: ${url}\n\nBye.`],
-    ['accents and a long line', 'quoted-printable', `Grüezi Zoë,\n${'Votre facture est prête — CHF 12.50. '.repeat(6)}\n${url}`],
+    [
+      'accents and a long line',
+      'quoted-printable',
+      `Grüezi Zoë,\n${'Votre facture est prête — CHF 12.50. '.repeat(6)}\n${url}`,
+    ],
     ['mostly non-Latin text', 'base64', `${'Καλημέρα κόσμε, ευχαριστούμε. '.repeat(8)}\n${url}`],
     ['equals signs and trailing spaces', 'quoted-printable', `a=b ==c  \n=3D literally\n  indented ${url}\nend`],
     ['short ASCII', '7bit', `Token: ${token}`],

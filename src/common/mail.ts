@@ -127,7 +127,10 @@ function textBody(headers: Map<string, string>, body: string): string {
     const boundary = headerParam(type, 'boundary');
     if (!boundary) return '';
     // Parts sit between delimiter lines; the line break before a delimiter belongs to it.
-    const parts = body.split(`--${boundary}`).slice(1, -1).map((p) => p.replace(/^[ \t]*\n/, '').replace(/\n$/, ''));
+    const parts = body
+      .split(`--${boundary}`)
+      .slice(1, -1)
+      .map((p) => p.replace(/^[ \t]*\n/, '').replace(/\n$/, ''));
     for (const part of parts) {
       const entity = splitEntity(part);
       const text = textBody(entity.headers, entity.body);
@@ -154,7 +157,9 @@ function decodeTransfer(body: string, encoding: string): string {
 function quotedPrintableBytes(encoded: string): Buffer {
   const pieces = encoded.replace(/=\n/g, '').split(/(=[0-9A-Fa-f]{2})/);
   return Buffer.concat(
-    pieces.map((piece) => (/^=[0-9A-Fa-f]{2}$/.test(piece) ? Buffer.from([parseInt(piece.slice(1), 16)]) : Buffer.from(piece))),
+    pieces.map((piece) =>
+      /^=[0-9A-Fa-f]{2}$/.test(piece) ? Buffer.from([parseInt(piece.slice(1), 16)]) : Buffer.from(piece),
+    ),
   );
 }
 
@@ -168,9 +173,7 @@ function decodeHeader(value: string): string {
   const run = new RegExp(`${ENCODED_WORD.source}(?:\\s+${ENCODED_WORD.source})*`, 'g');
   return value.replace(run, (words) => {
     const bytes = [...words.matchAll(ENCODED_WORD)].map(([, , encoding, data]) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64')
-        : quotedPrintableBytes(data.replace(/_/g, ' ')),
+      encoding.toUpperCase() === 'B' ? Buffer.from(data, 'base64') : quotedPrintableBytes(data.replace(/_/g, ' ')),
     );
     return Buffer.concat(bytes).toString('utf8');
   });

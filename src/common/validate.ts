@@ -5,34 +5,48 @@ import { BusinessError } from '../graphql/errors';
  * path of the field at fault, so a mutation reports it in `userErrors` and writes nothing.
  */
 
-export function requireText(value: string | null | undefined, field: string[], options: { max: number; min?: number; label?: string }): string {
+export function requireText(
+  value: string | null | undefined,
+  field: string[],
+  options: { max: number; min?: number; label?: string },
+): string {
   const label = options.label ?? field[field.length - 1];
   const trimmed = (value ?? '').trim();
-  if (trimmed.length < (options.min ?? 1)) throw new BusinessError('INVALID_INPUT', `${label} must not be empty.`, field);
-  if (trimmed.length > options.max) throw new BusinessError('INVALID_INPUT', `${label} must be at most ${options.max} characters.`, field);
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new BusinessError('INVALID_INPUT', `${label} must not contain control characters.`, field);
+  if (trimmed.length < (options.min ?? 1))
+    throw new BusinessError('INVALID_INPUT', `${label} must not be empty.`, field);
+  if (trimmed.length > options.max)
+    throw new BusinessError('INVALID_INPUT', `${label} must be at most ${options.max} characters.`, field);
+  if (/[\u0000-\u001f\u007f]/.test(trimmed))
+    throw new BusinessError('INVALID_INPUT', `${label} must not contain control characters.`, field);
   return trimmed;
 }
 
-export function optionalText(value: string | null | undefined, field: string[], options: { max: number; label?: string }): string | null | undefined {
+export function optionalText(
+  value: string | null | undefined,
+  field: string[],
+  options: { max: number; label?: string },
+): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || value.trim() === '') return null;
   return requireText(value, field, options);
 }
 
-const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Normalized (trimmed, lower-case) email address, at most 254 characters. */
 export function requireEmail(value: string | null | undefined, field: string[]): string {
   const email = (value ?? '').trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw new BusinessError('INVALID_EMAIL', `"${value ?? ''}" is not a valid email address.`, field);
+  if (email.length > 254 || !EMAIL.test(email))
+    throw new BusinessError('INVALID_EMAIL', `"${value ?? ''}" is not a valid email address.`, field);
   return email;
 }
 
 /** ISO 3166-1 alpha-2 country code, upper-cased. */
 export function requireCountry(value: string | null | undefined, field: string[]): string {
   const country = (value ?? '').trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw new BusinessError('INVALID_COUNTRY', 'country must be a two-letter ISO 3166 code such as CH.', field);
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new BusinessError('INVALID_COUNTRY', 'country must be a two-letter ISO 3166 code such as CH.', field);
   return country;
 }
 
@@ -54,7 +68,11 @@ export const PASSWORD_MAX = 200;
 export function requirePassword(value: string | null | undefined, field: string[]): string {
   const password = value ?? '';
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new BusinessError('WEAK_PASSWORD', `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`, field);
+    throw new BusinessError(
+      'WEAK_PASSWORD',
+      `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`,
+      field,
+    );
   }
   return password;
 }

@@ -11,7 +11,10 @@ const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 function runSerialized<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const result = previous.then(work, work);
-  sqliteQueues.set(dataSource, result.catch(() => undefined));
+  sqliteQueues.set(
+    dataSource,
+    result.catch(() => undefined),
+  );
   return result;
 }
 
@@ -19,7 +22,9 @@ const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_ATTEMPTS = 5;
 
 function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (error as { code?: string })?.code;
+  const code =
+    (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
+    (error as { code?: string })?.code;
   return typeof code === 'string' && MYSQL_RETRYABLE.has(code);
 }
 
@@ -27,7 +32,11 @@ function isRetryable(error: unknown): boolean {
  * Runs `work` in a database transaction, or inside the caller's when `manager` already holds one.
  * A thrown error rolls everything back. On MySQL/MariaDB a deadlock victim is retried a few times.
  */
-export async function transaction<T>(dataSource: DataSource, manager: EntityManager, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function transaction<T>(
+  dataSource: DataSource,
+  manager: EntityManager,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   if (manager.queryRunner?.isTransactionActive) return work(manager);
   const run = () => dataSource.transaction((trx) => work(trx));
   if (dialectOf(urlOf(dataSource)) === 'sqlite') return runSerialized(dataSource, run);

@@ -80,12 +80,21 @@ export async function paginate<E extends ObjectLiteral, T>(
   keyColumn = `${query.alias}.id`,
 ): Promise<ConnectionShape<T>> {
   const first = pageSize(args.first);
-  const page = query.clone().orderBy(keyColumn, 'ASC').limit(first + 1);
+  const page = query
+    .clone()
+    .orderBy(keyColumn, 'ASC')
+    .limit(first + 1);
   if (args.after) page.andWhere(`${keyColumn} > :__after`, { __after: decodeCursor(args.after) });
-  const [rows, totalCount] = await Promise.all([first === 0 ? Promise.resolve([]) : page.getMany(), query.clone().getCount()]);
+  const [rows, totalCount] = await Promise.all([
+    first === 0 ? Promise.resolve([]) : page.getMany(),
+    query.clone().getCount(),
+  ]);
   const visible = rows.slice(0, first);
   const keyProperty = keyColumn.split('.').pop() as string;
-  const edges = visible.map((row) => ({ cursor: encodeCursor(Number((row as Record<string, unknown>)[keyProperty])), node: toNode(row) }));
+  const edges = visible.map((row) => ({
+    cursor: encodeCursor(Number((row as Record<string, unknown>)[keyProperty])),
+    node: toNode(row),
+  }));
   return {
     edges,
     totalCount,

@@ -49,7 +49,8 @@ export async function payload<P extends object>(work: () => Promise<P>): Promise
     const result = await work();
     return { ...result, userErrors: [] };
   } catch (error) {
-    if (error instanceof BusinessError) return { userErrors: [UserError.from(error)] } as unknown as P & { userErrors: UserError[] };
+    if (error instanceof BusinessError)
+      return { userErrors: [UserError.from(error)] } as unknown as P & { userErrors: UserError[] };
     throw error;
   }
 }
@@ -85,7 +86,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = (error as GraphQLError)?.originalError ?? error;
   const { path, locations } = formatted;
   if (original instanceof BusinessError) {
-    return { message: original.message, path, locations, extensions: { code: 'BAD_USER_INPUT', reason: original.code, field: original.field } };
+    return {
+      message: original.message,
+      path,
+      locations,
+      extensions: { code: 'BAD_USER_INPUT', reason: original.code, field: original.field },
+    };
   }
   if (isExpectedError(error)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

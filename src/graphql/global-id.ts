@@ -20,7 +20,8 @@ export function parseGlobalId(globalId: string): { type: string; id: number } | 
  */
 export function decodeId(globalId: string, type: string, field: string[]): number {
   const parsed = parseGlobalId(globalId);
-  if (!parsed || parsed.type !== type) throw new BusinessError('INVALID_ID', `"${globalId}" is not a valid ${type} id.`, field);
+  if (!parsed || parsed.type !== type)
+    throw new BusinessError('INVALID_ID', `"${globalId}" is not a valid ${type} id.`, field);
   return parsed.id;
 }
 

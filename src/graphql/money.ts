@@ -8,7 +8,6 @@ export enum CurrencyCode {
 }
 registerEnumType(CurrencyCode, { name: 'CurrencyCode' });
 
-
 @ObjectType('Money')
 export class Money {
   @Field(() => DecimalScalar) amount: string;

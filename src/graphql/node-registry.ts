@@ -11,7 +11,11 @@ const fetchers = new Map<string, NodeFetcher>();
  * Each module registers the types `node(id)` can return: `find` applies the module's access rules
  * (null when absent or out of the viewer's reach), `toNode` maps the row to its API type.
  */
-export function registerNode<E>(type: string, find: (ctx: RequestContext, id: number) => Promise<E | null | undefined>, toNode: (row: E, ctx: RequestContext) => Node): void {
+export function registerNode<E>(
+  type: string,
+  find: (ctx: RequestContext, id: number) => Promise<E | null | undefined>,
+  toNode: (row: E, ctx: RequestContext) => Node,
+): void {
   fetchers.set(type, async (ctx, id) => {
     const row = await find(ctx, id);
     return row ? toNode(row, ctx) : null;

@@ -8,8 +8,13 @@ function stringLiteral(ast: ValueNode, name: string): string {
 }
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    throw badInput(`DateTime must be an ISO-8601 string with a time zone, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`);
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+  ) {
+    throw badInput(
+      `DateTime must be an ISO-8601 string with a time zone, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`,
+    );
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw badInput(`Invalid DateTime ${value}`);
@@ -30,10 +35,15 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 });
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  ) {
     throw badInput(`Date must be YYYY-MM-DD; got ${JSON.stringify(value)}`);
   }
-  if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) throw badInput(`Date ${value} does not exist`);
+  if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
+    throw badInput(`Date ${value} does not exist`);
   return value;
 }
 

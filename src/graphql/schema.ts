@@ -8,10 +8,18 @@ import { MembershipFieldsResolver } from '../modules/organizations/membership.re
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { OrganizationProductsResolver, ProductResolver } from '../modules/products/product.resolver';
 import { OrganizationPaymentMethodsResolver, PaymentResolver } from '../modules/payments/payment.resolver';
-import { OrganizationPrepaidResolver, PrepaidAccountResolver, TopUpResolver } from '../modules/prepaid/prepaid.resolver';
+import {
+  OrganizationPrepaidResolver,
+  PrepaidAccountResolver,
+  TopUpResolver,
+} from '../modules/prepaid/prepaid.resolver';
 import { TeamFieldsResolver, InvitationTeamResolver } from '../modules/teams/team-fields.resolver';
 import { TeamResolver } from '../modules/teams/team.resolver';
-import { InvoiceLineResolver, InvoiceResolver, OrganizationInvoicesResolver } from '../modules/billing/invoice.resolver';
+import {
+  InvoiceLineResolver,
+  InvoiceResolver,
+  OrganizationInvoicesResolver,
+} from '../modules/billing/invoice.resolver';
 import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '../modules/orders/order.resolver';
 import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
 import { SupportAccessGrantFieldsResolver, SupportAccessResolver } from '../modules/support/support-access.resolver';

@@ -12,7 +12,13 @@ export function invoicePdfRouter(contextFor: (req: Request, res: Response) => Pr
   router.get('/invoices/:id.pdf', async (req, res, next) => {
     try {
       const ctx = await contextFor(req, res);
-      if (!ctx.viewer) return void fail(res, 401, 'UNAUTHENTICATED', ctx.authError?.message ?? 'Authentication required: send Authorization: Bearer <token>.');
+      if (!ctx.viewer)
+        return void fail(
+          res,
+          401,
+          'UNAUTHENTICATED',
+          ctx.authError?.message ?? 'Authentication required: send Authorization: Bearer <token>.',
+        );
       const parsed = parseGlobalId(String(req.params.id));
       const result = parsed?.type === 'Invoice' ? await ctx.services.invoices.pdf(ctx, parsed.id) : 'not-found';
       if (result === 'not-found') return void fail(res, 404, 'NOT_FOUND', 'No such invoice.');

@@ -34,7 +34,12 @@ const MAX_OPERATION_NAMES = 200;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  const httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration in seconds, from arrival to the last byte sent.',
@@ -88,7 +93,10 @@ export function createMetrics(): Metrics {
             failed = true;
           },
           async willSendResponse({ operationName, operation }) {
-            const labels = { operation: resolved ? operationLabel(operationName) : 'invalid', type: operation?.operation ?? 'unknown' };
+            const labels = {
+              operation: resolved ? operationLabel(operationName) : 'invalid',
+              type: operation?.operation ?? 'unknown',
+            };
             operations.inc({ ...labels, outcome: !resolved ? 'invalid' : failed ? 'error' : 'success' });
             end(labels);
           },

@@ -38,7 +38,11 @@ export function redisCounter(redisUrl: string): RateCounter {
   return {
     async hit(key, windowStartMs, windowMs) {
       const redisKey = `pp:rate:${key}:${windowStartMs}`;
-      const [[, count]] = (await redis.multi().incr(redisKey).pexpire(redisKey, windowMs * 2).exec()) as [[Error | null, number]];
+      const [[, count]] = (await redis
+        .multi()
+        .incr(redisKey)
+        .pexpire(redisKey, windowMs * 2)
+        .exec()) as [[Error | null, number]];
       return count;
     },
     async close() {
@@ -61,7 +65,16 @@ export function rateLimit(counter: RateCounter, limit: number, windowMs = 60_000
       res.setHeader('X-RateLimit-Reset', String(resetSeconds));
       if (count > limit) {
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000))));
-        res.status(429).json({ errors: [{ message: `Rate limit of ${limit} requests per minute exceeded; retry after the Retry-After delay.`, extensions: { code: 'RATE_LIMITED' } }] });
+        res
+          .status(429)
+          .json({
+            errors: [
+              {
+                message: `Rate limit of ${limit} requests per minute exceeded; retry after the Retry-After delay.`,
+                extensions: { code: 'RATE_LIMITED' },
+              },
+            ],
+          });
         return;
       }
       next();

@@ -45,7 +45,15 @@ export function databaseJobLock(dataSource: DataSource): JobLock {
       // INSERT IGNORE would silently truncate a longer name on MySQL, and the UPDATE would then never match.
       if (name.length > 100) throw new Error(`Job name "${name}" is longer than 100 characters.`);
       const owner = newOwner();
-      await run((em) => em.createQueryBuilder().insert().into(JobLockEntity).values({ name, owner: '', lockedUntil: FREE }).orIgnore().execute());
+      await run((em) =>
+        em
+          .createQueryBuilder()
+          .insert()
+          .into(JobLockEntity)
+          .values({ name, owner: '', lockedUntil: FREE })
+          .orIgnore()
+          .execute(),
+      );
       const taken = await run((em) =>
         em
           .createQueryBuilder()
@@ -56,7 +64,14 @@ export function databaseJobLock(dataSource: DataSource): JobLock {
       );
       if (!taken.affected) return null;
       const mine = (lockedUntil: Date) =>
-        run((em) => em.createQueryBuilder().update(JobLockEntity).set({ lockedUntil }).where('name = :name AND owner = :owner', { name, owner }).execute());
+        run((em) =>
+          em
+            .createQueryBuilder()
+            .update(JobLockEntity)
+            .set({ lockedUntil })
+            .where('name = :name AND owner = :owner', { name, owner })
+            .execute(),
+        );
       return {
         extend: async (ttl) => Boolean((await mine(new Date(Date.now() + ttl))).affected),
         release: async () => void (await mine(FREE)),
@@ -73,7 +88,12 @@ const EXTEND_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
 /** The lock in Redis (REDIS_URL): `SET key owner NX PX ttl`; release and extend compare the owner first. */
 export function redisJobLock(redisUrl: string, keyPrefix = 'pp:job-lock:'): JobLock {
   // Fail fast instead of queueing commands forever when Redis is down: the job run reports the error.
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true, disconnectTimeout: 200 });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    disconnectTimeout: 200,
+  });
   return {
     async acquire(name, ttlMs) {
       const key = keyPrefix + name;
@@ -101,10 +121,18 @@ export function createJobLock(redisUrl: string | null, dataSource: DataSource): 
  * Runs `work` holding the lock `name`; returns `{ ran: false }` without running it when the lock is
  * held elsewhere. The lock is extended every third of its time to live while `work` runs.
  */
-export async function withJobLock<T>(lock: JobLock, name: string, ttlMs: number, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+export async function withJobLock<T>(
+  lock: JobLock,
+  name: string,
+  ttlMs: number,
+  work: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false }> {
   const held = await lock.acquire(name, ttlMs);
   if (!held) return { ran: false };
-  const heartbeat = setInterval(() => void held.extend(ttlMs).catch(() => undefined), Math.max(1000, Math.floor(ttlMs / 3)));
+  const heartbeat = setInterval(
+    () => void held.extend(ttlMs).catch(() => undefined),
+    Math.max(1000, Math.floor(ttlMs / 3)),
+  );
   heartbeat.unref();
   try {
     return { ran: true, value: await work() };

@@ -38,14 +38,21 @@ export const DEFAULT_JOB_LOCK_TTL_MS = 5 * 60_000;
  * running the sweeps at once run each job once (the others report it skipped). A failing job does
  * not stop the ones after it.
  */
-export async function runJobs(ctx: RequestContext, now: Date, jobs: Job[] = JOBS, options: RunJobsOptions = {}): Promise<JobRun[]> {
+export async function runJobs(
+  ctx: RequestContext,
+  now: Date,
+  jobs: Job[] = JOBS,
+  options: RunJobsOptions = {},
+): Promise<JobRun[]> {
   const lock = options.lock ?? databaseJobLock(ctx.dataSource);
   // Sweeps act for the platform, and everything they write is dated `now` (jobs:run --now).
   const jobCtx = ctx.asSystem().at(now);
   const runs: JobRun[] = [];
   for (const job of jobs) {
     try {
-      const result = await withJobLock(lock, job.name, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, () => job.run(jobCtx, now));
+      const result = await withJobLock(lock, job.name, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, () =>
+        job.run(jobCtx, now),
+      );
       runs.push(result.ran ? { name: job.name, changed: result.value } : { name: job.name, changed: 0, skipped: true });
     } catch (error) {
       runs.push({ name: job.name, changed: 0, error: error instanceof Error ? error : new Error(String(error)) });

@@ -49,7 +49,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
 export function createShield(schema: GraphQLSchema) {
   const typeRules: Record<string, ShieldRule> = {};
   for (const type of Object.values(schema.getTypeMap())) {
-    if (isObjectType(type) && !type.name.startsWith('__') && type.name !== 'Query' && type.name !== 'Mutation') typeRules[type.name] = allow;
+    if (isObjectType(type) && !type.name.startsWith('__') && type.name !== 'Query' && type.name !== 'Mutation')
+      typeRules[type.name] = allow;
   }
   return shield(
     { ...typeRules, Query: PERMISSIONS.Query, Mutation: PERMISSIONS.Mutation },

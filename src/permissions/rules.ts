@@ -13,12 +13,16 @@ import { UnauthenticatedError } from '../graphql/errors';
 export const isPublic = allow;
 
 /** The caller sent a valid bearer token. */
-export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: GraphQLContext) => (ctx.viewer ? true : (ctx.authError ?? new UnauthenticatedError())));
+export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: GraphQLContext) =>
+  ctx.viewer ? true : (ctx.authError ?? new UnauthenticatedError()),
+);
 
 /** The caller's token may change things (login tokens always; API tokens with scope "write"). */
 export const canWrite = rule({ cache: 'contextual' })((_parent, _args, ctx: GraphQLContext) => {
   if (!ctx.viewer) return ctx.authError ?? new UnauthenticatedError();
-  return !ctx.viewer.token || ctx.viewer.token.scopes.includes('write') ? true : forbidden('This API token lacks the "write" scope.');
+  return !ctx.viewer.token || ctx.viewer.token.scopes.includes('write')
+    ? true
+    : forbidden('This API token lacks the "write" scope.');
 });
 
 /** The caller is platform staff with role ADMIN. */
@@ -31,7 +35,9 @@ export const isPlatformAdmin = rule({ cache: 'contextual' })((_parent, _args, ct
 export const isSupportStaff = rule({ cache: 'contextual' })((_parent, _args, ctx: GraphQLContext) => {
   if (!ctx.viewer) return ctx.authError ?? new UnauthenticatedError();
   const role = ctx.viewer.user.staffRole;
-  return role === StaffRole.SUPPORT || role === StaffRole.ADMIN ? true : forbidden('Only platform support staff may do this.');
+  return role === StaffRole.SUPPORT || role === StaffRole.ADMIN
+    ? true
+    : forbidden('Only platform support staff may do this.');
 });
 
 export function forbidden(message: string): GraphQLError {

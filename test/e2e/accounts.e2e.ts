@@ -28,16 +28,29 @@ describe('sign-up and log-in (R1, R2)', () => {
     const input = signUpInput();
     const { signUp } = ok(await server.gql(SIGN_UP, { input }));
     expect(signUp.userErrors).toEqual([]);
-    expect(signUp.organization).toMatchObject({ name: 'Ada Muster', kind: 'INDIVIDUAL', currency: 'CHF', country: 'CH' });
+    expect(signUp.organization).toMatchObject({
+      name: 'Ada Muster',
+      kind: 'INDIVIDUAL',
+      currency: 'CHF',
+      country: 'CH',
+    });
     const { viewer } = ok(await server.gql(VIEWER, {}, signUp.token));
     expect(viewer.email).toBe(input.email);
-    expect(viewer.memberships.edges[0].node).toMatchObject({ role: 'LEGAL_REPRESENTATIVE', billingAccess: true, organization: { name: 'Ada Muster' } });
+    expect(viewer.memberships.edges[0].node).toMatchObject({
+      role: 'LEGAL_REPRESENTATIVE',
+      billingAccess: true,
+      organization: { name: 'Ada Muster' },
+    });
   });
 
   it('a company is named after the company and needs that name', async () => {
     const missing = ok(await server.gql(SIGN_UP, { input: signUpInput({ organizationKind: 'COMPANY' }) }));
     expect(missing.signUp.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'organizationName'] });
-    const named = ok(await server.gql(SIGN_UP, { input: signUpInput({ organizationKind: 'COMPANY', organizationName: 'Muster AG', currency: 'EUR' }) }));
+    const named = ok(
+      await server.gql(SIGN_UP, {
+        input: signUpInput({ organizationKind: 'COMPANY', organizationName: 'Muster AG', currency: 'EUR' }),
+      }),
+    );
     expect(named.signUp.organization).toMatchObject({ name: 'Muster AG', kind: 'COMPANY', currency: 'EUR' });
   });
 
@@ -57,7 +70,10 @@ describe('sign-up and log-in (R1, R2)', () => {
 
   it('refuses a second account with the same email, also when two sign-ups race', async () => {
     const input = signUpInput();
-    const results = await Promise.all([server.gql(SIGN_UP, { input }), server.gql(SIGN_UP, { input: { ...input, email: input.email.toUpperCase() } })]);
+    const results = await Promise.all([
+      server.gql(SIGN_UP, { input }),
+      server.gql(SIGN_UP, { input: { ...input, email: input.email.toUpperCase() } }),
+    ]);
     const codes = results.map((r) => ok(r).signUp.userErrors[0]?.code ?? 'OK').sort();
     expect(codes).toEqual(['EMAIL_TAKEN', 'OK']);
   });
@@ -81,7 +97,13 @@ describe('sign-up and log-in (R1, R2)', () => {
 describe('program links of an organization', () => {
   it('no organization is a partner, a client or an affiliate until those programs exist', async () => {
     const org = await anOrganization(server);
-    const { organization } = ok(await server.gql(`query($id: ID!) { organization(id: $id) { partner { id code } partnerRelationships { id } affiliate { id } } }`, { id: org.organizationId }, org.token));
+    const { organization } = ok(
+      await server.gql(
+        `query($id: ID!) { organization(id: $id) { partner { id code } partnerRelationships { id } affiliate { id } } }`,
+        { id: org.organizationId },
+        org.token,
+      ),
+    );
     expect(organization).toEqual({ partner: null, partnerRelationships: [], affiliate: null });
   });
 });
@@ -96,11 +118,17 @@ describe('bearer tokens and API tokens (R26)', () => {
 
   it('creates a token whose secret is shown once and works, lists it, revokes it', async () => {
     const org = await anOrganization(server);
-    const created = ok(await server.gql(CREATE_TOKEN, { input: { name: 'ci', scopes: ['read', 'write'] } }, org.token)).createApiToken;
+    const created = ok(
+      await server.gql(CREATE_TOKEN, { input: { name: 'ci', scopes: ['read', 'write'] } }, org.token),
+    ).createApiToken;
     expect(created.userErrors).toEqual([]);
     expect(created.secret).toMatch(/^ppa_/);
-    const viaApi = ok(await server.gql(`{ viewer { email apiTokens { id name scopes lastUsedAt } } }`, {}, created.secret));
-    expect(viaApi.viewer.apiTokens).toEqual([expect.objectContaining({ id: created.apiToken.id, name: 'ci', scopes: ['read', 'write'] })]);
+    const viaApi = ok(
+      await server.gql(`{ viewer { email apiTokens { id name scopes lastUsedAt } } }`, {}, created.secret),
+    );
+    expect(viaApi.viewer.apiTokens).toEqual([
+      expect.objectContaining({ id: created.apiToken.id, name: 'ci', scopes: ['read', 'write'] }),
+    ]);
     expect(viaApi.viewer.apiTokens[0].lastUsedAt).not.toBeNull();
     expect(JSON.stringify(viaApi)).not.toContain(created.secret);
 
@@ -114,7 +142,9 @@ describe('bearer tokens and API tokens (R26)', () => {
   it('an expired token is refused', async () => {
     const org = await anOrganization(server);
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-    const { createApiToken } = ok(await server.gql(CREATE_TOKEN, { input: { name: 'short-lived', scopes: ['read'], expiresAt } }, org.token));
+    const { createApiToken } = ok(
+      await server.gql(CREATE_TOKEN, { input: { name: 'short-lived', scopes: ['read'], expiresAt } }, org.token),
+    );
     expect(ok(await server.gql(VIEWER, {}, createApiToken.secret)).viewer.email).toBe(org.email);
     server.clock.advance(3601_000);
     try {
@@ -128,8 +158,14 @@ describe('bearer tokens and API tokens (R26)', () => {
 
   it('a read-only token cannot mutate', async () => {
     const org = await anOrganization(server);
-    const { createApiToken } = ok(await server.gql(CREATE_TOKEN, { input: { name: 'reader', scopes: ['read'] } }, org.token));
-    const attempt = await server.gql(CREATE_TOKEN, { input: { name: 'escalate', scopes: ['write'] } }, createApiToken.secret);
+    const { createApiToken } = ok(
+      await server.gql(CREATE_TOKEN, { input: { name: 'reader', scopes: ['read'] } }, org.token),
+    );
+    const attempt = await server.gql(
+      CREATE_TOKEN,
+      { input: { name: 'escalate', scopes: ['write'] } },
+      createApiToken.secret,
+    );
     expect(errorCode(attempt)).toBe('FORBIDDEN');
     expect(attempt.data?.createApiToken ?? null).toBeNull();
   });
@@ -153,14 +189,22 @@ describe('bearer tokens and API tokens (R26)', () => {
     const foreign = ok(await server.gql(REVOKE_TOKEN, { id: createApiToken.apiToken.id }, b.token)).revokeApiToken;
     expect(foreign.userErrors[0].code).toBe('NOT_FOUND');
     expect(ok(await server.gql(VIEWER, {}, createApiToken.secret)).viewer.email).toBe(a.email);
-    expect(ok(await server.gql(REVOKE_TOKEN, { id: 'bogus' }, a.token)).revokeApiToken.userErrors[0].code).toBe('INVALID_ID');
-    expect(ok(await server.gql(REVOKE_TOKEN, { id: a.organizationId }, a.token)).revokeApiToken.userErrors[0].code).toBe('INVALID_ID');
+    expect(ok(await server.gql(REVOKE_TOKEN, { id: 'bogus' }, a.token)).revokeApiToken.userErrors[0].code).toBe(
+      'INVALID_ID',
+    );
+    expect(
+      ok(await server.gql(REVOKE_TOKEN, { id: a.organizationId }, a.token)).revokeApiToken.userErrors[0].code,
+    ).toBe('INVALID_ID');
   });
 });
 
 describe('HTTP edges', () => {
   it('malformed JSON is a 400 with a clear message', async () => {
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toMatch(/Malformed JSON/);
   });
@@ -168,10 +212,14 @@ describe('HTTP edges', () => {
   it('GET /graphql answers queries (and refuses mutations)', async () => {
     const org = await anOrganization(server);
     const query = encodeURIComponent('{ viewer { email } }');
-    const response = await fetch(`${server.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${org.token}` } });
+    const response = await fetch(`${server.url}/graphql?query=${query}`, {
+      headers: { authorization: `Bearer ${org.token}` },
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as any).data.viewer.email).toBe(org.email);
-    const mutation = encodeURIComponent('mutation { logIn(input: { email: "x@example.ch", password: "whatever-pass" }) { token } }');
+    const mutation = encodeURIComponent(
+      'mutation { logIn(input: { email: "x@example.ch", password: "whatever-pass" }) { token } }',
+    );
     expect((await fetch(`${server.url}/graphql?query=${mutation}`)).status).toBe(405);
   });
 

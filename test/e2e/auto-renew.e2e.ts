@@ -38,10 +38,20 @@ describe('setAutoRenew (R9–R13)', () => {
     const card = await aPaymentMethod(server, org, 'test_visa');
     const product = await aBareProduct(server, org.organizationId);
     const expiresAt = await expireIn(product, 60 * DAY);
-    const { setAutoRenew: result } = ok(await setAutoRenew(org, { productIds: [product], enabled: true, paymentMethodId: card }));
+    const { setAutoRenew: result } = ok(
+      await setAutoRenew(org, { productIds: [product], enabled: true, paymentMethodId: card }),
+    );
     expect(result.userErrors).toEqual([]);
     expect(result.results).toEqual([
-      expect.objectContaining({ autoRenew: true, error: null, product: expect.objectContaining({ id: product, autoRenew: true, nextRenewalAttemptAt: new Date(expiresAt.getTime() - 14 * DAY).toISOString() }) }),
+      expect.objectContaining({
+        autoRenew: true,
+        error: null,
+        product: expect.objectContaining({
+          id: product,
+          autoRenew: true,
+          nextRenewalAttemptAt: new Date(expiresAt.getTime() - 14 * DAY).toISOString(),
+        }),
+      }),
     ]);
     expect(result.results[0].product.autoRenewPaymentMethod).toEqual({ id: card, kind: 'CARD' });
     expect(await autoRenewOf(product)).toBe(true);
@@ -55,7 +65,9 @@ describe('setAutoRenew (R9–R13)', () => {
     const card = await aPaymentMethod(server, org, 'test_mastercard');
     const product = await aBareProduct(server, org.organizationId);
     await expireIn(product, remaining);
-    const { setAutoRenew: result } = ok(await setAutoRenew(org, { productIds: [product], enabled: true, paymentMethodId: card }));
+    const { setAutoRenew: result } = ok(
+      await setAutoRenew(org, { productIds: [product], enabled: true, paymentMethodId: card }),
+    );
     expect(result.results[0].autoRenew).toBe(accepted);
     expect(result.results[0].error?.code ?? null).toBe(code);
     if (code) expect(result.results[0].error.message).toMatch(/fewer than 14 days.*renew \(pay\) it first/);
@@ -83,10 +95,18 @@ describe('setAutoRenew (R9–R13)', () => {
   it('R9: PayPal and IBAN cannot auto-renew; nothing changes', async () => {
     const org = await anOrganization(server);
     const product = await aBareProduct(server, org.organizationId);
-    for (const [token, kind] of [['test_paypal', 'PAYPAL'], ['test_iban', 'IBAN_TRANSFER']]) {
+    for (const [token, kind] of [
+      ['test_paypal', 'PAYPAL'],
+      ['test_iban', 'IBAN_TRANSFER'],
+    ]) {
       const method = await aPaymentMethod(server, org, token, kind);
-      const { setAutoRenew: result } = ok(await setAutoRenew(org, { productIds: [product], enabled: true, paymentMethodId: method }));
-      expect(result).toMatchObject({ results: [], userErrors: [{ code: 'AUTO_RENEW_METHOD_UNSUPPORTED', field: ['input', 'paymentMethodId'] }] });
+      const { setAutoRenew: result } = ok(
+        await setAutoRenew(org, { productIds: [product], enabled: true, paymentMethodId: method }),
+      );
+      expect(result).toMatchObject({
+        results: [],
+        userErrors: [{ code: 'AUTO_RENEW_METHOD_UNSUPPORTED', field: ['input', 'paymentMethodId'] }],
+      });
     }
     expect(await autoRenewOf(product)).toBe(false);
   });
@@ -104,7 +124,9 @@ describe('setAutoRenew (R9–R13)', () => {
     const user = await aMember(server, org, { role: 'USER', productIds: [product] });
     const admin = await aMember(server, org, { role: 'ADMINISTRATOR' });
     for (const member of [user, admin]) {
-      expect(errorCode(await setAutoRenew(org, { productIds: [product], enabled: false }, member.token))).toBe('FORBIDDEN');
+      expect(errorCode(await setAutoRenew(org, { productIds: [product], enabled: false }, member.token))).toBe(
+        'FORBIDDEN',
+      );
     }
   });
 
@@ -116,8 +138,12 @@ describe('setAutoRenew (R9–R13)', () => {
     const productA = await aBareProduct(server, a.organizationId);
     const productB = await aBareProduct(server, b.organizationId);
     expect(errorCode(await setAutoRenew(b, { enabled: true, paymentMethodId: cardB }, a.token))).toBe('FORBIDDEN');
-    expect(errorCode(await setAutoRenew(a, { productIds: [productA, productB], enabled: true, paymentMethodId: cardA }))).toBe('FORBIDDEN');
-    expect(errorCode(await setAutoRenew(a, { productIds: [productA], enabled: true, paymentMethodId: cardB }))).toBe('FORBIDDEN');
+    expect(
+      errorCode(await setAutoRenew(a, { productIds: [productA, productB], enabled: true, paymentMethodId: cardA })),
+    ).toBe('FORBIDDEN');
+    expect(errorCode(await setAutoRenew(a, { productIds: [productA], enabled: true, paymentMethodId: cardB }))).toBe(
+      'FORBIDDEN',
+    );
     expect(await autoRenewOf(productA)).toBe(false);
     expect(await autoRenewOf(productB)).toBe(false);
   });
@@ -127,6 +153,8 @@ describe('setAutoRenew (R9–R13)', () => {
     const wrongType = ok(await setAutoRenew(org, { productIds: [org.organizationId], enabled: true })).setAutoRenew;
     expect(wrongType.userErrors[0]).toMatchObject({ code: 'INVALID_ID', field: ['input', 'productIds', '0'] });
     const unknown = Buffer.from('Product:987654').toString('base64url');
-    expect(ok(await setAutoRenew(org, { productIds: [unknown], enabled: true })).setAutoRenew.userErrors[0].code).toBe('PRODUCT_NOT_FOUND');
+    expect(ok(await setAutoRenew(org, { productIds: [unknown], enabled: true })).setAutoRenew.userErrors[0].code).toBe(
+      'PRODUCT_NOT_FOUND',
+    );
   });
 });

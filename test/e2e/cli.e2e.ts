@@ -40,9 +40,24 @@ interface CliResult {
 }
 
 /** Runs the real CLI in a child process, as `npm run cli -- …` does (`viaNpm` goes through npm itself). */
-function cli(databaseUrl: string, args: string[], options: { env?: Record<string, string>; viaNpm?: boolean } = {}): Promise<CliResult> {
-  const [command, argv] = options.viaNpm ? ['npm', ['run', 'cli', '--silent', '--', ...args]] : [process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', ...args]];
-  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: dir, SECRET_KEY: 'cli-test-secret', MAIL_TRANSPORT: `file:${join(dir, 'mail')}`, LOG_LEVEL: 'silent', ...options.env };
+function cli(
+  databaseUrl: string,
+  args: string[],
+  options: { env?: Record<string, string>; viaNpm?: boolean } = {},
+): Promise<CliResult> {
+  const [command, argv] = options.viaNpm
+    ? ['npm', ['run', 'cli', '--silent', '--', ...args]]
+    : [process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', ...args]];
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dir,
+    SECRET_KEY: 'cli-test-secret',
+    MAIL_TRANSPORT: `file:${join(dir, 'mail')}`,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  };
   return new Promise((resolve) => {
     execFile(command, argv, { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -52,8 +67,18 @@ function cli(databaseUrl: string, args: string[], options: { env?: Record<string
 }
 
 /** A server started on a database the CLI wrote to. */
-async function serve(databaseUrl: string): Promise<Pick<TestServer, 'gql'> & { app: App; dataSource: DataSource; stop(): Promise<void> }> {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, SECRET_KEY: 'cli-test-secret', MAIL_TRANSPORT: `file:${join(dir, 'mail')}`, DATA_DIR: dir, JOBS_INTERVAL_MS: '0', LOG_LEVEL: 'silent' });
+async function serve(
+  databaseUrl: string,
+): Promise<Pick<TestServer, 'gql'> & { app: App; dataSource: DataSource; stop(): Promise<void> }> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: 'cli-test-secret',
+    MAIL_TRANSPORT: `file:${join(dir, 'mail')}`,
+    DATA_DIR: dir,
+    JOBS_INTERVAL_MS: '0',
+    LOG_LEVEL: 'silent',
+  });
   const { dataSource } = await openDatabase(databaseUrl);
   const app = await createServer({ config, dataSource });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
@@ -117,7 +142,9 @@ describe('npm run cli', () => {
     expect(changed.stdout).toContain('from ADMIN to SUPPORT');
     expect(ok(await server.gql(VIEWER, {}, changed.lines.at(-1))).viewer.email).toBe('ops@example.ch');
     expect(await server.dataSource.manager.countBy(UserEntity, { email: 'ops@example.ch' })).toBe(1);
-    expect((await server.dataSource.manager.findOneByOrFail(UserEntity, { email: 'ops@example.ch' })).staffRole).toBe('SUPPORT');
+    expect((await server.dataSource.manager.findOneByOrFail(UserEntity, { email: 'ops@example.ch' })).staffRole).toBe(
+      'SUPPORT',
+    );
   });
 
   it('token:create gives an existing user an API token (read, write) and audits it in its organization', async () => {
@@ -127,7 +154,9 @@ describe('npm run cli', () => {
     const { viewer } = ok(await server.gql(VIEWER, {}, result.lines.at(-1)));
     expect(viewer.email).toBe(customer.email);
     expect(viewer.apiTokens).toEqual([{ name: 'deploy script', scopes: ['read', 'write'] }]);
-    const events = viewer.memberships.edges[0].node.organization.auditEvents.edges.map((e: { node: unknown }) => e.node);
+    const events = viewer.memberships.edges[0].node.organization.auditEvents.edges.map(
+      (e: { node: unknown }) => e.node,
+    );
     expect(events).toContainEqual({ action: 'api_token.created', via: 'cli' });
   });
 
@@ -137,12 +166,26 @@ describe('npm run cli', () => {
     const topUp = ok(
       await server.gql(
         `mutation($input: TopUpPrepaidAccountInput!) { topUpPrepaidAccount(input: $input) { payment { id status } userErrors { code } } }`,
-        { input: { organizationId: customer.organizationId, amount: { amount: '120.00', currency: 'CHF' }, paymentMethodId: iban, idempotencyKey: 'cli-iban' } },
+        {
+          input: {
+            organizationId: customer.organizationId,
+            amount: { amount: '120.00', currency: 'CHF' },
+            paymentMethodId: iban,
+            idempotencyKey: 'cli-iban',
+          },
+        },
         customer.token,
       ),
     ).topUpPrepaidAccount;
     expect(topUp.payment.status).toBe('PENDING');
-    const balance = async () => ok(await server.gql(`query($id: ID!) { organization(id: $id) { prepaidAccount { balance { amount } } } }`, { id: customer.organizationId }, customer.token)).organization.prepaidAccount.balance.amount;
+    const balance = async () =>
+      ok(
+        await server.gql(
+          `query($id: ID!) { organization(id: $id) { prepaidAccount { balance { amount } } } }`,
+          { id: customer.organizationId },
+          customer.token,
+        ),
+      ).organization.prepaidAccount.balance.amount;
     expect(await balance()).toBe('0.00');
 
     const pending = await cli(databaseUrl, ['payments:pending']);
@@ -162,12 +205,28 @@ describe('npm run cli', () => {
   it.each([
     ['an unknown command', ['frobnicate'], /Unknown command "frobnicate"/],
     ['no command', [], /Usage: npm run cli/],
-    ['an invalid email', ['staff:create', '--email', 'not-an-email', '--role', 'ADMIN'], /--email: "not-an-email" is not a valid email address/],
-    ['a bad role', ['staff:create', '--email', 'new-staff@example.ch', '--role', 'ROOT'], /--role must be ADMIN or SUPPORT, got "ROOT"/],
+    [
+      'an invalid email',
+      ['staff:create', '--email', 'not-an-email', '--role', 'ADMIN'],
+      /--email: "not-an-email" is not a valid email address/,
+    ],
+    [
+      'a bad role',
+      ['staff:create', '--email', 'new-staff@example.ch', '--role', 'ROOT'],
+      /--role must be ADMIN or SUPPORT, got "ROOT"/,
+    ],
     ['a missing role', ['staff:create', '--email', 'new-staff@example.ch'], /--role must be ADMIN or SUPPORT/],
-    ['an unknown option', ['token:create', '--email', 'ops@example.ch', '--name', 'x', '--scopes', 'all'], /Unknown option --scopes for token:create/],
+    [
+      'an unknown option',
+      ['token:create', '--email', 'ops@example.ch', '--name', 'x', '--scopes', 'all'],
+      /Unknown option --scopes for token:create/,
+    ],
     ['a missing token name', ['token:create', '--email', 'ops@example.ch'], /--name is required/],
-    ['an unknown user', ['token:create', '--email', 'nobody@example.ch', '--name', 'x'], /No user with email nobody@example.ch/],
+    [
+      'an unknown user',
+      ['token:create', '--email', 'nobody@example.ch', '--name', 'x'],
+      /No user with email nobody@example.ch/,
+    ],
     ['an invalid --now', ['jobs:run', '--now', 'yesterday'], /--now must be an ISO-8601 date or date-time/],
     ['an impossible date', ['jobs:run', '--now', '2026-02-30T00:00:00Z'], /--now must be an ISO-8601/],
     ['a stray argument', ['migrate', 'now'], /Unexpected argument now/],
@@ -182,7 +241,9 @@ describe('npm run cli', () => {
   it('jobs:run --now prints one line per job, and a second run at the same time changes nothing', async () => {
     const first = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    const expected = JOBS.length ? JOBS.map((job) => new RegExp(`^${job.name}: \\d+ changed$`)) : [/^No scheduled jobs are registered\.$/];
+    const expected = JOBS.length
+      ? JOBS.map((job) => new RegExp(`^${job.name}: \\d+ changed$`))
+      : [/^No scheduled jobs are registered\.$/];
     expect(first.lines).toHaveLength(expected.length);
     first.lines.forEach((line, i) => expect(line).toMatch(expected[i]));
     const second = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
@@ -193,12 +254,20 @@ describe('npm run cli', () => {
   it('jobs:run --now <expiry − 14 days> renews and charges a card-paid product (issue 3, done when)', async () => {
     const customer = await anOrganization(server as unknown as TestServer);
     const card = await aPaymentMethod(server as unknown as TestServer, customer, 'test_visa');
-    const order = await aPlacedOrder(server as unknown as TestServer, customer, [{ productType: 'WEB_HOSTING', name: 'cli-renewal-shop' }]);
+    const order = await aPlacedOrder(server as unknown as TestServer, customer, [
+      { productType: 'WEB_HOSTING', name: 'cli-renewal-shop' },
+    ]);
     const paid = ok(
-      await server.gql(`mutation($input: PayOrderInput!) { payOrder(input: $input) { order { status } userErrors { code } } }`, { input: { orderId: order.id, payment: { paymentMethodId: card, idempotencyKey: 'cli-renewal' } } }, customer.token),
+      await server.gql(
+        `mutation($input: PayOrderInput!) { payOrder(input: $input) { order { status } userErrors { code } } }`,
+        { input: { orderId: order.id, payment: { paymentMethodId: card, idempotencyKey: 'cli-renewal' } } },
+        customer.token,
+      ),
     );
     expect(paid.payOrder.order.status).toBe('PAID');
-    const product = await server.dataSource.manager.findOneByOrFail(ProductEntity, { organizationId: localId(customer.organizationId) });
+    const product = await server.dataSource.manager.findOneByOrFail(ProductEntity, {
+      organizationId: localId(customer.organizationId),
+    });
     expect(product.autoRenew).toBe(true);
     const at = new Date(product.expiresAt.getTime() - 14 * 86_400_000).toISOString();
 
@@ -207,12 +276,16 @@ describe('npm run cli', () => {
     expect(run.lines).toContain('renew-products: 1 changed');
     const renewed = await server.dataSource.manager.findOneByOrFail(ProductEntity, { id: product.id });
     expect(renewed.expiresAt.getUTCFullYear()).toBe(product.expiresAt.getUTCFullYear() + 1);
-    const invoices = await server.dataSource.manager.findBy(InvoiceEntity, { organizationId: localId(customer.organizationId) });
+    const invoices = await server.dataSource.manager.findBy(InvoiceEntity, {
+      organizationId: localId(customer.organizationId),
+    });
     expect(invoices.map((i) => i.status)).toEqual(['PAID', 'PAID']);
 
     const again = await cli(databaseUrl, ['jobs:run', '--now', at]);
     expect(again.lines).toContain('renew-products: 0 changed');
-    expect(await server.dataSource.manager.countBy(InvoiceEntity, { organizationId: localId(customer.organizationId) })).toBe(2);
+    expect(
+      await server.dataSource.manager.countBy(InvoiceEntity, { organizationId: localId(customer.organizationId) }),
+    ).toBe(2);
   });
 });
 
@@ -240,7 +313,11 @@ describe('npm run cli -- seed:demo', () => {
     expect(result.stdout).toContain('demo@example.ch');
     const seeded = await serve(seedUrl);
     try {
-      const login = ok(await seeded.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token userErrors { code } } }`, { input: { email: 'demo@example.ch', password: DEMO_PASSWORD } }));
+      const login = ok(
+        await seeded.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token userErrors { code } } }`, {
+          input: { email: 'demo@example.ch', password: DEMO_PASSWORD },
+        }),
+      );
       expect(login.logIn.userErrors).toEqual([]);
       expect(ok(await seeded.gql(`{ viewer { email } }`, {}, login.logIn.token)).viewer.email).toBe('demo@example.ch');
       const users = await seeded.dataSource.manager.count(UserEntity);

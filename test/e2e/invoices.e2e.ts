@@ -21,12 +21,16 @@ const LIST = `query($id: ID!, $first: Int, $after: String, $filter: InvoiceFilte
   invoices(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id number status } } } } }`;
 const PAY = `mutation($input: PayOrderInput!) { payOrder(input: $input) { order { status } userErrors { code } } }`;
 
-const pdf = (path: string, token?: string | null) => fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const pdf = (path: string, token?: string | null) =>
+  fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('invoices (R18, R20)', () => {
   it('carries lines with list amount, discounts, net, VAT rate and amount, gross; payer CLIENT billed to the organization', async () => {
     const org = await anOrganization(server);
-    const order = await aPlacedOrder(server, org, [{ productType: 'WEB_HOSTING', name: 'Blog' }, { productType: 'MAIL_SERVICE', name: 'Mail', billingPeriod: 'MONTHLY' }]);
+    const order = await aPlacedOrder(server, org, [
+      { productType: 'WEB_HOSTING', name: 'Blog' },
+      { productType: 'MAIL_SERVICE', name: 'Mail', billingPeriod: 'MONTHLY' },
+    ]);
     const invoice = ok(await server.gql(NODE, { id: order.invoice.id }, org.token)).node;
     expect(invoice).toMatchObject({
       number: order.invoice.number,
@@ -58,7 +62,12 @@ describe('invoices (R18, R20)', () => {
         periodEnd: null,
         product: null,
       },
-      expect.objectContaining({ description: 'Mail service Mail (1 month from activation)', netAmount: { amount: '1.90' }, vatAmount: { amount: '0.15' }, grossAmount: { amount: '2.05' } }),
+      expect.objectContaining({
+        description: 'Mail service Mail (1 month from activation)',
+        netAmount: { amount: '1.90' },
+        vatAmount: { amount: '0.15' },
+        grossAmount: { amount: '2.05' },
+      }),
     ]);
   });
 
@@ -70,16 +79,28 @@ describe('invoices (R18, R20)', () => {
     server.clock.set('2026-05-06T08:30:00.000Z');
     const third = await aPlacedOrder(server, org);
     server.clock.set('2026-05-04T08:30:00.000Z');
-    ok(await server.gql(PAY, { input: { orderId: second.id, payment: { paymentMethodId: visa, idempotencyKey: unique() } } }, org.token));
-    const list = async (variables: Record<string, unknown>) => ok(await server.gql(LIST, { id: org.organizationId, ...variables }, org.token)).organization.invoices;
+    ok(
+      await server.gql(
+        PAY,
+        { input: { orderId: second.id, payment: { paymentMethodId: visa, idempotencyKey: unique() } } },
+        org.token,
+      ),
+    );
+    const list = async (variables: Record<string, unknown>) =>
+      ok(await server.gql(LIST, { id: org.organizationId, ...variables }, org.token)).organization.invoices;
     const numbers = (connection: any) => connection.edges.map((e: any) => e.node.number);
 
     expect(numbers(await list({}))).toEqual([first, second, third].map((o) => o.invoice.number));
     expect(numbers(await list({ filter: { status: 'PAID' } }))).toEqual([second.invoice.number]);
     expect(numbers(await list({ filter: { status: 'OPEN' } }))).toEqual([first.invoice.number, third.invoice.number]);
     expect(numbers(await list({ filter: { issuedFrom: '2026-05-05' } }))).toEqual([third.invoice.number]);
-    expect(numbers(await list({ filter: { issuedTo: '2026-05-04' } }))).toEqual([first.invoice.number, second.invoice.number]);
-    expect(numbers(await list({ filter: { issuedFrom: '2026-05-06', issuedTo: '2026-05-06' } }))).toEqual([third.invoice.number]);
+    expect(numbers(await list({ filter: { issuedTo: '2026-05-04' } }))).toEqual([
+      first.invoice.number,
+      second.invoice.number,
+    ]);
+    expect(numbers(await list({ filter: { issuedFrom: '2026-05-06', issuedTo: '2026-05-06' } }))).toEqual([
+      third.invoice.number,
+    ]);
 
     const page1 = await list({ first: 2 });
     expect(page1).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
@@ -100,7 +121,9 @@ describe('invoices (R18, R20)', () => {
     expect(ok(await server.gql(NODE, { id: order.invoice.id }, stranger.token)).node).toBeNull();
     expect(ok(await server.gql(NODE, { id: order.id }, user.token)).node).toBeNull();
     const billingUser = await aMember(server, org, { role: 'USER', billingAccess: true });
-    expect(ok(await server.gql(NODE, { id: order.invoice.id }, billingUser.token)).node.number).toBe(order.invoice.number);
+    expect(ok(await server.gql(NODE, { id: order.invoice.id }, billingUser.token)).node.number).toBe(
+      order.invoice.number,
+    );
   });
 });
 
@@ -109,10 +132,12 @@ describe('gapless yearly invoice numbers (R20)', () => {
     const orgs: SignedUp[] = [];
     for (let i = 0; i < 4; i++) orgs.push(await anOrganization(server));
     const placed = await Promise.all(Array.from({ length: 20 }, (_, i) => aPlacedOrder(server, orgs[i % orgs.length])));
-    const sequences = placed.map((o) => parseInvoiceNumber(o.invoice.number)!).map((n) => {
-      expect(n.year).toBe(2026);
-      return n.sequence;
-    });
+    const sequences = placed
+      .map((o) => parseInvoiceNumber(o.invoice.number)!)
+      .map((n) => {
+        expect(n.year).toBe(2026);
+        return n.sequence;
+      });
     const sorted = [...sequences].sort((a, b) => a - b);
     expect(new Set(sorted).size).toBe(20);
     expect(sorted[19] - sorted[0]).toBe(19);
@@ -132,7 +157,9 @@ describe('gapless yearly invoice numbers (R20)', () => {
         throw new Error('rolled back after issuing');
       }),
     ).rejects.toThrow('rolled back after issuing');
-    expect(await server.dataSource.getRepository(InvoiceEntity).countBy({ organizationId: localId(org.organizationId) })).toBe(1);
+    expect(
+      await server.dataSource.getRepository(InvoiceEntity).countBy({ organizationId: localId(org.organizationId) }),
+    ).toBe(1);
     expect(parseInvoiceNumber((await aPlacedOrder(server, org)).invoice.number)!.sequence).toBe(before + 1);
 
     server.clock.set('2027-01-01T00:00:05.000Z');

@@ -88,7 +88,11 @@ describe('job locks on the database (no REDIS_URL)', () => {
     const failing: Job = { name: uniqueName('db-fail'), run: async () => Promise.reject(new Error('gateway down')) };
     const after = slowJob(uniqueName('db-after'), 1);
     const runs = await runJobs(systemCtx(), now, [failing, after]);
-    expect(runs[0]).toMatchObject({ name: failing.name, changed: 0, error: expect.objectContaining({ message: 'gateway down' }) });
+    expect(runs[0]).toMatchObject({
+      name: failing.name,
+      changed: 0,
+      error: expect.objectContaining({ message: 'gateway down' }),
+    });
     expect(runs[1]).toEqual({ name: after.name, changed: 1 });
     const lock = databaseJobLock(other);
     const held = await lock.acquire(failing.name, 60_000);
@@ -145,7 +149,15 @@ const { createServices } = require('./src/services');
 function startWorker(databaseUrl: string, jobName: string) {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', WORKER], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, SECRET_KEY: 'jobs-lock-test', MAIL_TRANSPORT: 'file:' + join(tmpdir(), 'pp-jobs-lock-mail'), JOB_NAME: jobName },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: databaseUrl,
+      SECRET_KEY: 'jobs-lock-test',
+      MAIL_TRANSPORT: 'file:' + join(tmpdir(), 'pp-jobs-lock-mail'),
+      JOB_NAME: jobName,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -170,7 +182,10 @@ function startWorker(databaseUrl: string, jobName: string) {
 describe('job locks across processes', () => {
   it('two server processes running the same sweep at once run it once', async () => {
     const name = uniqueName('processes');
-    const workers = [startWorker(databaseUrlOf(server.dataSource), name), startWorker(databaseUrlOf(server.dataSource), name)];
+    const workers = [
+      startWorker(databaseUrlOf(server.dataSource), name),
+      startWorker(databaseUrlOf(server.dataSource), name),
+    ];
     await Promise.race([Promise.all(workers.map((w) => w.ready)), ...workers.map((w) => w.done)]);
     workers.forEach((w) => w.go());
     const results = await Promise.all(workers.map((w) => w.done));
@@ -199,7 +214,10 @@ describeRedis('job locks on Redis (REDIS_URL set)', () => {
 
   it('two instances running the sweeps at once run a job once; the other reports it skipped', async () => {
     const job = slowJob(uniqueName('redis-race'));
-    const [a, b] = await Promise.all([runJobs(systemCtx(), now, [job], { lock: lock() }), runJobs(otherCtx(), now, [job], { lock: lock() })]);
+    const [a, b] = await Promise.all([
+      runJobs(systemCtx(), now, [job], { lock: lock() }),
+      runJobs(otherCtx(), now, [job], { lock: lock() }),
+    ]);
     expect(job.calls).toBe(1);
     expect([a[0].skipped, b[0].skipped].filter(Boolean)).toHaveLength(1);
     expect(a[0].changed + b[0].changed).toBe(1);

@@ -43,7 +43,9 @@ describe('GET /metrics', () => {
     expect(sample(body, series)).toBe(before + 2);
     expect(sample(body, 'http_requests_total{method="GET",route="unmatched",status="404"}')).toBeGreaterThanOrEqual(1);
     expect(body).not.toContain('12345');
-    expect(sample(body, 'http_request_duration_seconds_count{method="GET",route="/healthz",status="200"}')).toBe(before + 2);
+    expect(sample(body, 'http_request_duration_seconds_count{method="GET",route="/healthz",status="200"}')).toBe(
+      before + 2,
+    );
   });
 
   it('counts GraphQL operations by name and outcome', async () => {

@@ -26,7 +26,10 @@ describe('migrations', () => {
   it('both dialects list the same migrations, in the same order, one class per file', () => {
     expect(classNames(SQLITE_MIGRATIONS)).toEqual(classNames(MYSQL_MIGRATIONS));
     expect(SQLITE_MIGRATIONS.length).toBeGreaterThan(0);
-    for (const [dialect, migrations] of [['sqlite', SQLITE_MIGRATIONS], ['mysql', MYSQL_MIGRATIONS]] as const) {
+    for (const [dialect, migrations] of [
+      ['sqlite', SQLITE_MIGRATIONS],
+      ['mysql', MYSQL_MIGRATIONS],
+    ] as const) {
       const fromFiles = filesOf(dialect).map((f) => {
         const [timestamp, name] = f.replace(/\.ts$/, '').split('-');
         return `${name}${timestamp}`;
@@ -37,7 +40,8 @@ describe('migrations', () => {
 
   it('every migration can be reverted and applied again, ending where it started', async () => {
     const { dataSource } = server;
-    for (let i = 0; i < dataSource.migrations.length; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < dataSource.migrations.length; i += 1)
+      await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await dataSource.showMigrations()).toBe(true);
     const ran = await dataSource.runMigrations({ transaction: 'each' });
     expect(ran.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name));

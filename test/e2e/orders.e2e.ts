@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { runJobs } from '../../src/jobs/runner';
-import { aBareProduct, aMember, anOrganization, aPaymentMethod, aPlacedOrder, aPrepaidBalance, localId, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anOrganization,
+  aPaymentMethod,
+  aPlacedOrder,
+  aPrepaidBalance,
+  localId,
+  SignedUp,
+} from '../fixtures/builders';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 import { PaymentEntity } from '../../src/modules/payments/payment.entity';
 import { LedgerEntryEntity } from '../../src/modules/prepaid/ledger-entry.entity';
@@ -25,9 +34,14 @@ const RESEND = `mutation($input: ResendUnblockProcedureInput!) { resendUnblockPr
 const ORDERS = `query($id: ID!, $status: OrderStatus) { organization(id: $id) { orders(status: $status) { totalCount edges { node { id status } } } invoices { totalCount } } }`;
 const NODE = `query($id: ID!) { node(id: $id) { id ... on Order { status } } }`;
 
-const place = (org: SignedUp, lines: unknown[], token = org.token) => server.gql(PLACE, { input: { organizationId: org.organizationId, lines } }, token);
+const place = (org: SignedUp, lines: unknown[], token = org.token) =>
+  server.gql(PLACE, { input: { organizationId: org.organizationId, lines } }, token);
 const hosting = (name = `site ${unique()}`) => ({ productType: 'WEB_HOSTING', name, billingPeriod: 'YEARLY' });
-const domain = (name = `shop-${unique()}.ch`, billingPeriod = 'YEARLY') => ({ productType: 'DOMAIN', name, billingPeriod });
+const domain = (name = `shop-${unique()}.ch`, billingPeriod = 'YEARLY') => ({
+  productType: 'DOMAIN',
+  name,
+  billingPeriod,
+});
 const counts = async (org: SignedUp) => {
   const { organization } = ok(await server.gql(ORDERS, { id: org.organizationId }, org.token));
   return { orders: organization.orders.totalCount, invoices: organization.invoices.totalCount };
@@ -51,8 +65,20 @@ describe('placeOrder: catalog prices, VAT per line and the invoice issued at onc
       identityVerification: null,
     });
     expect(order.lines).toEqual([
-      { productType: 'WEB_HOSTING', name: 'My shop', billingPeriod: 'YEARLY', price: { amount: '99.00', currency: 'CHF' }, product: null },
-      { productType: 'DOMAIN', name, billingPeriod: 'YEARLY', price: { amount: '13.00', currency: 'CHF' }, product: null },
+      {
+        productType: 'WEB_HOSTING',
+        name: 'My shop',
+        billingPeriod: 'YEARLY',
+        price: { amount: '99.00', currency: 'CHF' },
+        product: null,
+      },
+      {
+        productType: 'DOMAIN',
+        name,
+        billingPeriod: 'YEARLY',
+        price: { amount: '13.00', currency: 'CHF' },
+        product: null,
+      },
     ]);
     // 99.00 × 8.1 % = 8.019 → 8.02 and 13.00 × 8.1 % = 1.053 → 1.05, per line.
     expect(order.invoice).toMatchObject({
@@ -66,7 +92,10 @@ describe('placeOrder: catalog prices, VAT per line and the invoice issued at onc
     });
     expect(order.invoice.number).toMatch(/^2026-\d{6}$/);
     expect(await counts(org)).toEqual({ orders: 1, invoices: 1 });
-    expect(ok(await server.gql(NODE, { id: order.id }, org.token)).node).toEqual({ id: order.id, status: 'PENDING_PAYMENT' });
+    expect(ok(await server.gql(NODE, { id: order.id }, org.token)).node).toEqual({
+      id: order.id,
+      status: 'PENDING_PAYMENT',
+    });
   });
 
   it('monthly prices in EUR, reverse charge (0 % VAT) outside Switzerland', async () => {
@@ -83,7 +112,8 @@ describe('placeOrder: catalog prices, VAT per line and the invoice issued at onc
     const blocked = await aPlacedOrder(server, org, [domain(`paypal-${unique()}.ch`)]);
     const all = ok(await server.gql(ORDERS, { id: org.organizationId }, org.token)).organization.orders;
     expect(all.edges.map((e: any) => e.node.id)).toEqual([a.id, blocked.id]);
-    const onlyBlocked = ok(await server.gql(ORDERS, { id: org.organizationId, status: 'BLOCKED' }, org.token)).organization.orders;
+    const onlyBlocked = ok(await server.gql(ORDERS, { id: org.organizationId, status: 'BLOCKED' }, org.token))
+      .organization.orders;
     expect(onlyBlocked.edges.map((e: any) => e.node.id)).toEqual([blocked.id]);
     expect(ok(await server.gql(ORDERS, { id: org.organizationId }, other.token)).organization).toBeNull();
     expect(ok(await server.gql(NODE, { id: a.id }, other.token)).node).toBeNull();
@@ -96,8 +126,18 @@ describe('placeOrder refuses bad input and writes nothing', () => {
     ['51 lines', Array.from({ length: 51 }, (_, i) => hosting(`site ${i}`)), 'INVALID_INPUT', ['input', 'lines']],
     ['an empty name', [hosting('  ')], 'INVALID_INPUT', ['input', 'lines', '0', 'name']],
     ['a 256-character name', [hosting('x'.repeat(256))], 'INVALID_INPUT', ['input', 'lines', '0', 'name']],
-    ['a domain that is no domain', [hosting(), domain('not a domain')], 'INVALID_DOMAIN_NAME', ['input', 'lines', '1', 'name']],
-    ['the same domain twice', [domain('twice.ch'), domain('TWICE.ch')], 'DUPLICATE_DOMAIN', ['input', 'lines', '1', 'name']],
+    [
+      'a domain that is no domain',
+      [hosting(), domain('not a domain')],
+      'INVALID_DOMAIN_NAME',
+      ['input', 'lines', '1', 'name'],
+    ],
+    [
+      'the same domain twice',
+      [domain('twice.ch'), domain('TWICE.ch')],
+      'DUPLICATE_DOMAIN',
+      ['input', 'lines', '1', 'name'],
+    ],
   ])('refuses %s', async (_label, lines, code, field) => {
     const org = await anOrganization(server);
     const { placeOrder } = ok(await place(org, lines));
@@ -111,15 +151,21 @@ describe('placeOrder refuses bad input and writes nothing', () => {
     await aBareProduct(server, holder.organizationId, { type: 'DOMAIN', name });
     const org = await anOrganization(server);
     const { placeOrder } = ok(await place(org, [hosting(), domain(name.toUpperCase())]));
-    expect(placeOrder.userErrors).toEqual([expect.objectContaining({ code: 'DOMAIN_TAKEN', field: ['input', 'lines', '1', 'name'] })]);
+    expect(placeOrder.userErrors).toEqual([
+      expect.objectContaining({ code: 'DOMAIN_TAKEN', field: ['input', 'lines', '1', 'name'] }),
+    ]);
     expect(await counts(org)).toEqual({ orders: 0, invoices: 0 });
   });
 
   it('an id that is not an organization id is INVALID_ID; an unknown enum value is a GraphQL error', async () => {
     const org = await anOrganization(server);
-    const bad = ok(await server.gql(PLACE, { input: { organizationId: 'nope', lines: [hosting()] } }, org.token)).placeOrder;
+    const bad = ok(
+      await server.gql(PLACE, { input: { organizationId: 'nope', lines: [hosting()] } }, org.token),
+    ).placeOrder;
     expect(bad.userErrors[0]).toMatchObject({ code: 'INVALID_ID', field: ['input', 'organizationId'] });
-    expect(errorCode(await place(org, [{ productType: 'SPACESHIP', name: 'x', billingPeriod: 'YEARLY' }]))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await place(org, [{ productType: 'SPACESHIP', name: 'x', billingPeriod: 'YEARLY' }]))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(await counts(org)).toEqual({ orders: 0, invoices: 0 });
   });
 });
@@ -140,7 +186,13 @@ describe('who may order (permission pay) and see orders (viewBilling)', () => {
     const org = await anOrganization(server);
     const stranger = await anOrganization(server);
     expect(errorCode(await place(org, [hosting()], stranger.token))).toBe('FORBIDDEN');
-    const { createApiToken } = ok(await server.gql(`mutation { createApiToken(input: { name: "ro", scopes: ["read"] }) { secret } }`, {}, org.token));
+    const { createApiToken } = ok(
+      await server.gql(
+        `mutation { createApiToken(input: { name: "ro", scopes: ["read"] }) { secret } }`,
+        {},
+        org.token,
+      ),
+    );
     expect(errorCode(await place(org, [hosting()], createApiToken.secret))).toBe('FORBIDDEN');
     expect(await counts(org)).toEqual({ orders: 0, invoices: 0 });
   });
@@ -185,9 +237,15 @@ describe('fraud screening and blocked orders (R21)', () => {
     const normal = await aPlacedOrder(server, org);
     const blocked = await aPlacedOrder(server, org, [domain(`g00gle-${unique()}.com`)]);
     const before = server.mails().length;
-    expect(ok(await server.gql(RESEND, { input: { orderId: normal.id } }, org.token)).resendUnblockProcedure.userErrors[0].code).toBe('ORDER_NOT_BLOCKED');
+    expect(
+      ok(await server.gql(RESEND, { input: { orderId: normal.id } }, org.token)).resendUnblockProcedure.userErrors[0]
+        .code,
+    ).toBe('ORDER_NOT_BLOCKED');
     expect(errorCode(await server.gql(RESEND, { input: { orderId: blocked.id } }, stranger.token))).toBe('FORBIDDEN');
-    expect(ok(await server.gql(RESEND, { input: { orderId: org.organizationId } }, org.token)).resendUnblockProcedure.userErrors[0].code).toBe('INVALID_ID');
+    expect(
+      ok(await server.gql(RESEND, { input: { orderId: org.organizationId } }, org.token)).resendUnblockProcedure
+        .userErrors[0].code,
+    ).toBe('INVALID_ID');
     expect(server.mails().length).toBe(before);
   });
 
@@ -196,14 +254,30 @@ describe('fraud screening and blocked orders (R21)', () => {
     const visa = await aPaymentMethod(server, org);
     const blocked = await aPlacedOrder(server, org, [hosting(), domain(`my-ubs-${unique()}.ch`)]);
     expect(blocked.status).toBe('BLOCKED');
-    const { payOrder } = ok(await server.gql(PAY, { input: { orderId: blocked.id, payment: { paymentMethodId: visa, idempotencyKey: unique() } } }, org.token));
+    const { payOrder } = ok(
+      await server.gql(
+        PAY,
+        { input: { orderId: blocked.id, payment: { paymentMethodId: visa, idempotencyKey: unique() } } },
+        org.token,
+      ),
+    );
     expect(payOrder.userErrors).toEqual([]);
-    expect(payOrder.order).toMatchObject({ status: 'BLOCKED', paidAt: START, invoice: { status: 'PAID', amountDue: { amount: '0.00' } } });
+    expect(payOrder.order).toMatchObject({
+      status: 'BLOCKED',
+      paidAt: START,
+      invoice: { status: 'PAID', amountDue: { amount: '0.00' } },
+    });
     expect(payOrder.order.lines.map((l: any) => l.product)).toEqual([null, null]);
 
     const unblocked = await server.app.services.orders.unblock(server.app.systemContext(), localId(blocked.id));
     expect(unblocked.status).toBe('PAID');
-    const after = ok(await server.gql(NODE.replace('status', `status autoCancelAt lines { product { status autoRenew } }`), { id: blocked.id }, org.token)).node;
+    const after = ok(
+      await server.gql(
+        NODE.replace('status', `status autoCancelAt lines { product { status autoRenew } }`),
+        { id: blocked.id },
+        org.token,
+      ),
+    ).node;
     expect(after).toMatchObject({ status: 'PAID', autoCancelAt: null });
     expect(after.lines.map((l: any) => l.product)).toEqual([
       { status: 'ACTIVE', autoRenew: true },
@@ -216,15 +290,27 @@ describe('fraud screening and blocked orders (R21)', () => {
     const blocked = await aPlacedOrder(server, org, [domain(`apple-id-${unique()}.com`)]);
     const ctx = server.app.systemContext();
     expect((await server.app.services.orders.unblock(ctx, localId(blocked.id))).status).toBe('PENDING_PAYMENT');
-    await expect(server.app.services.orders.unblock(ctx, localId(blocked.id))).rejects.toMatchObject({ code: 'ORDER_NOT_BLOCKED' });
+    await expect(server.app.services.orders.unblock(ctx, localId(blocked.id))).rejects.toMatchObject({
+      code: 'ORDER_NOT_BLOCKED',
+    });
   });
 });
 
 describe('cancel-blocked-orders job (R22)', () => {
-  const paymentsOf = (org: SignedUp) => server.dataSource.getRepository(PaymentEntity).findBy({ organizationId: localId(org.organizationId) });
-  const ledgerOf = (org: SignedUp) => server.dataSource.getRepository(LedgerEntryEntity).find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
+  const paymentsOf = (org: SignedUp) =>
+    server.dataSource.getRepository(PaymentEntity).findBy({ organizationId: localId(org.organizationId) });
+  const ledgerOf = (org: SignedUp) =>
+    server.dataSource
+      .getRepository(LedgerEntryEntity)
+      .find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
   const balanceOf = async (org: SignedUp) =>
-    ok(await server.gql(`query($id: ID!) { organization(id: $id) { prepaidAccount { balance { amount } } } }`, { id: org.organizationId }, org.token)).organization.prepaidAccount.balance.amount;
+    ok(
+      await server.gql(
+        `query($id: ID!) { organization(id: $id) { prepaidAccount { balance { amount } } } }`,
+        { id: org.organizationId },
+        org.token,
+      ),
+    ).organization.prepaidAccount.balance.amount;
 
   it('cancels a blocked order at autoCancelAt and refunds in full: prepaid back to the ledger, card refunded; a second run changes nothing', async () => {
     // Earlier tests left blocked orders behind: sweep them first so that the counts below are this order's.
@@ -233,7 +319,18 @@ describe('cancel-blocked-orders job (R22)', () => {
     const visa = await aPaymentMethod(server, org);
     await aPrepaidBalance(server, org, '50.00', visa);
     const blocked = await aPlacedOrder(server, org, [hosting(), domain(`swisscom-${unique()}.ch`)]);
-    const pay = ok(await server.gql(PAY, { input: { orderId: blocked.id, payment: { paymentMethodId: visa, prepaidAmount: '20.00', idempotencyKey: unique() } } }, org.token));
+    const pay = ok(
+      await server.gql(
+        PAY,
+        {
+          input: {
+            orderId: blocked.id,
+            payment: { paymentMethodId: visa, prepaidAmount: '20.00', idempotencyKey: unique() },
+          },
+        },
+        org.token,
+      ),
+    );
     expect(pay.payOrder.order).toMatchObject({ status: 'BLOCKED', invoice: { status: 'PAID' } });
     expect(await balanceOf(org)).toBe('30.00');
     const refunds = jest.spyOn(server.app.services.gateway, 'refund');
@@ -247,23 +344,43 @@ describe('cancel-blocked-orders job (R22)', () => {
     const before = server.mails().length;
     const due = await runJobs(ctx, autoCancelAt);
     expect(due.find((r) => r.name === 'cancel-blocked-orders')).toMatchObject({ changed: 1 });
-    const cancelled = ok(await server.gql(NODE.replace('status', 'status invoice { status amountDue { amount } }'), { id: blocked.id }, org.token)).node;
-    expect(cancelled).toMatchObject({ status: 'CANCELLED', invoice: { status: 'REFUNDED', amountDue: { amount: '0.00' } } });
+    const cancelled = ok(
+      await server.gql(
+        NODE.replace('status', 'status invoice { status amountDue { amount } }'),
+        { id: blocked.id },
+        org.token,
+      ),
+    ).node;
+    expect(cancelled).toMatchObject({
+      status: 'CANCELLED',
+      invoice: { status: 'REFUNDED', amountDue: { amount: '0.00' } },
+    });
     expect(await balanceOf(org)).toBe('50.00');
     const charge = (await paymentsOf(org)).find((p) => p.category === 'CHARGE')!;
     expect(charge).toMatchObject({ status: 'REFUNDED', refundedAmount: charge.amount, prepaidAmount: 2000 });
     expect(refunds).toHaveBeenCalledTimes(1);
     expect(refunds.mock.calls[0][0]).toMatchObject({ amount: charge.amount - 2000 });
-    expect(server.mails().slice(before).map((m) => m.subject)).toEqual([expect.stringMatching(/cancelled/)]);
+    expect(
+      server
+        .mails()
+        .slice(before)
+        .map((m) => m.subject),
+    ).toEqual([expect.stringMatching(/cancelled/)]);
 
     const ledger = await ledgerOf(org);
     const again = await runJobs(ctx, autoCancelAt);
     expect(again.find((r) => r.name === 'cancel-blocked-orders')).toMatchObject({ changed: 0 });
     expect(await ledgerOf(org)).toEqual(ledger);
     expect(refunds).toHaveBeenCalledTimes(1);
-    expect(ok(await server.gql(PAY, { input: { orderId: blocked.id, payment: { paymentMethodId: visa, idempotencyKey: unique() } } }, org.token)).payOrder.userErrors[0].code).toBe(
-      'INVOICE_NOT_PAYABLE',
-    );
+    expect(
+      ok(
+        await server.gql(
+          PAY,
+          { input: { orderId: blocked.id, payment: { paymentMethodId: visa, idempotencyKey: unique() } } },
+          org.token,
+        ),
+      ).payOrder.userErrors[0].code,
+    ).toBe('INVOICE_NOT_PAYABLE');
   });
 
   it('an unpaid blocked order is cancelled with its invoice voided; unblocked orders are left alone', async () => {
@@ -274,7 +391,13 @@ describe('cancel-blocked-orders job (R22)', () => {
     const runs = await runJobs(server.app.systemContext(), new Date('2026-03-12T09:00:00.000Z'));
     expect(runs.find((r) => r.name === 'cancel-blocked-orders')?.changed).toBeGreaterThanOrEqual(1);
     const query = NODE.replace('status', 'status invoice { status }');
-    expect(ok(await server.gql(query, { id: blocked.id }, org.token)).node).toMatchObject({ status: 'CANCELLED', invoice: { status: 'VOID' } });
-    expect(ok(await server.gql(query, { id: released.id }, org.token)).node).toMatchObject({ status: 'PENDING_PAYMENT', invoice: { status: 'OPEN' } });
+    expect(ok(await server.gql(query, { id: blocked.id }, org.token)).node).toMatchObject({
+      status: 'CANCELLED',
+      invoice: { status: 'VOID' },
+    });
+    expect(ok(await server.gql(query, { id: released.id }, org.token)).node).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      invoice: { status: 'OPEN' },
+    });
   });
 });

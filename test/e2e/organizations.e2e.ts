@@ -31,7 +31,10 @@ const newEmail = () => `invitee-${randomBytes(4).toString('hex')}@example.ch`;
 
 /** The token of the newest invitation mail sent to `email`, read from the accept link. */
 function tokenFromMail(email: string): string {
-  const mail = server.mails().filter((m) => m.to.includes(email)).pop();
+  const mail = server
+    .mails()
+    .filter((m) => m.to.includes(email))
+    .pop();
   const match = mail && /\?invitation=(\S+)/.exec(mail.text);
   if (!match) throw new Error(`no invitation mail to ${email}`);
   return match[1];
@@ -42,14 +45,19 @@ async function members(org: SignedUp, token = org.token) {
 }
 
 async function auditActions(org: SignedUp): Promise<Array<{ action: string; target: string }>> {
-  return ok(await server.gql(AUDIT, { id: org.organizationId }, org.token)).organization.auditEvents.edges.map((e: any) => e.node);
+  return ok(await server.gql(AUDIT, { id: org.organizationId }, org.token)).organization.auditEvents.edges.map(
+    (e: any) => e.node,
+  );
 }
 
 describe('demo seed', () => {
   it('seeds Demo Hosting SA with an administrator, a limited user and a team, once', async () => {
-    expect(demoLogins?.map((l) => l.email)).toEqual(expect.arrayContaining(['demo@example.ch', 'alice@example.ch', 'bob@example.ch']));
+    expect(demoLogins?.map((l) => l.email)).toEqual(
+      expect.arrayContaining(['demo@example.ch', 'alice@example.ch', 'bob@example.ch']),
+    );
     expect(await seedDemoIfEmpty(server.app.systemContext())).toBeNull();
-    const logIn = async (email: string) => ok(await server.gql(LOG_IN, { input: { email, password: DEMO_PASSWORD } })).logIn.token as string;
+    const logIn = async (email: string) =>
+      ok(await server.gql(LOG_IN, { input: { email, password: DEMO_PASSWORD } })).logIn.token as string;
     const bob = await logIn('bob@example.ch');
     const view = `{ viewer { memberships { edges { node { role organization { name viewerPermissions { manageMembers editDetails }
       products { edges { node { name } } } teams { edges { node { name leader { email } members { email } products { name } } } } } } } } } }`;
@@ -63,7 +71,10 @@ describe('demo seed', () => {
       products: [{ name: 'Web hosting demo-hosting.ch' }],
     });
     const alicesOrg = ok(await server.gql(view, {}, await logIn('alice@example.ch'))).viewer.memberships.edges[0].node;
-    expect(alicesOrg).toMatchObject({ role: 'ADMINISTRATOR', organization: { name: 'Demo Hosting SA', viewerPermissions: { manageMembers: true, editDetails: false } } });
+    expect(alicesOrg).toMatchObject({
+      role: 'ADMINISTRATOR',
+      organization: { name: 'Demo Hosting SA', viewerPermissions: { manageMembers: true, editDetails: false } },
+    });
     expect(alicesOrg.organization.products.edges).toHaveLength(2);
   });
 });
@@ -73,49 +84,127 @@ describe('inviteMember (R5)', () => {
     const org = await anOrganization(server);
     const email = newEmail();
     const before = server.clock.now().getTime();
-    const response = await server.gql(INVITE, { input: { organizationId: org.organizationId, email: email.toUpperCase(), role: 'ADMINISTRATOR' } }, org.token);
+    const response = await server.gql(
+      INVITE,
+      { input: { organizationId: org.organizationId, email: email.toUpperCase(), role: 'ADMINISTRATOR' } },
+      org.token,
+    );
     const { inviteMember } = ok(response);
-    expect(inviteMember).toMatchObject({ membership: null, userErrors: [], invitation: { email, role: 'ADMINISTRATOR', status: 'PENDING' } });
+    expect(inviteMember).toMatchObject({
+      membership: null,
+      userErrors: [],
+      invitation: { email, role: 'ADMINISTRATOR', status: 'PENDING' },
+    });
     const ttl = Date.parse(inviteMember.invitation.expiresAt) - before;
     expect(ttl).toBeGreaterThanOrEqual(7 * 24 * 3600_000 - 1000);
     expect(ttl).toBeLessThan(7 * 24 * 3600_000 + 60_000);
     const token = tokenFromMail(email);
     expect(token).toMatch(/^ppi_/);
-    const mail = server.mails().filter((m) => m.to.includes(email)).pop()!;
+    const mail = server
+      .mails()
+      .filter((m) => m.to.includes(email))
+      .pop()!;
     expect(mail.text).toContain(`${server.app.services.config.publicUrl}/?invitation=${token}`);
     expect(JSON.stringify(response)).not.toContain(token);
     const listed = await members(org);
-    expect(listed.invitations).toEqual([{ id: inviteMember.invitation.id, email, role: 'ADMINISTRATOR', status: 'PENDING' }]);
+    expect(listed.invitations).toEqual([
+      { id: inviteMember.invitation.id, email, role: 'ADMINISTRATOR', status: 'PENDING' },
+    ]);
     expect(JSON.stringify(listed)).not.toContain(token);
-    expect(await auditActions(org)).toContainEqual(expect.objectContaining({ action: 'member.invited', target: expect.stringContaining(email) }));
+    expect(await auditActions(org)).toContainEqual(
+      expect.objectContaining({ action: 'member.invited', target: expect.stringContaining(email) }),
+    );
   });
 
   it('an existing account becomes a member at once, with the given grant, and is told by mail', async () => {
     const org = await anOrganization(server);
     const person = await anOrganization(server, { organizationKind: 'INDIVIDUAL' });
     const product = await aBareProduct(server, org.organizationId);
-    const { inviteMember } = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email: person.email, role: 'USER', productIds: [product] } }, org.token));
+    const { inviteMember } = ok(
+      await server.gql(
+        INVITE,
+        { input: { organizationId: org.organizationId, email: person.email, role: 'USER', productIds: [product] } },
+        org.token,
+      ),
+    );
     expect(inviteMember).toMatchObject({
       invitation: null,
-      membership: { role: 'USER', billingAccess: false, contactPreferences: { billing: false, technical: false, administrative: false }, products: [{ id: product }], user: { email: person.email } },
+      membership: {
+        role: 'USER',
+        billingAccess: false,
+        contactPreferences: { billing: false, technical: false, administrative: false },
+        products: [{ id: product }],
+        user: { email: person.email },
+      },
     });
-    expect(server.mails().filter((m) => m.to.includes(person.email)).pop()?.subject).toMatch(/added to/);
-    const seen = ok(await server.gql(`query($id: ID!) { organization(id: $id) { name products { totalCount } } }`, { id: org.organizationId }, person.token));
+    expect(
+      server
+        .mails()
+        .filter((m) => m.to.includes(person.email))
+        .pop()?.subject,
+    ).toMatch(/added to/);
+    const seen = ok(
+      await server.gql(
+        `query($id: ID!) { organization(id: $id) { name products { totalCount } } }`,
+        { id: org.organizationId },
+        person.token,
+      ),
+    );
     expect(seen.organization.products.totalCount).toBe(1);
     expect(await auditActions(org)).toContainEqual(expect.objectContaining({ action: 'member.added' }));
 
-    const again = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email: person.email, role: 'ADMINISTRATOR' } }, org.token));
-    expect(again.inviteMember).toMatchObject({ membership: null, userErrors: [{ code: 'ALREADY_MEMBER', field: ['input', 'email'] }] });
+    const again = ok(
+      await server.gql(
+        INVITE,
+        { input: { organizationId: org.organizationId, email: person.email, role: 'ADMINISTRATOR' } },
+        org.token,
+      ),
+    );
+    expect(again.inviteMember).toMatchObject({
+      membership: null,
+      userErrors: [{ code: 'ALREADY_MEMBER', field: ['input', 'email'] }],
+    });
   });
 
   it('a legal representative always has billing access and all contact preferences by default', async () => {
     const org = await anOrganization(server);
     const person = await anOrganization(server);
-    const { inviteMember } = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email: person.email, role: 'LEGAL_REPRESENTATIVE', billingAccess: false } }, org.token));
-    expect(inviteMember.membership).toMatchObject({ role: 'LEGAL_REPRESENTATIVE', billingAccess: true, contactPreferences: { billing: true, technical: true, administrative: true } });
+    const { inviteMember } = ok(
+      await server.gql(
+        INVITE,
+        {
+          input: {
+            organizationId: org.organizationId,
+            email: person.email,
+            role: 'LEGAL_REPRESENTATIVE',
+            billingAccess: false,
+          },
+        },
+        org.token,
+      ),
+    );
+    expect(inviteMember.membership).toMatchObject({
+      role: 'LEGAL_REPRESENTATIVE',
+      billingAccess: true,
+      contactPreferences: { billing: true, technical: true, administrative: true },
+    });
     const other = await anOrganization(server);
     const prefs = { billing: false, technical: true, administrative: false };
-    const custom = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email: other.email, role: 'ADMINISTRATOR', billingAccess: true, contactPreferences: prefs } }, org.token));
+    const custom = ok(
+      await server.gql(
+        INVITE,
+        {
+          input: {
+            organizationId: org.organizationId,
+            email: other.email,
+            role: 'ADMINISTRATOR',
+            billingAccess: true,
+            contactPreferences: prefs,
+          },
+        },
+        org.token,
+      ),
+    );
     expect(custom.inviteMember.membership).toMatchObject({ billingAccess: true, contactPreferences: prefs });
   });
 
@@ -124,7 +213,13 @@ describe('inviteMember (R5)', () => {
     const email = newEmail();
     ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email, role: 'USER' } }, org.token));
     const first = tokenFromMail(email);
-    const resent = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email, role: 'ADMINISTRATOR' } }, org.token)).inviteMember;
+    const resent = ok(
+      await server.gql(
+        INVITE,
+        { input: { organizationId: org.organizationId, email, role: 'ADMINISTRATOR' } },
+        org.token,
+      ),
+    ).inviteMember;
     expect(resent.invitation).toMatchObject({ role: 'ADMINISTRATOR', status: 'PENDING' });
     const second = tokenFromMail(email);
     expect(second).not.toBe(first);
@@ -138,16 +233,31 @@ describe('inviteMember (R5)', () => {
   it.each([
     ['an invalid email', { email: 'not-an-email' }, 'INVALID_EMAIL', ['input', 'email']],
     ['an overlong email', { email: `${'x'.repeat(250)}@example.ch` }, 'INVALID_EMAIL', ['input', 'email']],
-    ['products for an administrator', { role: 'ADMINISTRATOR', productIds: ['OWN'] }, 'PRODUCTS_ONLY_FOR_USER', ['input', 'productIds']],
+    [
+      'products for an administrator',
+      { role: 'ADMINISTRATOR', productIds: ['OWN'] },
+      'PRODUCTS_ONLY_FOR_USER',
+      ['input', 'productIds'],
+    ],
     ["another organization's product", { productIds: ['FOREIGN'] }, 'PRODUCT_NOT_FOUND', ['input', 'productIds']],
     ['an organization id as product id', { productIds: ['ORG'] }, 'INVALID_ID', ['input', 'productIds', '0']],
     ['a malformed organization id', { organizationId: 'nonsense' }, 'INVALID_ID', ['input', 'organizationId']],
   ])('refuses %s and writes nothing', async (_label, overrides: Record<string, any>, code, field) => {
     const org = await anOrganization(server);
     const other = await anOrganization(server);
-    const ids: Record<string, string> = { OWN: await aBareProduct(server, org.organizationId), FOREIGN: await aBareProduct(server, other.organizationId), ORG: org.organizationId };
+    const ids: Record<string, string> = {
+      OWN: await aBareProduct(server, org.organizationId),
+      FOREIGN: await aBareProduct(server, other.organizationId),
+      ORG: org.organizationId,
+    };
     const email = newEmail();
-    const input = { organizationId: org.organizationId, email, role: 'USER', ...overrides, productIds: overrides.productIds?.map((k: string) => ids[k]) };
+    const input = {
+      organizationId: org.organizationId,
+      email,
+      role: 'USER',
+      ...overrides,
+      productIds: overrides.productIds?.map((k: string) => ids[k]),
+    };
     const mailsBefore = server.mails().length;
     const { inviteMember } = ok(await server.gql(INVITE, { input }, org.token));
     expect(inviteMember).toMatchObject({ invitation: null, membership: null, userErrors: [{ code, field }] });
@@ -159,11 +269,25 @@ describe('inviteMember (R5)', () => {
     const org = await anOrganization(server);
     const admin = await aMember(server, org, { role: 'ADMINISTRATOR' });
     const user = await aMember(server, org, { role: 'USER' });
-    const byAdmin = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email: newEmail(), role: 'USER' } }, admin.token));
+    const byAdmin = ok(
+      await server.gql(
+        INVITE,
+        { input: { organizationId: org.organizationId, email: newEmail(), role: 'USER' } },
+        admin.token,
+      ),
+    );
     expect(byAdmin.inviteMember.invitation.status).toBe('PENDING');
-    const escalate = await server.gql(INVITE, { input: { organizationId: org.organizationId, email: newEmail(), role: 'LEGAL_REPRESENTATIVE' } }, admin.token);
+    const escalate = await server.gql(
+      INVITE,
+      { input: { organizationId: org.organizationId, email: newEmail(), role: 'LEGAL_REPRESENTATIVE' } },
+      admin.token,
+    );
     expect(errorCode(escalate)).toBe('FORBIDDEN');
-    const byUser = await server.gql(INVITE, { input: { organizationId: org.organizationId, email: newEmail(), role: 'USER' } }, user.token);
+    const byUser = await server.gql(
+      INVITE,
+      { input: { organizationId: org.organizationId, email: newEmail(), role: 'USER' } },
+      user.token,
+    );
     expect(errorCode(byUser)).toBe('FORBIDDEN');
     expect((await members(org)).invitations).toHaveLength(1);
   });
@@ -172,7 +296,13 @@ describe('inviteMember (R5)', () => {
 describe('acceptInvitation', () => {
   async function invite(org: SignedUp, input: Record<string, unknown> = {}) {
     const email = newEmail();
-    const { inviteMember } = ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email, role: 'USER', ...input } }, org.token));
+    const { inviteMember } = ok(
+      await server.gql(
+        INVITE,
+        { input: { organizationId: org.organizationId, email, role: 'USER', ...input } },
+        org.token,
+      ),
+    );
     return { email, invitationId: inviteMember.invitation.id as string, token: tokenFromMail(email) };
   }
 
@@ -182,20 +312,38 @@ describe('acceptInvitation', () => {
     const prefs = { billing: true, technical: false, administrative: true };
     const { email, token } = await invite(org, { productIds: [product], contactPreferences: prefs });
     const missing = ok(await server.gql(ACCEPT, { input: { token } }));
-    expect(missing.acceptInvitation).toMatchObject({ membership: null, userErrors: [{ code: 'INVALID_INPUT', field: ['input', 'name'] }] });
+    expect(missing.acceptInvitation).toMatchObject({
+      membership: null,
+      userErrors: [{ code: 'INVALID_INPUT', field: ['input', 'name'] }],
+    });
     const weak = ok(await server.gql(ACCEPT, { input: { token, name: 'Nina', password: 'short' } }));
     expect(weak.acceptInvitation.userErrors[0]).toMatchObject({ code: 'WEAK_PASSWORD', field: ['input', 'password'] });
 
-    const { acceptInvitation } = ok(await server.gql(ACCEPT, { input: { token, name: 'Nina Keller', password: PASSWORD } }));
+    const { acceptInvitation } = ok(
+      await server.gql(ACCEPT, { input: { token, name: 'Nina Keller', password: PASSWORD } }),
+    );
     expect(acceptInvitation).toMatchObject({
       userErrors: [],
-      membership: { role: 'USER', contactPreferences: prefs, user: { email, name: 'Nina Keller' }, organization: { id: org.organizationId } },
+      membership: {
+        role: 'USER',
+        contactPreferences: prefs,
+        user: { email, name: 'Nina Keller' },
+        organization: { id: org.organizationId },
+      },
     });
     const login = ok(await server.gql(LOG_IN, { input: { email, password: PASSWORD } })).logIn.token;
-    const products = ok(await server.gql(`query($id: ID!) { organization(id: $id) { products { edges { node { id } } } } }`, { id: org.organizationId }, login));
+    const products = ok(
+      await server.gql(
+        `query($id: ID!) { organization(id: $id) { products { edges { node { id } } } } }`,
+        { id: org.organizationId },
+        login,
+      ),
+    );
     expect(products.organization.products.edges).toEqual([{ node: { id: product } }]);
     expect((await members(org)).invitations[0].status).toBe('ACCEPTED');
-    expect(await auditActions(org)).toContainEqual(expect.objectContaining({ action: 'invitation.accepted', actor: { email } }));
+    expect(await auditActions(org)).toContainEqual(
+      expect.objectContaining({ action: 'invitation.accepted', actor: { email } }),
+    );
   });
 
   it('a second accept of the same token is INVITATION_NOT_PENDING and creates nothing, also when both race', async () => {
@@ -206,7 +354,10 @@ describe('acceptInvitation', () => {
     const codes = results.map((r) => ok(r).acceptInvitation.userErrors[0]?.code ?? 'OK').sort();
     expect(codes).toEqual(['INVITATION_NOT_PENDING', 'OK']);
     const again = ok(await server.gql(ACCEPT, { input }));
-    expect(again.acceptInvitation).toMatchObject({ membership: null, userErrors: [{ code: 'INVITATION_NOT_PENDING' }] });
+    expect(again.acceptInvitation).toMatchObject({
+      membership: null,
+      userErrors: [{ code: 'INVITATION_NOT_PENDING' }],
+    });
     expect((await members(org)).members.totalCount).toBe(2);
   });
 
@@ -214,7 +365,9 @@ describe('acceptInvitation', () => {
     const org = await anOrganization(server);
     const { email, token } = await invite(org, { role: 'ADMINISTRATOR' });
     await anOrganization(server, { email, organizationKind: 'INDIVIDUAL' });
-    const { acceptInvitation } = ok(await server.gql(ACCEPT, { input: { token, name: 'Ignored', password: 'another-password-1' } }));
+    const { acceptInvitation } = ok(
+      await server.gql(ACCEPT, { input: { token, name: 'Ignored', password: 'another-password-1' } }),
+    );
     expect(acceptInvitation.membership).toMatchObject({ role: 'ADMINISTRATOR', user: { email, name: 'Test Person' } });
     expect(ok(await server.gql(LOG_IN, { input: { email, password: PASSWORD } })).logIn.token).toMatch(/^ppl_/);
   });
@@ -228,16 +381,24 @@ describe('acceptInvitation', () => {
     const input = (token: string) => ({ input: { token, name: 'Late Person', password: PASSWORD } });
     server.clock.advance(7 * 24 * 3600_000 + 1000);
     try {
-      expect(ok(await server.gql(ACCEPT, input(expired.token))).acceptInvitation.userErrors[0].code).toBe('INVITATION_EXPIRED');
+      expect(ok(await server.gql(ACCEPT, input(expired.token))).acceptInvitation.userErrors[0].code).toBe(
+        'INVITATION_EXPIRED',
+      );
       const listed = (await members(org)).invitations;
       expect(listed.find((i: any) => i.id === expired.invitationId).status).toBe('EXPIRED');
     } finally {
       server.clock.advance(-(7 * 24 * 3600_000 + 1000));
     }
-    expect(ok(await server.gql(ACCEPT, input(revoked.token))).acceptInvitation.userErrors[0].code).toBe('INVITATION_NOT_PENDING');
-    expect(ok(await server.gql(ACCEPT, input('ppi_made-up'))).acceptInvitation.userErrors[0].code).toBe('INVALID_TOKEN');
+    expect(ok(await server.gql(ACCEPT, input(revoked.token))).acceptInvitation.userErrors[0].code).toBe(
+      'INVITATION_NOT_PENDING',
+    );
+    expect(ok(await server.gql(ACCEPT, input('ppi_made-up'))).acceptInvitation.userErrors[0].code).toBe(
+      'INVALID_TOKEN',
+    );
     expect(ok(await server.gql(ACCEPT, input(''))).acceptInvitation.userErrors[0].code).toBe('INVALID_TOKEN');
-    expect(ok(await server.gql(LOG_IN, { input: { email: revoked.email, password: PASSWORD } })).logIn.userErrors[0].code).toBe('INVALID_CREDENTIALS');
+    expect(
+      ok(await server.gql(LOG_IN, { input: { email: revoked.email, password: PASSWORD } })).logIn.userErrors[0].code,
+    ).toBe('INVALID_CREDENTIALS');
     expect((await members(org)).members.totalCount).toBe(1);
   });
 });
@@ -248,13 +409,36 @@ describe('updateMembership and removeMember (R3, R5, R6)', () => {
     const member = await aMember(server, org, { role: 'ADMINISTRATOR' });
     const product = await aBareProduct(server, org.organizationId);
     const prefs = { billing: true, technical: true, administrative: false };
-    const toUser = ok(await server.gql(UPDATE, { input: { membershipId: member.membershipId, role: 'USER', productIds: [product], billingAccess: true, contactPreferences: prefs } }, org.token));
-    expect(toUser.updateMembership).toMatchObject({ userErrors: [], membership: { role: 'USER', billingAccess: true, contactPreferences: prefs, products: [{ id: product }] } });
+    const toUser = ok(
+      await server.gql(
+        UPDATE,
+        {
+          input: {
+            membershipId: member.membershipId,
+            role: 'USER',
+            productIds: [product],
+            billingAccess: true,
+            contactPreferences: prefs,
+          },
+        },
+        org.token,
+      ),
+    );
+    expect(toUser.updateMembership).toMatchObject({
+      userErrors: [],
+      membership: { role: 'USER', billingAccess: true, contactPreferences: prefs, products: [{ id: product }] },
+    });
     const events = await auditActions(org);
-    expect(events.filter((e) => e.action === 'member.updated').pop()?.target).toMatch(/role ADMINISTRATOR→USER, billingAccess false→true, products \[\]→\[\d+\], contact ---→BT-/);
-    const back = ok(await server.gql(UPDATE, { input: { membershipId: member.membershipId, role: 'ADMINISTRATOR' } }, org.token));
+    expect(events.filter((e) => e.action === 'member.updated').pop()?.target).toMatch(
+      /role ADMINISTRATOR→USER, billingAccess false→true, products \[\]→\[\d+\], contact ---→BT-/,
+    );
+    const back = ok(
+      await server.gql(UPDATE, { input: { membershipId: member.membershipId, role: 'ADMINISTRATOR' } }, org.token),
+    );
     expect(back.updateMembership.membership).toMatchObject({ role: 'ADMINISTRATOR', products: [] });
-    const wrong = ok(await server.gql(UPDATE, { input: { membershipId: member.membershipId, productIds: [product] } }, org.token));
+    const wrong = ok(
+      await server.gql(UPDATE, { input: { membershipId: member.membershipId, productIds: [product] } }, org.token),
+    );
     expect(wrong.updateMembership.userErrors[0].code).toBe('PRODUCTS_ONLY_FOR_USER');
   });
 
@@ -263,15 +447,53 @@ describe('updateMembership and removeMember (R3, R5, R6)', () => {
     const admin = await aMember(server, org, { role: 'ADMINISTRATOR' });
     const user = await aMember(server, org, { role: 'USER' });
     const owner = (await members(org)).members.edges.find((e: any) => e.node.role === 'LEGAL_REPRESENTATIVE').node.id;
-    expect(errorCode(await server.gql(UPDATE, { input: { membershipId: user.membershipId, role: 'LEGAL_REPRESENTATIVE' } }, admin.token))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(UPDATE, { input: { membershipId: admin.membershipId, role: 'LEGAL_REPRESENTATIVE' } }, admin.token))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(UPDATE, { input: { membershipId: owner, contactPreferences: { billing: false, technical: false, administrative: false } } }, admin.token))).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await server.gql(
+          UPDATE,
+          { input: { membershipId: user.membershipId, role: 'LEGAL_REPRESENTATIVE' } },
+          admin.token,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await server.gql(
+          UPDATE,
+          { input: { membershipId: admin.membershipId, role: 'LEGAL_REPRESENTATIVE' } },
+          admin.token,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await server.gql(
+          UPDATE,
+          {
+            input: {
+              membershipId: owner,
+              contactPreferences: { billing: false, technical: false, administrative: false },
+            },
+          },
+          admin.token,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(REMOVE, { id: owner }, admin.token))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(UPDATE, { input: { membershipId: admin.membershipId, role: 'USER' } }, user.token))).toBe('FORBIDDEN');
-    const promoted = ok(await server.gql(UPDATE, { input: { membershipId: user.membershipId, role: 'LEGAL_REPRESENTATIVE' } }, org.token));
+    expect(
+      errorCode(await server.gql(UPDATE, { input: { membershipId: admin.membershipId, role: 'USER' } }, user.token)),
+    ).toBe('FORBIDDEN');
+    const promoted = ok(
+      await server.gql(UPDATE, { input: { membershipId: user.membershipId, role: 'LEGAL_REPRESENTATIVE' } }, org.token),
+    );
     expect(promoted.updateMembership.membership).toMatchObject({ role: 'LEGAL_REPRESENTATIVE', billingAccess: true });
-    const noBilling = ok(await server.gql(UPDATE, { input: { membershipId: user.membershipId, billingAccess: false } }, org.token));
-    expect(noBilling.updateMembership.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'billingAccess'] });
+    const noBilling = ok(
+      await server.gql(UPDATE, { input: { membershipId: user.membershipId, billingAccess: false } }, org.token),
+    );
+    expect(noBilling.updateMembership.userErrors[0]).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['input', 'billingAccess'],
+    });
     const roles = (await members(org)).members.edges.map((e: any) => e.node.role).sort();
     expect(roles).toEqual(['ADMINISTRATOR', 'LEGAL_REPRESENTATIVE', 'LEGAL_REPRESENTATIVE']);
   });
@@ -280,25 +502,44 @@ describe('updateMembership and removeMember (R3, R5, R6)', () => {
     const org = await anOrganization(server);
     const owner = (await members(org)).members.edges[0].node.id;
     const demote = ok(await server.gql(UPDATE, { input: { membershipId: owner, role: 'ADMINISTRATOR' } }, org.token));
-    expect(demote.updateMembership.userErrors[0]).toMatchObject({ code: 'LAST_LEGAL_REPRESENTATIVE', message: expect.stringMatching(/nominate another legal representative first/) });
+    expect(demote.updateMembership.userErrors[0]).toMatchObject({
+      code: 'LAST_LEGAL_REPRESENTATIVE',
+      message: expect.stringMatching(/nominate another legal representative first/),
+    });
     const leave = ok(await server.gql(REMOVE, { id: owner }, org.token));
-    expect(leave.removeMember).toMatchObject({ removedMembershipId: null, userErrors: [{ code: 'LAST_LEGAL_REPRESENTATIVE' }] });
+    expect(leave.removeMember).toMatchObject({
+      removedMembershipId: null,
+      userErrors: [{ code: 'LAST_LEGAL_REPRESENTATIVE' }],
+    });
     const second = await aMember(server, org, { role: 'LEGAL_REPRESENTATIVE' });
-    expect(ok(await server.gql(UPDATE, { input: { membershipId: owner, role: 'ADMINISTRATOR' } }, org.token)).updateMembership.membership.role).toBe('ADMINISTRATOR');
+    expect(
+      ok(await server.gql(UPDATE, { input: { membershipId: owner, role: 'ADMINISTRATOR' } }, org.token))
+        .updateMembership.membership.role,
+    ).toBe('ADMINISTRATOR');
     const last = ok(await server.gql(REMOVE, { id: second.membershipId }, second.token));
     expect(last.removeMember.userErrors[0].code).toBe('LAST_LEGAL_REPRESENTATIVE');
   });
 
   it('R6 under concurrency: the two legal representatives stepping down at once leave one', async () => {
-    const demote = (token: string, id: string) => server.gql(UPDATE, { input: { membershipId: id, role: 'ADMINISTRATOR' } }, token).then((r) => ok(r).updateMembership.userErrors);
-    const leave = (token: string, id: string) => server.gql(REMOVE, { id }, token).then((r) => ok(r).removeMember.userErrors);
-    for (const [first, second] of [[demote, demote], [demote, leave], [leave, leave]]) {
+    const demote = (token: string, id: string) =>
+      server
+        .gql(UPDATE, { input: { membershipId: id, role: 'ADMINISTRATOR' } }, token)
+        .then((r) => ok(r).updateMembership.userErrors);
+    const leave = (token: string, id: string) =>
+      server.gql(REMOVE, { id }, token).then((r) => ok(r).removeMember.userErrors);
+    for (const [first, second] of [
+      [demote, demote],
+      [demote, leave],
+      [leave, leave],
+    ]) {
       const org = await anOrganization(server);
       const other = await aMember(server, org, { role: 'LEGAL_REPRESENTATIVE' });
       const owner = (await members(org)).members.edges[0].node.id;
       const outcomes = await Promise.all([first(org.token, owner), second(other.token, other.membershipId)]);
       expect(outcomes.flat().map((e: any) => e.code)).toEqual(['LAST_LEGAL_REPRESENTATIVE']);
-      const roles = (await members(org, outcomes[0].length ? org.token : other.token)).members.edges.map((e: any) => e.node.role);
+      const roles = (await members(org, outcomes[0].length ? org.token : other.token)).members.edges.map(
+        (e: any) => e.node.role,
+      );
       expect(roles.filter((r: string) => r === 'LEGAL_REPRESENTATIVE')).toHaveLength(1);
     }
   });
@@ -308,14 +549,29 @@ describe('updateMembership and removeMember (R3, R5, R6)', () => {
     const user = await aMember(server, org, { role: 'USER' });
     const admin = await aMember(server, org, { role: 'ADMINISTRATOR' });
     const team = ok(
-      await server.gql(`mutation($input: CreateTeamInput!) { createTeam(input: $input) { team { id } userErrors { code } } }`, { input: { organizationId: org.organizationId, name: 'Ops', leaderId: user.userId } }, org.token),
+      await server.gql(
+        `mutation($input: CreateTeamInput!) { createTeam(input: $input) { team { id } userErrors { code } } }`,
+        { input: { organizationId: org.organizationId, name: 'Ops', leaderId: user.userId } },
+        org.token,
+      ),
     ).createTeam.team.id;
     const removed = ok(await server.gql(REMOVE, { id: user.membershipId }, admin.token));
     expect(removed.removeMember).toEqual({ removedMembershipId: user.membershipId, userErrors: [] });
-    expect(ok(await server.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.organizationId }, user.token)).organization).toBeNull();
-    const teamNow = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Team { leader { id } members { id } } } }`, { id: team }, org.token)).node;
+    expect(
+      ok(await server.gql(`query($id: ID!) { organization(id: $id) { id } }`, { id: org.organizationId }, user.token))
+        .organization,
+    ).toBeNull();
+    const teamNow = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Team { leader { id } members { id } } } }`,
+        { id: team },
+        org.token,
+      ),
+    ).node;
     expect(teamNow).toEqual({ leader: null, members: [] });
-    expect(ok(await server.gql(REMOVE, { id: user.membershipId }, admin.token)).removeMember.userErrors[0].code).toBe('NOT_FOUND');
+    expect(ok(await server.gql(REMOVE, { id: user.membershipId }, admin.token)).removeMember.userErrors[0].code).toBe(
+      'NOT_FOUND',
+    );
 
     const left = ok(await server.gql(REMOVE, { id: admin.membershipId }, admin.token));
     expect(left.removeMember.removedMembershipId).toBe(admin.membershipId);
@@ -327,13 +583,29 @@ describe('updateMembership and removeMember (R3, R5, R6)', () => {
     const org = await anOrganization(server);
     const user = await aMember(server, org, { role: 'USER' });
     await aMember(server, org, { role: 'ADMINISTRATOR' });
-    ok(await server.gql(INVITE, { input: { organizationId: org.organizationId, email: newEmail(), role: 'USER' } }, org.token));
+    ok(
+      await server.gql(
+        INVITE,
+        { input: { organizationId: org.organizationId, email: newEmail(), role: 'USER' } },
+        org.token,
+      ),
+    );
     const seen = await members(org, user.token);
     expect(seen.members.edges.map((e: any) => e.node.id)).toEqual([user.membershipId]);
     expect(seen.invitations).toEqual([]);
-    expect(errorCode(await server.gql(UPDATE, { input: { membershipId: user.membershipId, role: 'ADMINISTRATOR' } }, user.token))).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await server.gql(UPDATE, { input: { membershipId: user.membershipId, role: 'ADMINISTRATOR' } }, user.token),
+      ),
+    ).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(AUDIT, { id: org.organizationId }, user.token))).toBe('FORBIDDEN');
-    const own = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Membership { role } } }`, { id: user.membershipId }, user.token));
+    const own = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Membership { role } } }`,
+        { id: user.membershipId },
+        user.token,
+      ),
+    );
     expect(own.node).toEqual({ role: 'USER' });
   });
 
@@ -343,7 +615,9 @@ describe('updateMembership and removeMember (R3, R5, R6)', () => {
     await aMember(server, org);
     const page1 = ok(await server.gql(MEMBERS, { id: org.organizationId, first: 2 }, org.token)).organization.members;
     expect(page1).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
-    const page2 = ok(await server.gql(MEMBERS, { id: org.organizationId, first: 2, after: page1.pageInfo.endCursor }, org.token)).organization.members;
+    const page2 = ok(
+      await server.gql(MEMBERS, { id: org.organizationId, first: 2, after: page1.pageInfo.endCursor }, org.token),
+    ).organization.members;
     expect(page2.edges).toHaveLength(1);
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });

@@ -38,18 +38,34 @@ interface Payer {
 async function aPayer(prepaidBalance = 0, currency: 'CHF' | 'EUR' = 'CHF'): Promise<Payer> {
   const org = await anOrganization(server, { currency, country: currency === 'CHF' ? 'CH' : 'DE' });
   const orgId = localId(org.organizationId);
-  if (prepaidBalance > 0) await payments().postLedgerEntry(ctx, orgId, LedgerEntryKind.ADJUSTMENT, prepaidBalance, 'opening balance');
+  if (prepaidBalance > 0)
+    await payments().postLedgerEntry(ctx, orgId, LedgerEntryKind.ADJUSTMENT, prepaidBalance, 'opening balance');
   return { org, orgId };
 }
 
 async function methodOf(payer: Payer, gatewayToken: string, kind = 'CARD'): Promise<number> {
   const mutation = `mutation($input: AddPaymentMethodInput!) { addPaymentMethod(input: $input) { paymentMethod { id } userErrors { code } } }`;
-  const { addPaymentMethod } = ok(await server.gql(mutation, { input: { organizationId: payer.org.organizationId, kind, gatewayToken } }, payer.org.token));
+  const { addPaymentMethod } = ok(
+    await server.gql(
+      mutation,
+      { input: { organizationId: payer.org.organizationId, kind, gatewayToken } },
+      payer.org.token,
+    ),
+  );
   return localId(addPaymentMethod.paymentMethod.id);
 }
 
 const request = (payer: Payer, over: Partial<PaymentRequest> = {}): PaymentRequest => {
-  const base = { organizationId: payer.orgId, currency: 'CHF' as const, amount: 1000, prepaidAmount: 1000, paymentMethodId: null, idempotencyKey: newKey(), purpose: 'Invoice 2026-000001', ...over };
+  const base = {
+    organizationId: payer.orgId,
+    currency: 'CHF' as const,
+    amount: 1000,
+    prepaidAmount: 1000,
+    paymentMethodId: null,
+    idempotencyKey: newKey(),
+    purpose: 'Invoice 2026-000001',
+    ...over,
+  };
   return { fingerprint: `test|${base.amount}|${base.prepaidAmount}|${base.paymentMethodId}`, ...base };
 };
 
@@ -57,16 +73,21 @@ const collect = (req: PaymentRequest) => payments().withPayment(ctx, (trx) => tr
 
 async function ledgerState(orgId: number) {
   const account = await server.dataSource.getRepository(PrepaidAccountEntity).findOneBy({ organizationId: orgId });
-  const entries = await server.dataSource.getRepository(LedgerEntryEntity).find({ where: { organizationId: orgId }, order: { id: 'ASC' } });
+  const entries = await server.dataSource
+    .getRepository(LedgerEntryEntity)
+    .find({ where: { organizationId: orgId }, order: { id: 'ASC' } });
   return { balance: account?.balance ?? 0, entries, sum: entries.reduce((s, e) => s + e.amount, 0) };
 }
 
-const paymentsOf = (orgId: number) => server.dataSource.getRepository(PaymentEntity).find({ where: { organizationId: orgId }, order: { id: 'ASC' } });
+const paymentsOf = (orgId: number) =>
+  server.dataSource.getRepository(PaymentEntity).find({ where: { organizationId: orgId }, order: { id: 'ASC' } });
 
 describe('concurrent debits are serialized (R19)', () => {
   it('50 concurrent prepaid payments of 10.00 against 100.00: exactly 10 succeed, the balance ends at 0 and equals the ledger', async () => {
     const payer = await aPayer(10_000);
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => collect(request(payer, { amount: 1000, prepaidAmount: 1000 }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => collect(request(payer, { amount: 1000, prepaidAmount: 1000 }))),
+    );
     const succeeded = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(succeeded).toHaveLength(10);
@@ -87,7 +108,11 @@ describe('concurrent debits are serialized (R19)', () => {
 
   it('first-time creation of the prepaid account by concurrent credits loses nothing', async () => {
     const payer = await aPayer();
-    await Promise.all(Array.from({ length: 10 }, (_, i) => payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.CASHBACK, 100 + i, `cashback ${i}`)));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.CASHBACK, 100 + i, `cashback ${i}`),
+      ),
+    );
     const { balance, sum, entries } = await ledgerState(payer.orgId);
     expect(entries).toHaveLength(10);
     expect(balance).toBe(1045);
@@ -101,12 +126,26 @@ describe('mixed payments (R15)', () => {
     const visa = await methodOf(payer, 'test_visa');
     const charge = jest.spyOn(server.app.services.gateway, 'charge');
     const outcome = await collect(request(payer, { amount: 10_000, prepaidAmount: 3000, paymentMethodId: visa }));
-    expect(outcome).toEqual({ paymentId: expect.any(Number), status: 'SUCCEEDED', replayed: false, prepaidAmount: 3000, methodAmount: 7000, methodKind: 'CARD', paymentMethodId: visa });
+    expect(outcome).toEqual({
+      paymentId: expect.any(Number),
+      status: 'SUCCEEDED',
+      replayed: false,
+      prepaidAmount: 3000,
+      methodAmount: 7000,
+      methodKind: 'CARD',
+      paymentMethodId: visa,
+    });
     expect(charge).toHaveBeenCalledTimes(1);
     expect(charge.mock.calls[0][0]).toMatchObject({ amount: 7000, currency: 'CHF', recurring: false });
     const { balance, entries } = await ledgerState(payer.orgId);
     expect(balance).toBe(0);
-    expect(entries.at(-1)).toMatchObject({ kind: 'PAYMENT', amount: -3000, balanceAfter: 0, reference: 'Invoice 2026-000001', paymentId: outcome.paymentId });
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'PAYMENT',
+      amount: -3000,
+      balanceAfter: 0,
+      reference: 'Invoice 2026-000001',
+      paymentId: outcome.paymentId,
+    });
   });
 
   it('a declined charge rolls everything back and leaves only the failed attempt', async () => {
@@ -121,9 +160,20 @@ describe('mixed payments (R15)', () => {
     const { balance, entries } = await ledgerState(payer.orgId);
     expect(balance).toBe(3000);
     expect(entries.map((e) => e.kind)).toEqual(['ADJUSTMENT']);
-    expect(await server.dataSource.getRepository(AuditEventEntity).countBy({ organizationId: payer.orgId, action: 'test.before_payment' })).toBe(0);
+    expect(
+      await server.dataSource
+        .getRepository(AuditEventEntity)
+        .countBy({ organizationId: payer.orgId, action: 'test.before_payment' }),
+    ).toBe(0);
     expect(await paymentsOf(payer.orgId)).toEqual([
-      expect.objectContaining({ status: 'FAILED', amount: 10_000, prepaidAmount: 2000, methodAmount: 8000, failureReason: 'card_declined', idempotencyKey: req.idempotencyKey }),
+      expect.objectContaining({
+        status: 'FAILED',
+        amount: 10_000,
+        prepaidAmount: 2000,
+        methodAmount: 8000,
+        failureReason: 'card_declined',
+        idempotencyKey: req.idempotencyKey,
+      }),
     ]);
     await expect(collect(req)).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
     expect(await paymentsOf(payer.orgId)).toHaveLength(1);
@@ -133,7 +183,9 @@ describe('mixed payments (R15)', () => {
     const payer = await aPayer();
     const card = await methodOf(payer, 'test_fails_later');
     expect((await collect(request(payer, { prepaidAmount: 0, paymentMethodId: card }))).status).toBe('SUCCEEDED');
-    await expect(collect(request(payer, { prepaidAmount: 0, paymentMethodId: card, recurring: true }))).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
+    await expect(
+      collect(request(payer, { prepaidAmount: 0, paymentMethodId: card, recurring: true })),
+    ).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
     expect((await paymentsOf(payer.orgId)).map((p) => [p.status, p.recurring, p.failureReason])).toEqual([
       ['SUCCEEDED', false, null],
       ['FAILED', true, 'insufficient_funds'],
@@ -152,7 +204,10 @@ describe('mixed payments (R15)', () => {
     });
     await expect(failing).rejects.toThrow('invoice could not be marked paid');
     expect(refund).toHaveBeenCalledTimes(1);
-    expect(refund.mock.calls[0][0]).toMatchObject({ amount: 1000, transactionId: (await charge.mock.results[0].value).transactionId });
+    expect(refund.mock.calls[0][0]).toMatchObject({
+      amount: 1000,
+      transactionId: (await charge.mock.results[0].value).transactionId,
+    });
     expect(await paymentsOf(payer.orgId)).toEqual([]);
 
     const retried = await collect(req);
@@ -176,8 +231,13 @@ describe('idempotency of collect (R19)', () => {
     const payer = await aPayer(5000);
     const req = request(payer, { amount: 2000, prepaidAmount: 2000 });
     await collect(req);
-    await expect(collect({ ...req, amount: 2500, prepaidAmount: 2500 })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'payment', 'idempotencyKey'] });
-    await expect(collect({ ...req, fingerprint: 'invoices:99' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(collect({ ...req, amount: 2500, prepaidAmount: 2500 })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      field: ['input', 'payment', 'idempotencyKey'],
+    });
+    await expect(collect({ ...req, fingerprint: 'invoices:99' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
     expect((await ledgerState(payer.orgId)).balance).toBe(3000);
   });
 });
@@ -186,8 +246,16 @@ describe('refused requests write nothing', () => {
   it.each<[string, (p: Payer, visa: number, foreign: number) => Partial<PaymentRequest>, string]>([
     ['more prepaid than the balance', () => ({ amount: 5000, prepaidAmount: 5000 }), 'INSUFFICIENT_PREPAID_BALANCE'],
     ['no method for the rest', () => ({ amount: 5000, prepaidAmount: 100 }), 'PAYMENT_METHOD_REQUIRED'],
-    ["another organization's method", (_p, _v, foreign) => ({ prepaidAmount: 0, paymentMethodId: foreign }), 'PAYMENT_METHOD_NOT_FOUND'],
-    ['another currency', (_p, visa) => ({ currency: 'EUR', prepaidAmount: 0, paymentMethodId: visa }), 'CURRENCY_NOT_SUPPORTED'],
+    [
+      "another organization's method",
+      (_p, _v, foreign) => ({ prepaidAmount: 0, paymentMethodId: foreign }),
+      'PAYMENT_METHOD_NOT_FOUND',
+    ],
+    [
+      'another currency',
+      (_p, visa) => ({ currency: 'EUR', prepaidAmount: 0, paymentMethodId: visa }),
+      'CURRENCY_NOT_SUPPORTED',
+    ],
     ['a zero amount', () => ({ amount: 0, prepaidAmount: 0 }), 'INVALID_AMOUNT'],
     ['a fractional amount', () => ({ amount: 10.5, prepaidAmount: 0 }), 'INVALID_AMOUNT'],
     ['prepaid above the amount', () => ({ amount: 100, prepaidAmount: 200 }), 'INVALID_AMOUNT'],
@@ -205,7 +273,9 @@ describe('refused requests write nothing', () => {
   });
 
   it('withPayment refuses to run inside an open transaction (it could not roll back alone)', async () => {
-    await expect(ctx.transaction((trx) => payments().withPayment(trx, async () => 1))).rejects.toThrow(/outside ctx.transaction/);
+    await expect(ctx.transaction((trx) => payments().withPayment(trx, async () => 1))).rejects.toThrow(
+      /outside ctx.transaction/,
+    );
   });
 });
 
@@ -223,7 +293,10 @@ describe('refunds', () => {
     const { balance, entries } = await ledgerState(payer.orgId);
     expect(balance).toBe(3000);
     expect(entries.at(-1)).toMatchObject({ kind: 'REFUND', amount: 3000, paymentId });
-    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId })).toMatchObject({ status: 'REFUNDED', refundedAmount: 10_000 });
+    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId })).toMatchObject({
+      status: 'REFUNDED',
+      refundedAmount: 10_000,
+    });
   });
 
   it('partial refunds go to the method first, then to the prepaid balance, never beyond the payment', async () => {
@@ -235,11 +308,17 @@ describe('refunds', () => {
     await payments().refund(ctx, paymentId, 4000);
     expect(refund.mock.calls.map((c) => c[0].amount)).toEqual([5000, 2000]);
     expect((await ledgerState(payer.orgId)).balance).toBe(2000);
-    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId })).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedAmount: 9000 });
+    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId })).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      refundedAmount: 9000,
+    });
     await expect(payments().refund(ctx, paymentId, 1001)).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_PAYMENT' });
     await payments().refund(ctx, paymentId);
     expect((await ledgerState(payer.orgId)).balance).toBe(3000);
-    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId })).toMatchObject({ status: 'REFUNDED', refundedAmount: 10_000 });
+    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId })).toMatchObject({
+      status: 'REFUNDED',
+      refundedAmount: 10_000,
+    });
   });
 });
 
@@ -248,14 +327,22 @@ describe('pending bank transfers (R15)', () => {
     const payer = await aPayer(1000);
     const iban = await methodOf(payer, 'test_iban', 'IBAN_TRANSFER');
     const outcome = await collect(request(payer, { amount: 5000, prepaidAmount: 1000, paymentMethodId: iban }));
-    expect(outcome).toMatchObject({ status: 'PENDING', methodKind: 'IBAN_TRANSFER', prepaidAmount: 1000, methodAmount: 4000 });
+    expect(outcome).toMatchObject({
+      status: 'PENDING',
+      methodKind: 'IBAN_TRANSFER',
+      prepaidAmount: 1000,
+      methodAmount: 4000,
+    });
     expect((await ledgerState(payer.orgId)).balance).toBe(0);
     expect(settled).not.toContain(outcome.paymentId);
 
     expect((await payments().reconcile(ctx, outcome.paymentId)).changed).toBe(true);
     expect((await payments().reconcile(ctx, outcome.paymentId)).changed).toBe(false);
     expect(settled.filter((id) => id === outcome.paymentId)).toHaveLength(1);
-    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: outcome.paymentId })).toMatchObject({ status: 'SUCCEEDED', settledAt: expect.any(Date) });
+    expect(await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: outcome.paymentId })).toMatchObject({
+      status: 'SUCCEEDED',
+      settledAt: expect.any(Date),
+    });
     await payments().refund(ctx, outcome.paymentId);
     expect((await ledgerState(payer.orgId)).balance).toBe(1000);
   });
@@ -276,7 +363,9 @@ describe('pending bank transfers (R15)', () => {
     const iban = await methodOf(payer, 'test_iban', 'IBAN_TRANSFER');
     const { paymentId } = await collect(request(payer, { prepaidAmount: 0, paymentMethodId: iban }));
     const user = await server.app.services.auth.authenticate(ctx, `Bearer ${payer.org.token}`);
-    await expect(payments().reconcile(ctx.withViewer(user), paymentId)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(payments().reconcile(ctx.withViewer(user), paymentId)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect((await server.dataSource.getRepository(PaymentEntity).findOneBy({ id: paymentId }))?.status).toBe('PENDING');
   });
 });
@@ -284,9 +373,15 @@ describe('pending bank transfers (R15)', () => {
 describe('postLedgerEntry', () => {
   it('never takes the balance below zero and checks the sign of each kind', async () => {
     const payer = await aPayer(500);
-    await expect(payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.ADJUSTMENT, -501, 'too much')).rejects.toMatchObject({ code: 'INSUFFICIENT_PREPAID_BALANCE' });
-    await expect(payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.PAYMENT, 100, 'wrong sign')).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
-    await expect(payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.CASHBACK, 0, 'nothing')).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
+    await expect(
+      payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.ADJUSTMENT, -501, 'too much'),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_PREPAID_BALANCE' });
+    await expect(
+      payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.PAYMENT, 100, 'wrong sign'),
+    ).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
+    await expect(
+      payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.CASHBACK, 0, 'nothing'),
+    ).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
     await payments().postLedgerEntry(ctx, payer.orgId, LedgerEntryKind.ADJUSTMENT, -500, 'to zero');
     const { balance, sum, entries } = await ledgerState(payer.orgId);
     expect([balance, sum, entries.length]).toEqual([0, 0, 2]);

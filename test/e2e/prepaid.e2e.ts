@@ -27,25 +27,45 @@ const ACCOUNT = `query($id: ID!, $first: Int, $after: String) { organization(id:
 const RECONCILE = `mutation($input: ReconcileBankTransferInput!) { reconcileBankTransfer(input: $input) { payment { id status settledAt } changed userErrors { code field } } }`;
 
 const localId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
-const paymentsOf = (org: SignedUp) => server.dataSource.getRepository(PaymentEntity).find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
-const ledgerOf = (org: SignedUp) => server.dataSource.getRepository(LedgerEntryEntity).find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
+const paymentsOf = (org: SignedUp) =>
+  server.dataSource
+    .getRepository(PaymentEntity)
+    .find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
+const ledgerOf = (org: SignedUp) =>
+  server.dataSource
+    .getRepository(LedgerEntryEntity)
+    .find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
 const chargeSpy = () => jest.spyOn(server.app.services.gateway, 'charge');
 
 let keySeq = 0;
 const newKey = () => `key-${process.pid}-${++keySeq}`;
 
 async function methodOf(org: SignedUp, gatewayToken: string, kind = 'CARD'): Promise<string> {
-  const { addPaymentMethod } = ok(await server.gql(ADD, { input: { organizationId: org.organizationId, kind, gatewayToken } }, org.token));
+  const { addPaymentMethod } = ok(
+    await server.gql(ADD, { input: { organizationId: org.organizationId, kind, gatewayToken } }, org.token),
+  );
   expect(addPaymentMethod.userErrors).toEqual([]);
   return addPaymentMethod.paymentMethod.id;
 }
 
-function topUp(org: SignedUp, amount: string, paymentMethodId: string, idempotencyKey = newKey(), token = org.token, currency = 'CHF') {
-  return server.gql(TOP_UP, { input: { organizationId: org.organizationId, amount: { amount, currency }, paymentMethodId, idempotencyKey } }, token);
+function topUp(
+  org: SignedUp,
+  amount: string,
+  paymentMethodId: string,
+  idempotencyKey = newKey(),
+  token = org.token,
+  currency = 'CHF',
+) {
+  return server.gql(
+    TOP_UP,
+    { input: { organizationId: org.organizationId, amount: { amount, currency }, paymentMethodId, idempotencyKey } },
+    token,
+  );
 }
 
 async function balanceOf(org: SignedUp): Promise<string> {
-  return ok(await server.gql(ACCOUNT, { id: org.organizationId }, org.token)).organization.prepaidAccount.balance.amount;
+  return ok(await server.gql(ACCOUNT, { id: org.organizationId }, org.token)).organization.prepaidAccount.balance
+    .amount;
 }
 
 describe('topUpPrepaidAccount limits and methods (R16)', () => {
@@ -59,7 +79,11 @@ describe('topUpPrepaidAccount limits and methods (R16)', () => {
     const visa = await methodOf(org, 'test_visa');
     const { topUpPrepaidAccount } = ok(await topUp(org, amount, visa));
     if (code) {
-      expect(topUpPrepaidAccount).toMatchObject({ prepaidAccount: null, payment: null, userErrors: [{ code, field: ['input', 'amount', 'amount'] }] });
+      expect(topUpPrepaidAccount).toMatchObject({
+        prepaidAccount: null,
+        payment: null,
+        userErrors: [{ code, field: ['input', 'amount', 'amount'] }],
+      });
       expect(topUpPrepaidAccount.userErrors[0].message).toMatch(/0\.10 to 9999\.00/);
       expect(await paymentsOf(org)).toEqual([]);
     } else {
@@ -72,10 +96,14 @@ describe('topUpPrepaidAccount limits and methods (R16)', () => {
 
   it('accepts a PostFinance card in CHF and an EUR card in EUR', async () => {
     const chf = await anOrganization(server);
-    const { topUpPrepaidAccount } = ok(await topUp(chf, '25.50', await methodOf(chf, 'test_postfinance', 'POSTFINANCE_CARD')));
+    const { topUpPrepaidAccount } = ok(
+      await topUp(chf, '25.50', await methodOf(chf, 'test_postfinance', 'POSTFINANCE_CARD')),
+    );
     expect(topUpPrepaidAccount.prepaidAccount.balance).toEqual({ amount: '25.50', currency: 'CHF' });
     const eur = await anOrganization(server, { currency: 'EUR', country: 'FR' });
-    const paid = ok(await topUp(eur, '10.00', await methodOf(eur, 'test_cb'), newKey(), eur.token, 'EUR')).topUpPrepaidAccount;
+    const paid = ok(
+      await topUp(eur, '10.00', await methodOf(eur, 'test_cb'), newKey(), eur.token, 'EUR'),
+    ).topUpPrepaidAccount;
     expect(paid.prepaidAccount.balance).toEqual({ amount: '10.00', currency: 'EUR' });
   });
 
@@ -87,7 +115,9 @@ describe('topUpPrepaidAccount limits and methods (R16)', () => {
     const method = await methodOf(org, token, kind);
     const charge = chargeSpy();
     const { topUpPrepaidAccount } = ok(await topUp(org, '50.00', method));
-    expect(topUpPrepaidAccount.userErrors).toEqual([expect.objectContaining({ code: 'METHOD_NOT_ALLOWED', field: ['input', 'paymentMethodId'] })]);
+    expect(topUpPrepaidAccount.userErrors).toEqual([
+      expect.objectContaining({ code: 'METHOD_NOT_ALLOWED', field: ['input', 'paymentMethodId'] }),
+    ]);
     expect(charge).not.toHaveBeenCalled();
     expect(await paymentsOf(org)).toEqual([]);
     expect(await balanceOf(org)).toBe('0.00');
@@ -96,19 +126,40 @@ describe('topUpPrepaidAccount limits and methods (R16)', () => {
   it('keeps a ledger: each top-up is an entry, oldest first, whose running balance is the balance', async () => {
     const org = await anOrganization(server);
     const visa = await methodOf(org, 'test_visa');
-    for (const amount of ['10.00', '0.25', '100.00']) expect(ok(await topUp(org, amount, visa)).topUpPrepaidAccount.userErrors).toEqual([]);
-    const first = ok(await server.gql(ACCOUNT, { id: org.organizationId, first: 2 }, org.token)).organization.prepaidAccount;
+    for (const amount of ['10.00', '0.25', '100.00'])
+      expect(ok(await topUp(org, amount, visa)).topUpPrepaidAccount.userErrors).toEqual([]);
+    const first = ok(await server.gql(ACCOUNT, { id: org.organizationId, first: 2 }, org.token)).organization
+      .prepaidAccount;
     expect(first.balance.amount).toBe('110.25');
     expect(first.entries.totalCount).toBe(3);
-    expect(first.entries.edges.map((e: any) => [e.node.kind, e.node.amount.amount, e.node.balanceAfter.amount, e.node.reference])).toEqual([
+    expect(
+      first.entries.edges.map((e: any) => [
+        e.node.kind,
+        e.node.amount.amount,
+        e.node.balanceAfter.amount,
+        e.node.reference,
+      ]),
+    ).toEqual([
       ['TOP_UP', '10.00', '10.00', 'Prepaid top-up'],
       ['TOP_UP', '0.25', '10.25', 'Prepaid top-up'],
     ]);
     expect(first.entries.pageInfo.hasNextPage).toBe(true);
-    const rest = ok(await server.gql(ACCOUNT, { id: org.organizationId, first: 2, after: first.entries.pageInfo.endCursor }, org.token)).organization.prepaidAccount;
+    const rest = ok(
+      await server.gql(
+        ACCOUNT,
+        { id: org.organizationId, first: 2, after: first.entries.pageInfo.endCursor },
+        org.token,
+      ),
+    ).organization.prepaidAccount;
     expect(rest.entries.edges.map((e: any) => e.node.balanceAfter.amount)).toEqual(['110.25']);
     expect(rest.entries.pageInfo.hasNextPage).toBe(false);
-    const node = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on LedgerEntry { kind amount { amount } } } }`, { id: rest.entries.edges[0].node.id }, org.token)).node;
+    const node = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on LedgerEntry { kind amount { amount } } } }`,
+        { id: rest.entries.edges[0].node.id },
+        org.token,
+      ),
+    ).node;
     expect(node).toEqual({ kind: 'TOP_UP', amount: { amount: '100.00' } });
   });
 });
@@ -121,11 +172,22 @@ describe('declined cards and idempotency (R19)', () => {
     const key = newKey();
     for (let i = 0; i < 2; i += 1) {
       const { topUpPrepaidAccount } = ok(await topUp(org, '50.00', declined, key));
-      expect(topUpPrepaidAccount).toMatchObject({ prepaidAccount: null, payment: null, userErrors: [{ code: 'PAYMENT_DECLINED', field: ['input', 'paymentMethodId'] }] });
+      expect(topUpPrepaidAccount).toMatchObject({
+        prepaidAccount: null,
+        payment: null,
+        userErrors: [{ code: 'PAYMENT_DECLINED', field: ['input', 'paymentMethodId'] }],
+      });
     }
     expect(await balanceOf(org)).toBe('20.00');
     const failed = (await paymentsOf(org)).filter((p) => p.status === 'FAILED');
-    expect(failed).toEqual([expect.objectContaining({ idempotencyKey: key, amount: 5000, failureReason: 'card_declined', gatewayTransactionId: expect.stringMatching(/^tx_/) })]);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        idempotencyKey: key,
+        amount: 5000,
+        failureReason: 'card_declined',
+        gatewayTransactionId: expect.stringMatching(/^tx_/),
+      }),
+    ]);
     expect((await ledgerOf(org)).map((e) => e.amount)).toEqual([2000]);
   });
 
@@ -149,7 +211,9 @@ describe('declined cards and idempotency (R19)', () => {
     const visa = await methodOf(org, 'test_visa');
     const charge = chargeSpy();
     const key = newKey();
-    const results = (await Promise.all(Array.from({ length: 5 }, () => topUp(org, '12.34', visa, key)))).map((r) => ok(r).topUpPrepaidAccount);
+    const results = (await Promise.all(Array.from({ length: 5 }, () => topUp(org, '12.34', visa, key)))).map(
+      (r) => ok(r).topUpPrepaidAccount,
+    );
     expect(results.flatMap((r) => r.userErrors)).toEqual([]);
     expect(new Set(results.map((r) => r.payment.id)).size).toBe(1);
     expect(charge).toHaveBeenCalledTimes(1);
@@ -160,19 +224,24 @@ describe('declined cards and idempotency (R19)', () => {
   it.each([
     ['another amount', { amount: '40.01' }],
     ['another method', { method: 'test_mastercard' }],
-  ])('the same key for %s is IDEMPOTENCY_KEY_REUSED and charges nothing', async (_label, change: { amount?: string; method?: string }) => {
-    const org = await anOrganization(server);
-    const visa = await methodOf(org, 'test_visa');
-    const other = change.method ? await methodOf(org, change.method) : visa;
-    const key = newKey();
-    ok(await topUp(org, '40.00', visa, key));
-    const charge = chargeSpy();
-    const { topUpPrepaidAccount } = ok(await topUp(org, change.amount ?? '40.00', other, key));
-    expect(topUpPrepaidAccount.userErrors).toEqual([expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] })]);
-    expect(charge).not.toHaveBeenCalled();
-    expect(await balanceOf(org)).toBe('40.00');
-    expect(await paymentsOf(org)).toHaveLength(1);
-  });
+  ])(
+    'the same key for %s is IDEMPOTENCY_KEY_REUSED and charges nothing',
+    async (_label, change: { amount?: string; method?: string }) => {
+      const org = await anOrganization(server);
+      const visa = await methodOf(org, 'test_visa');
+      const other = change.method ? await methodOf(org, change.method) : visa;
+      const key = newKey();
+      ok(await topUp(org, '40.00', visa, key));
+      const charge = chargeSpy();
+      const { topUpPrepaidAccount } = ok(await topUp(org, change.amount ?? '40.00', other, key));
+      expect(topUpPrepaidAccount.userErrors).toEqual([
+        expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] }),
+      ]);
+      expect(charge).not.toHaveBeenCalled();
+      expect(await balanceOf(org)).toBe('40.00');
+      expect(await paymentsOf(org)).toHaveLength(1);
+    },
+  );
 
   it('keys are per organization: two organizations may use the same key', async () => {
     const a = await anOrganization(server);
@@ -201,11 +270,19 @@ describe('IBAN top-ups wait for reconciliation (R15, R16)', () => {
     expect(errorCode(byCustomer)).toBe('FORBIDDEN');
     expect(await balanceOf(org)).toBe('0.00');
 
-    const reconciled = ok(await server.gql(RECONCILE, { input: { paymentId: pending.payment.id } }, admin.token)).reconcileBankTransfer;
-    expect(reconciled).toMatchObject({ changed: true, userErrors: [], payment: { id: pending.payment.id, status: 'SUCCEEDED', settledAt: expect.any(String) } });
+    const reconciled = ok(
+      await server.gql(RECONCILE, { input: { paymentId: pending.payment.id } }, admin.token),
+    ).reconcileBankTransfer;
+    expect(reconciled).toMatchObject({
+      changed: true,
+      userErrors: [],
+      payment: { id: pending.payment.id, status: 'SUCCEEDED', settledAt: expect.any(String) },
+    });
     expect(await balanceOf(org)).toBe('300.00');
 
-    const again = ok(await server.gql(RECONCILE, { input: { paymentId: pending.payment.id } }, admin.token)).reconcileBankTransfer;
+    const again = ok(
+      await server.gql(RECONCILE, { input: { paymentId: pending.payment.id } }, admin.token),
+    ).reconcileBankTransfer;
     expect(again).toMatchObject({ changed: false, userErrors: [], payment: { status: 'SUCCEEDED' } });
     const replay = ok(await topUp(org, '300.00', iban, key)).topUpPrepaidAccount;
     expect(replay.payment).toMatchObject({ id: pending.payment.id, status: 'SUCCEEDED' });
@@ -245,7 +322,9 @@ describe('who may top up and see the prepaid account (section 8)', () => {
     expect(await paymentsOf(org)).toEqual([]);
 
     const billing = await aMember(server, org, { role: 'USER', billingAccess: true });
-    expect(ok(await topUp(org, '10.00', visa, newKey(), billing.token)).topUpPrepaidAccount.prepaidAccount.balance.amount).toBe('10.00');
+    expect(
+      ok(await topUp(org, '10.00', visa, newKey(), billing.token)).topUpPrepaidAccount.prepaidAccount.balance.amount,
+    ).toBe('10.00');
   });
 
   it("another tenant's method or organization is FORBIDDEN and nothing is written", async () => {
@@ -270,11 +349,16 @@ describe('who may top up and see the prepaid account (section 8)', () => {
   it('a method of another organization of the same payer is PAYMENT_METHOD_NOT_FOUND', async () => {
     const org = await anOrganization(server);
     const member = await aMember(server, org, { role: 'ADMINISTRATOR', billingAccess: true });
-    const ownOrgId = ok(await server.gql(`{ viewer { memberships { edges { node { role organization { id } } } } } }`, {}, member.token))
-      .viewer.memberships.edges.map((e: any) => e.node).find((m: any) => m.role === 'LEGAL_REPRESENTATIVE').organization.id;
+    const ownOrgId = ok(
+      await server.gql(`{ viewer { memberships { edges { node { role organization { id } } } } } }`, {}, member.token),
+    )
+      .viewer.memberships.edges.map((e: any) => e.node)
+      .find((m: any) => m.role === 'LEGAL_REPRESENTATIVE').organization.id;
     const ownCard = await methodOf({ ...member, organizationId: ownOrgId }, 'test_visa');
     const { topUpPrepaidAccount } = ok(await topUp(org, '10.00', ownCard, newKey(), member.token));
-    expect(topUpPrepaidAccount.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_METHOD_NOT_FOUND', field: ['input', 'paymentMethodId'] })]);
+    expect(topUpPrepaidAccount.userErrors).toEqual([
+      expect.objectContaining({ code: 'PAYMENT_METHOD_NOT_FOUND', field: ['input', 'paymentMethodId'] }),
+    ]);
     expect(await paymentsOf(org)).toEqual([]);
   });
 
@@ -283,7 +367,10 @@ describe('who may top up and see the prepaid account (section 8)', () => {
     const other = await anOrganization(server);
     const { payment } = ok(await topUp(org, '10.00', await methodOf(org, 'test_visa'))).topUpPrepaidAccount;
     const query = `query($id: ID!) { node(id: $id) { ... on Payment { status amount { amount } } } }`;
-    expect(ok(await server.gql(query, { id: payment.id }, org.token)).node).toEqual({ status: 'SUCCEEDED', amount: { amount: '10.00' } });
+    expect(ok(await server.gql(query, { id: payment.id }, org.token)).node).toEqual({
+      status: 'SUCCEEDED',
+      amount: { amount: '10.00' },
+    });
     expect(ok(await server.gql(query, { id: payment.id }, other.token)).node).toBeNull();
   });
 });
@@ -305,14 +392,31 @@ describe('bad input is refused clearly and writes nothing', () => {
     ['a blank idempotency key', { key: '   ' }, 'INVALID_INPUT', ['input', 'idempotencyKey']],
     ['an overlong idempotency key', { key: 'k'.repeat(101) }, 'INVALID_INPUT', ['input', 'idempotencyKey']],
     ['a malformed method id', { method: 'not-an-id' }, 'INVALID_ID', ['input', 'paymentMethodId']],
-    ['an unknown method', { method: Buffer.from('PaymentMethod:999999').toString('base64url') }, 'PAYMENT_METHOD_NOT_FOUND', ['input', 'paymentMethodId']],
-  ])('%s → %s', async (_label, change: { amount?: string; currency?: string; key?: string; method?: string }, code, field) => {
-    const charge = chargeSpy();
-    const { topUpPrepaidAccount } = ok(await topUp(org, change.amount ?? '10.00', change.method ?? visa, change.key ?? newKey(), org.token, change.currency ?? 'CHF'));
-    expect(topUpPrepaidAccount).toMatchObject({ prepaidAccount: null, payment: null, userErrors: [{ code, field }] });
-    expect(charge).not.toHaveBeenCalled();
-    expect(await paymentsOf(org)).toEqual([]);
-  });
+    [
+      'an unknown method',
+      { method: Buffer.from('PaymentMethod:999999').toString('base64url') },
+      'PAYMENT_METHOD_NOT_FOUND',
+      ['input', 'paymentMethodId'],
+    ],
+  ])(
+    '%s → %s',
+    async (_label, change: { amount?: string; currency?: string; key?: string; method?: string }, code, field) => {
+      const charge = chargeSpy();
+      const { topUpPrepaidAccount } = ok(
+        await topUp(
+          org,
+          change.amount ?? '10.00',
+          change.method ?? visa,
+          change.key ?? newKey(),
+          org.token,
+          change.currency ?? 'CHF',
+        ),
+      );
+      expect(topUpPrepaidAccount).toMatchObject({ prepaidAccount: null, payment: null, userErrors: [{ code, field }] });
+      expect(charge).not.toHaveBeenCalled();
+      expect(await paymentsOf(org)).toEqual([]);
+    },
+  );
 
   it('a non-decimal amount is a GraphQL input error (400), not a 500', async () => {
     const response = await topUp(org, 'abc', visa);

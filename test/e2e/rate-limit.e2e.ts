@@ -8,7 +8,11 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 const viewer = (token: string) =>
-  fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ viewer { email } }' }) });
+  fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ viewer { email } }' }),
+  });
 
 describe('rate limit per token (R27)', () => {
   it('60 requests a minute pass with the headers, the 61st is 429 with Retry-After; another token is unaffected', async () => {
@@ -16,7 +20,8 @@ describe('rate limit per token (R27)', () => {
     const b = await anOrganization(server);
     const windowEnd = Math.ceil(Date.now() / 60_000) * 60;
     // Start at a fresh minute so the 61 requests share one window.
-    if (windowEnd - Date.now() / 1000 < 10) await new Promise((r) => setTimeout(r, (windowEnd - Date.now() / 1000 + 0.2) * 1000));
+    if (windowEnd - Date.now() / 1000 < 10)
+      await new Promise((r) => setTimeout(r, (windowEnd - Date.now() / 1000 + 0.2) * 1000));
 
     let last: Response | undefined;
     for (let i = 1; i <= 60; i += 1) {
@@ -40,7 +45,11 @@ describe('rate limit per token (R27)', () => {
   });
 
   it('requests without a token carry no rate-limit headers', async () => {
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(response.headers.get('x-ratelimit-limit')).toBeNull();
   });
 });
@@ -52,7 +61,12 @@ describe('with REDIS_URL the limit is shared by every instance', () => {
     try {
       // Counting happens before authentication, so any bearer string works; a unique one gets a fresh counter.
       const token = `ppa_shared-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      const call = (s: TestServer) => fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ __typename }"}' });
+      const call = (s: TestServer) =>
+        fetch(`${s.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: '{"query":"{ __typename }"}',
+        });
       const statuses: number[] = [];
       for (const s of [one, two, one, two, one, two]) statuses.push((await call(s)).status);
       expect(statuses.slice(0, 5).every((status) => status !== 429)).toBe(true);

@@ -29,7 +29,11 @@ async function sweep(at: Date): Promise<Record<string, number>> {
 /** Sweeps move the clock by months: act with an API token that never expires, not the 30-day login token. */
 async function withLongLivedToken(org: SignedUp): Promise<SignedUp> {
   const created = ok(
-    await server.gql(`mutation { createApiToken(input: { name: "renewal-test", scopes: ["read", "write"] }) { secret } }`, {}, org.token),
+    await server.gql(
+      `mutation { createApiToken(input: { name: "renewal-test", scopes: ["read", "write"] }) { secret } }`,
+      {},
+      org.token,
+    ),
   );
   return { ...org, token: created.createApiToken.secret };
 }
@@ -37,20 +41,35 @@ async function withLongLivedToken(org: SignedUp): Promise<SignedUp> {
 const KIND: Record<string, string> = { test_paypal: 'PAYPAL', test_twint: 'TWINT' };
 
 /** A customer with one yearly web hosting ordered and paid with `token` (auto-renewal on by R10 when a card). */
-async function aCustomerWithHosting(gatewayToken: string): Promise<{ org: SignedUp; productId: string; expiresAt: Date; methodId: string }> {
+async function aCustomerWithHosting(
+  gatewayToken: string,
+): Promise<{ org: SignedUp; productId: string; expiresAt: Date; methodId: string }> {
   server.clock.set(START);
   const org = await withLongLivedToken(await anOrganization(server));
   const methodId = await aPaymentMethod(server, org, gatewayToken, KIND[gatewayToken] ?? 'CARD');
-  const order = await aPlacedOrder(server, org, [{ productType: 'WEB_HOSTING', name: `shop-${Math.random().toString(36).slice(2, 8)}` }]);
-  const paid = ok(await server.gql(PAY_ORDER, { input: { orderId: order.id, payment: { paymentMethodId: methodId, idempotencyKey: `pay-${order.id}` } } }, org.token));
+  const order = await aPlacedOrder(server, org, [
+    { productType: 'WEB_HOSTING', name: `shop-${Math.random().toString(36).slice(2, 8)}` },
+  ]);
+  const paid = ok(
+    await server.gql(
+      PAY_ORDER,
+      { input: { orderId: order.id, payment: { paymentMethodId: methodId, idempotencyKey: `pay-${order.id}` } } },
+      org.token,
+    ),
+  );
   expect(paid.payOrder.userErrors).toEqual([]);
-  const product = ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges[0].node;
+  const product = ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges[0]
+    .node;
   return { org, productId: product.id, expiresAt: new Date(product.expiresAt), methodId };
 }
 
 const productRow = (id: string) => server.dataSource.getRepository(ProductEntity).findOneByOrFail({ id: localId(id) });
-const invoicesOf = async (org: SignedUp) => ok(await server.gql(INVOICES, { id: org.organizationId }, org.token)).organization.invoices.edges.map((e: any) => e.node);
-const mailsTo = (email: string, subject: RegExp) => server.mails().filter((m) => m.to.includes(email) && subject.test(m.subject));
+const invoicesOf = async (org: SignedUp) =>
+  ok(await server.gql(INVOICES, { id: org.organizationId }, org.token)).organization.invoices.edges.map(
+    (e: any) => e.node,
+  );
+const mailsTo = (email: string, subject: RegExp) =>
+  server.mails().filter((m) => m.to.includes(email) && subject.test(m.subject));
 
 describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
   it('a card-paid hosting renews 14 days before expiry; a second run at the same time changes nothing', async () => {
@@ -65,11 +84,18 @@ describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
     const at = new Date(expiresAt.getTime() - 14 * DAY);
     expect((await sweep(at))['renew-products']).toBe(1);
     const renewed = await productRow(productId);
-    expect(renewed.expiresAt.toISOString().slice(0, 10)).toBe(new Date(Date.UTC(expiresAt.getUTCFullYear() + 1, expiresAt.getUTCMonth(), expiresAt.getUTCDate())).toISOString().slice(0, 10));
+    expect(renewed.expiresAt.toISOString().slice(0, 10)).toBe(
+      new Date(Date.UTC(expiresAt.getUTCFullYear() + 1, expiresAt.getUTCMonth(), expiresAt.getUTCDate()))
+        .toISOString()
+        .slice(0, 10),
+    );
     expect(renewed.status).toBe('ACTIVE');
     const invoices = await invoicesOf(org);
     expect(invoices).toHaveLength(2);
-    expect(invoices[1]).toMatchObject({ status: 'PAID', lines: [expect.objectContaining({ periodStart: expiresAt.toISOString().slice(0, 10) })] });
+    expect(invoices[1]).toMatchObject({
+      status: 'PAID',
+      lines: [expect.objectContaining({ periodStart: expiresAt.toISOString().slice(0, 10) })],
+    });
 
     const again = await sweep(at);
     expect(Object.values(again).every((n) => n === 0)).toBe(true);
@@ -138,7 +164,12 @@ describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
     const byTransfer = ok(
       await server.gql(
         `mutation($input: PayInvoicesInput!) { payInvoices(input: $input) { invoices { status } userErrors { code } } }`,
-        { input: { invoiceIds: [renewal.id], payment: { paymentMethodId: iban, idempotencyKey: 'renewal-by-transfer' } } },
+        {
+          input: {
+            invoiceIds: [renewal.id],
+            payment: { paymentMethodId: iban, idempotencyKey: 'renewal-by-transfer' },
+          },
+        },
         org.token,
       ),
     );
@@ -151,7 +182,9 @@ describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
     expect((await sweep(expiresAt))['expire-products']).toBe(0);
     expect((await productRow(productId)).status).toBe('ACTIVE');
 
-    const pending = await server.dataSource.getRepository(PaymentEntity).findOneByOrFail({ organizationId: localId(org.organizationId), status: PaymentStatus.PENDING });
+    const pending = await server.dataSource
+      .getRepository(PaymentEntity)
+      .findOneByOrFail({ organizationId: localId(org.organizationId), status: PaymentStatus.PENDING });
     await server.app.services.payments.reconcile(server.app.systemContext(), pending.id);
     const product = await productRow(productId);
     expect(product).toMatchObject({ status: 'ACTIVE', renewalFailures: 0 });
@@ -191,18 +224,27 @@ describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
         org.token,
       ),
     );
-    expect(invalid.updateOrganization.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'expiryNoticeDays'] });
+    expect(invalid.updateOrganization.userErrors[0]).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['input', 'expiryNoticeDays'],
+    });
   });
 
   it('an unpaid order invoice becomes overdue without touching any product', async () => {
     server.clock.set(START);
     const org = await anOrganization(server);
     const order = await aPlacedOrder(server, org);
-    const invoice = await server.dataSource.getRepository(InvoiceEntity).findOneByOrFail({ id: localId(order.invoice.id) });
+    const invoice = await server.dataSource
+      .getRepository(InvoiceEntity)
+      .findOneByOrFail({ id: localId(order.invoice.id) });
     const counts = await sweep(new Date(invoice.dueAt.getTime() + 1000));
     expect(counts['block-overdue']).toBeGreaterThanOrEqual(1);
-    expect((await server.dataSource.getRepository(InvoiceEntity).findOneByOrFail({ id: invoice.id })).status).toBe('OVERDUE');
-    expect(ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges).toEqual([]);
+    expect((await server.dataSource.getRepository(InvoiceEntity).findOneByOrFail({ id: invoice.id })).status).toBe(
+      'OVERDUE',
+    );
+    expect(ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges).toEqual(
+      [],
+    );
   });
 
   it('the done-when flow: hosting and domain, prepaid part and card rest, PDF, auto-renewal charged at expiry − 14 days', async () => {
@@ -214,18 +256,39 @@ describe('auto-renewal charges (R10, R11) and the product sweeps (R14)', () => {
       { productType: 'WEB_HOSTING', name: 'done-when-shop' },
       { productType: 'DOMAIN', name: `done-when-${Math.random().toString(36).slice(2, 8)}.ch` },
     ]);
-    const paid = ok(await server.gql(PAY_ORDER, { input: { orderId: order.id, payment: { paymentMethodId: card, prepaidAmount: '50.00', idempotencyKey: 'done-when' } } }, org.token));
+    const paid = ok(
+      await server.gql(
+        PAY_ORDER,
+        {
+          input: {
+            orderId: order.id,
+            payment: { paymentMethodId: card, prepaidAmount: '50.00', idempotencyKey: 'done-when' },
+          },
+        },
+        org.token,
+      ),
+    );
     expect(paid.payOrder).toMatchObject({ userErrors: [], order: { status: 'PAID' } });
-    const pdf = await fetch(`${server.url}/invoices/${order.invoice.id}.pdf`, { headers: { authorization: `Bearer ${org.token}` } });
+    const pdf = await fetch(`${server.url}/invoices/${order.invoice.id}.pdf`, {
+      headers: { authorization: `Bearer ${org.token}` },
+    });
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('%PDF');
 
-    const products = ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges.map((e: any) => e.node);
+    const products = ok(
+      await server.gql(PRODUCTS, { id: org.organizationId }, org.token),
+    ).organization.products.edges.map((e: any) => e.node);
     expect(products).toHaveLength(2);
     expect(products.every((p: any) => p.autoRenew)).toBe(true);
     const expiry = new Date(products[0].expiresAt);
     expect((await sweep(new Date(expiry.getTime() - 14 * DAY)))['renew-products']).toBe(2);
-    const after = ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges.map((e: any) => e.node);
+    const after = ok(await server.gql(PRODUCTS, { id: org.organizationId }, org.token)).organization.products.edges.map(
+      (e: any) => e.node,
+    );
     expect(after.every((p: any) => new Date(p.expiresAt).getTime() > expiry.getTime() + 360 * DAY)).toBe(true);
     expect((await invoicesOf(org)).map((i: any) => i.status)).toEqual(['PAID', 'PAID', 'PAID']);
   });

@@ -22,9 +22,13 @@ describe('schema and permissions', () => {
 
   it('permission map snapshot (root field → rule): review any change in access', () => {
     const names = new Map<unknown, string>(Object.entries(rules).map(([name, rule]) => [rule, name]));
-    const describe = (rule: unknown): string => names.get(rule) ?? (rule === isPublic ? 'isPublic' : `combined(${((rule as any).getRules?.() ?? []).map(describe).join(', ')})`);
+    const describe = (rule: unknown): string =>
+      names.get(rule) ??
+      (rule === isPublic ? 'isPublic' : `combined(${((rule as any).getRules?.() ?? []).map(describe).join(', ')})`);
     const map = Object.fromEntries(
-      (['Query', 'Mutation'] as const).flatMap((root) => Object.entries(PERMISSIONS[root]).map(([field, rule]) => [`${root}.${field}`, describe(rule)])),
+      (['Query', 'Mutation'] as const).flatMap((root) =>
+        Object.entries(PERMISSIONS[root]).map(([field, rule]) => [`${root}.${field}`, describe(rule)]),
+      ),
     );
     expect(map).toMatchSnapshot();
   });

@@ -1,6 +1,14 @@
 import { JOBS, runJobs } from '../../src/jobs/runner';
 import { SupportAccessGrantEntity } from '../../src/modules/support/support-access-grant.entity';
-import { aBareProduct, aMember, anOrganization, aPlatformAdmin, aSupportStaff, localId, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anOrganization,
+  aPlatformAdmin,
+  aSupportStaff,
+  localId,
+  SignedUp,
+} from '../fixtures/builders';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -21,7 +29,8 @@ const READ = `query($org: ID!, $scope: SupportAccessScope!, $resource: String!) 
 const grant = (org: SignedUp, scope: string, resource: string, token = org.token) =>
   server.gql(GRANT, { input: { organizationId: org.organizationId, scope, resource } }, token);
 const revoke = (id: string, token: string) => server.gql(REVOKE, { input: { id } }, token);
-const read = (org: SignedUp, scope: string, resource: string, token: string) => server.gql(READ, { org: org.organizationId, scope, resource }, token);
+const read = (org: SignedUp, scope: string, resource: string, token: string) =>
+  server.gql(READ, { org: org.organizationId, scope, resource }, token);
 
 async function aGrant(org: SignedUp, scope: string, resource: string, token = org.token) {
   const { grantSupportAccess: result } = ok(await grant(org, scope, resource, token));
@@ -30,14 +39,26 @@ async function aGrant(org: SignedUp, scope: string, resource: string, token = or
 }
 
 async function list(org: SignedUp, includeClosed?: boolean, token = org.token) {
-  return ok(await server.gql(LIST, { id: org.organizationId, all: includeClosed }, token)).organization.supportAccessGrants;
+  return ok(await server.gql(LIST, { id: org.organizationId, all: includeClosed }, token)).organization
+    .supportAccessGrants;
 }
 
-const grantRows = (org: SignedUp) => server.dataSource.getRepository(SupportAccessGrantEntity).find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
+const grantRows = (org: SignedUp) =>
+  server.dataSource
+    .getRepository(SupportAccessGrantEntity)
+    .find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } });
 
 async function audit(org: SignedUp): Promise<Array<{ action: string; target: string; actor: { id: string } | null }>> {
-  const data = ok(await server.gql(`query($id: ID!) { organization(id: $id) { auditEvents(first: 100) { edges { node { action target actor { id } } } } } }`, { id: org.organizationId }, org.token));
-  return data.organization.auditEvents.edges.map((e: any) => e.node).filter((e: any) => e.action.startsWith('support_access.'));
+  const data = ok(
+    await server.gql(
+      `query($id: ID!) { organization(id: $id) { auditEvents(first: 100) { edges { node { action target actor { id } } } } } }`,
+      { id: org.organizationId },
+      org.token,
+    ),
+  );
+  return data.organization.auditEvents.edges
+    .map((e: any) => e.node)
+    .filter((e: any) => e.action.startsWith('support_access.'));
 }
 
 const at = (iso: string, ms = 0) => new Date(new Date(iso).getTime() + ms).toISOString();
@@ -48,14 +69,28 @@ describe('grantSupportAccess / revokeSupportAccess (R25)', () => {
   it('grants for 7 days, lists, reaches by node, revokes (expiresAt becomes the revocation time) and audits both', async () => {
     const org = await anOrganization(server);
     const granted = await aGrant(org, 'MAIL_ADDRESS', '  Ana@Example.CH ');
-    expect(granted).toMatchObject({ scope: 'MAIL_ADDRESS', resource: 'ana@example.ch', grantedBy: { id: org.userId }, grantedAt: T0, expiresAt: at(T0, 7 * DAY), revokedAt: null, active: true });
+    expect(granted).toMatchObject({
+      scope: 'MAIL_ADDRESS',
+      resource: 'ana@example.ch',
+      grantedBy: { id: org.userId },
+      grantedAt: T0,
+      expiresAt: at(T0, 7 * DAY),
+      revokedAt: null,
+      active: true,
+    });
     expect(await list(org)).toEqual([granted]);
     expect(ok(await server.gql(NODE, { id: granted.id }, org.token)).node).toEqual(granted);
 
     server.clock.advance(3_600_000);
     const { revokeSupportAccess: revoked } = ok(await revoke(granted.id, org.token));
     expect(revoked.userErrors).toEqual([]);
-    expect(revoked.grant).toMatchObject({ id: granted.id, active: false, revokedAt: at(T0, 3_600_000), expiresAt: at(T0, 3_600_000), grantedAt: T0 });
+    expect(revoked.grant).toMatchObject({
+      id: granted.id,
+      active: false,
+      revokedAt: at(T0, 3_600_000),
+      expiresAt: at(T0, 3_600_000),
+      grantedAt: T0,
+    });
     expect(await list(org)).toEqual([]);
     expect(await list(org, true)).toEqual([revoked.grant]);
 
@@ -79,13 +114,21 @@ describe('grantSupportAccess / revokeSupportAccess (R25)', () => {
     expect(new Set([mail.id, folder.id, sameNameOtherScope.id, otherFolder.id]).size).toBe(4);
 
     const duplicate = ok(await grant(org, 'MAIL_ADDRESS', 'ANA@example.ch')).grantSupportAccess;
-    expect(duplicate).toMatchObject({ grant: null, userErrors: [{ code: 'GRANT_ALREADY_ACTIVE', field: ['input', 'resource'] }] });
+    expect(duplicate).toMatchObject({
+      grant: null,
+      userErrors: [{ code: 'GRANT_ALREADY_ACTIVE', field: ['input', 'resource'] }],
+    });
     expect(await grantRows(org)).toHaveLength(4);
 
     ok(await revoke(mail.id, org.token));
     const renewed = await aGrant(org, 'MAIL_ADDRESS', 'ana@example.ch');
     expect(renewed.id).not.toBe(mail.id);
-    expect((await list(org)).map((g: any) => g.id)).toEqual([renewed.id, otherFolder.id, sameNameOtherScope.id, folder.id]);
+    expect((await list(org)).map((g: any) => g.id)).toEqual([
+      renewed.id,
+      otherFolder.id,
+      sameNameOtherScope.id,
+      folder.id,
+    ]);
   });
 
   it('a double submit opens one grant', async () => {
@@ -104,7 +147,9 @@ describe('grantSupportAccess / revokeSupportAccess (R25)', () => {
     expect((await list(org)).map((g: any) => g.active)).toEqual([true]);
     server.clock.set(at(T0, 7 * DAY));
     expect(await list(org)).toEqual([]);
-    expect(await list(org, true)).toEqual([expect.objectContaining({ id: granted.id, active: false, revokedAt: null, expiresAt: at(T0, 7 * DAY) })]);
+    expect(await list(org, true)).toEqual([
+      expect.objectContaining({ id: granted.id, active: false, revokedAt: null, expiresAt: at(T0, 7 * DAY) }),
+    ]);
     expect(ok(await revoke(granted.id, org.token)).revokeSupportAccess.userErrors[0].code).toBe('GRANT_NOT_ACTIVE');
     expect((await aGrant(org, 'KDRIVE_FOLDER', 'Projects/2026')).active).toBe(true);
   });
@@ -141,7 +186,9 @@ describe('grantSupportAccess / revokeSupportAccess (R25)', () => {
     expect(await audit(a)).toEqual(before);
 
     const unknown = Buffer.from('SupportAccessGrant:999999').toString('base64url');
-    expect(ok(await revoke(unknown, b.token)).revokeSupportAccess.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'id'] })]);
+    expect(ok(await revoke(unknown, b.token)).revokeSupportAccess.userErrors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'id'] }),
+    ]);
   });
 
   it.each([
@@ -161,8 +208,12 @@ describe('grantSupportAccess / revokeSupportAccess (R25)', () => {
     const org = await anOrganization(server);
     expect((await aGrant(org, 'KDRIVE_FOLDER', 'f'.repeat(255))).resource).toHaveLength(255);
     const product = await aBareProduct(server, org.organizationId);
-    const wrongOrg = ok(await server.gql(GRANT, { input: { organizationId: product, scope: 'KDRIVE_FOLDER', resource: 'x' } }, org.token)).grantSupportAccess;
-    expect(wrongOrg.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_ID', field: ['input', 'organizationId'] })]);
+    const wrongOrg = ok(
+      await server.gql(GRANT, { input: { organizationId: product, scope: 'KDRIVE_FOLDER', resource: 'x' } }, org.token),
+    ).grantSupportAccess;
+    expect(wrongOrg.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID_ID', field: ['input', 'organizationId'] }),
+    ]);
     const wrongGrant = ok(await revoke(org.organizationId, org.token)).revokeSupportAccess;
     expect(wrongGrant.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_ID', field: ['input', 'id'] })]);
     expect((await grant(org, 'WEBMAIL', 'x')).errors?.length).toBeGreaterThan(0);
@@ -177,7 +228,13 @@ describe('support staff reads only under an active grant (R25)', () => {
     const g = await aGrant(org, 'MAIL_ADDRESS', 'ana@example.ch');
     expect(ok(await read(org, 'MAIL_ADDRESS', 'ana@example.ch', staff.token)).supportReadCheck).toBe(true);
     const reads = (await audit(org)).filter((e) => e.action === 'support_access.read');
-    expect(reads).toEqual([{ action: 'support_access.read', target: `support_access_grant:${localId(g.id)} (MAIL_ADDRESS ana@example.ch) read`, actor: { id: staff.userId } }]);
+    expect(reads).toEqual([
+      {
+        action: 'support_access.read',
+        target: `support_access_grant:${localId(g.id)} (MAIL_ADDRESS ana@example.ch) read`,
+        actor: { id: staff.userId },
+      },
+    ]);
     const admin = await aPlatformAdmin(server);
     expect(ok(await read(org, 'MAIL_ADDRESS', 'ana@example.ch', admin.token)).supportReadCheck).toBe(true);
     expect((await audit(org)).filter((e) => e.action === 'support_access.read')).toHaveLength(2);
@@ -189,7 +246,8 @@ describe('support staff reads only under an active grant (R25)', () => {
     const staff = await aSupportStaff(server);
     const folder = await aGrant(org, 'KDRIVE_FOLDER', 'Shared/Invoices');
     const mail = await aGrant(org, 'MAIL_ADDRESS', 'ana@example.ch');
-    const denied = async (o: SignedUp, scope: string, resource: string) => expect(errorCode(await read(o, scope, resource, staff.token))).toBe('FORBIDDEN');
+    const denied = async (o: SignedUp, scope: string, resource: string) =>
+      expect(errorCode(await read(o, scope, resource, staff.token))).toBe('FORBIDDEN');
 
     await denied(org, 'KDRIVE_FOLDER', 'Shared/Invoices/2026');
     await denied(org, 'KDRIVE_FOLDER', 'shared/invoices');
@@ -206,7 +264,9 @@ describe('support staff reads only under an active grant (R25)', () => {
     await denied(org, 'KDRIVE_FOLDER', 'Shared/Invoices');
 
     const reads = (await audit(org)).filter((e) => e.action === 'support_access.read');
-    expect(reads.map((e) => e.target)).toEqual([`support_access_grant:${localId(folder.id)} (KDRIVE_FOLDER Shared/Invoices) read`]);
+    expect(reads.map((e) => e.target)).toEqual([
+      `support_access_grant:${localId(folder.id)} (KDRIVE_FOLDER Shared/Invoices) read`,
+    ]);
   });
 
   it('customers, even of the organization itself, and anonymous callers cannot use the staff read', async () => {
@@ -223,7 +283,8 @@ describe('support staff reads only under an active grant (R25)', () => {
 describe('expire-support-grants sweep (R25)', () => {
   // After every other test's grants (they start at T0), so the first run below closes those too.
   const LATER = '2027-01-04T00:00:00.000Z';
-  const sweep = async (now: string) => (await runJobs(server.app.systemContext(), new Date(now), JOBS)).find((r) => r.name === 'expire-support-grants');
+  const sweep = async (now: string) =>
+    (await runJobs(server.app.systemContext(), new Date(now), JOBS)).find((r) => r.name === 'expire-support-grants');
 
   it('closes grants past expiry once, audits support_access.expired, and a second run changes nothing', async () => {
     server.clock.set(LATER);
@@ -240,6 +301,12 @@ describe('expire-support-grants sweep (R25)', () => {
     const rows = await grantRows(org);
     expect(rows.map((r) => r.closedAt?.toISOString())).toEqual([at(LATER, 7 * DAY), LATER]);
     const expired = (await audit(org)).filter((e) => e.action === 'support_access.expired');
-    expect(expired).toEqual([{ action: 'support_access.expired', target: `support_access_grant:${localId(expiring.id)} (MAIL_ADDRESS ana@example.ch)`, actor: null }]);
+    expect(expired).toEqual([
+      {
+        action: 'support_access.expired',
+        target: `support_access_grant:${localId(expiring.id)} (MAIL_ADDRESS ana@example.ch)`,
+        actor: null,
+      },
+    ]);
   });
 });

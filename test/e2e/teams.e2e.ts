@@ -25,30 +25,67 @@ async function view(orgId: string, token: string) {
   return ok(await server.gql(ORG_VIEW, { id: orgId }, token)).organization;
 }
 
-const productIds = async (orgId: string, token: string) => (await view(orgId, token)).products.edges.map((e: any) => e.node.id);
+const productIds = async (orgId: string, token: string) =>
+  (await view(orgId, token)).products.edges.map((e: any) => e.node.id);
 
 async function aTeam(org: SignedUp, input: Record<string, unknown> = {}) {
-  const { createTeam } = ok(await server.gql(CREATE, { input: { organizationId: org.organizationId, name: `Team ${randomBytes(3).toString('hex')}`, ...input } }, org.token));
+  const { createTeam } = ok(
+    await server.gql(
+      CREATE,
+      { input: { organizationId: org.organizationId, name: `Team ${randomBytes(3).toString('hex')}`, ...input } },
+      org.token,
+    ),
+  );
   if (createTeam.userErrors.length) throw new Error(JSON.stringify(createTeam.userErrors));
   return createTeam.team;
 }
 
 async function auditActions(org: SignedUp): Promise<string[]> {
-  const data = ok(await server.gql(`query($id: ID!) { organization(id: $id) { auditEvents(first: 100) { edges { node { action target } } } } }`, { id: org.organizationId }, org.token));
+  const data = ok(
+    await server.gql(
+      `query($id: ID!) { organization(id: $id) { auditEvents(first: 100) { edges { node { action target } } } } }`,
+      { id: org.organizationId },
+      org.token,
+    ),
+  );
   return data.organization.auditEvents.edges.map((e: any) => e.node.action);
 }
 
 describe('createTeam (R7)', () => {
   it('creates a team with a leader, several members at once and products; the leader is a member', async () => {
     const org = await anOrganization(server);
-    const [a, b, c] = [await aMember(server, org), await aMember(server, org), await aMember(server, org, { role: 'ADMINISTRATOR' })];
+    const [a, b, c] = [
+      await aMember(server, org),
+      await aMember(server, org),
+      await aMember(server, org, { role: 'ADMINISTRATOR' }),
+    ];
     const product = await aBareProduct(server, org.organizationId);
-    const { createTeam } = ok(await server.gql(CREATE, { input: { organizationId: org.organizationId, name: '  Support  ', leaderId: c.userId, userIds: [a.userId, b.userId, a.userId], productIds: [product] } }, org.token));
+    const { createTeam } = ok(
+      await server.gql(
+        CREATE,
+        {
+          input: {
+            organizationId: org.organizationId,
+            name: '  Support  ',
+            leaderId: c.userId,
+            userIds: [a.userId, b.userId, a.userId],
+            productIds: [product],
+          },
+        },
+        org.token,
+      ),
+    );
     expect(createTeam.userErrors).toEqual([]);
     expect(createTeam.team).toMatchObject({ name: 'Support', leader: { id: c.userId }, products: [{ id: product }] });
     expect(createTeam.team.members.map((m: any) => m.id)).toEqual([c.userId, a.userId, b.userId]);
     expect(await auditActions(org)).toContain('team.created');
-    const byNode = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Team { name organization { id } } } }`, { id: createTeam.team.id }, c.token));
+    const byNode = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Team { name organization { id } } } }`,
+        { id: createTeam.team.id },
+        c.token,
+      ),
+    );
     expect(byNode.node).toEqual({ name: 'Support', organization: { id: org.organizationId } });
   });
 
@@ -58,16 +95,30 @@ describe('createTeam (R7)', () => {
     ['a taken name (in any case)', { name: 'TAKEN' }, 'TEAM_NAME_TAKEN', ['input', 'name']],
     ['a leader from outside', { leaderId: 'OUTSIDER' }, 'NOT_A_MEMBER', ['input', 'leaderId']],
     ['members from outside', { userIds: ['MEMBER', 'OUTSIDER'] }, 'NOT_A_MEMBER', ['input', 'userIds']],
-    ["another organization's product", { productIds: ['FOREIGN_PRODUCT'] }, 'PRODUCT_NOT_FOUND', ['input', 'productIds']],
+    [
+      "another organization's product",
+      { productIds: ['FOREIGN_PRODUCT'] },
+      'PRODUCT_NOT_FOUND',
+      ['input', 'productIds'],
+    ],
     ['an organization id as user id', { userIds: ['ORG'] }, 'INVALID_ID', ['input', 'userIds', '0']],
   ])('refuses %s and writes nothing', async (_label, overrides: Record<string, any>, code, field) => {
     const org = await anOrganization(server);
     const outsider = await anOrganization(server);
     const member = await aMember(server, org);
     await aTeam(org, { name: 'Taken' });
-    const ids: Record<string, string> = { OUTSIDER: outsider.userId, MEMBER: member.userId, FOREIGN_PRODUCT: await aBareProduct(server, outsider.organizationId), ORG: org.organizationId };
+    const ids: Record<string, string> = {
+      OUTSIDER: outsider.userId,
+      MEMBER: member.userId,
+      FOREIGN_PRODUCT: await aBareProduct(server, outsider.organizationId),
+      ORG: org.organizationId,
+    };
     const map = (v: any) => (Array.isArray(v) ? v.map((k) => ids[k]) : (ids[v] ?? v));
-    const input = { organizationId: org.organizationId, name: 'New team', ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, k === 'name' ? v : map(v)])) };
+    const input = {
+      organizationId: org.organizationId,
+      name: 'New team',
+      ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, k === 'name' ? v : map(v)])),
+    };
     const { createTeam } = ok(await server.gql(CREATE, { input }, org.token));
     expect(createTeam).toMatchObject({ team: null, userErrors: [{ code, field }] });
     expect((await view(org.organizationId, org.token)).teams.totalCount).toBe(1);
@@ -77,13 +128,25 @@ describe('createTeam (R7)', () => {
     const org = await anOrganization(server);
     const member = await aMember(server, org);
     const input = { organizationId: org.organizationId, name: 'Twice' };
-    const created = await Promise.all([server.gql(CREATE, { input }, org.token), server.gql(CREATE, { input }, org.token)]);
+    const created = await Promise.all([
+      server.gql(CREATE, { input }, org.token),
+      server.gql(CREATE, { input }, org.token),
+    ]);
     expect(created.map((r) => ok(r).createTeam.userErrors[0]?.code ?? 'OK').sort()).toEqual(['OK', 'TEAM_NAME_TAKEN']);
     const teamId = created.map((r) => ok(r).createTeam.team).find(Boolean).id;
     const add = { teamId, userIds: [member.userId], emails: [org.email] };
-    const added = await Promise.all([server.gql(ADD, { input: add }, org.token), server.gql(ADD, { input: add }, org.token)]);
+    const added = await Promise.all([
+      server.gql(ADD, { input: add }, org.token),
+      server.gql(ADD, { input: add }, org.token),
+    ]);
     expect(added.map((r) => ok(r).addTeamMembers.userErrors)).toEqual([[], []]);
-    const now = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Team { members { id } } } }`, { id: teamId }, org.token));
+    const now = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Team { members { id } } } }`,
+        { id: teamId },
+        org.token,
+      ),
+    );
     expect(now.node.members.map((m: any) => m.id).sort()).toEqual([member.userId, org.userId].sort());
   });
 
@@ -91,11 +154,19 @@ describe('createTeam (R7)', () => {
     const org = await anOrganization(server);
     const user = await aMember(server, org);
     const admin = await aMember(server, org, { role: 'ADMINISTRATOR' });
-    expect(errorCode(await server.gql(CREATE, { input: { organizationId: org.organizationId, name: 'Mine' } }, user.token))).toBe('FORBIDDEN');
+    expect(
+      errorCode(await server.gql(CREATE, { input: { organizationId: org.organizationId, name: 'Mine' } }, user.token)),
+    ).toBe('FORBIDDEN');
     const team = await aTeam(org);
-    expect(errorCode(await server.gql(ADD, { input: { teamId: team.id, userIds: [user.userId] } }, user.token))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(SET_PRODUCTS, { input: { teamId: team.id, productIds: [] } }, user.token))).toBe('FORBIDDEN');
-    const byAdmin = ok(await server.gql(CREATE, { input: { organizationId: org.organizationId, name: 'Admins' } }, admin.token));
+    expect(errorCode(await server.gql(ADD, { input: { teamId: team.id, userIds: [user.userId] } }, user.token))).toBe(
+      'FORBIDDEN',
+    );
+    expect(errorCode(await server.gql(SET_PRODUCTS, { input: { teamId: team.id, productIds: [] } }, user.token))).toBe(
+      'FORBIDDEN',
+    );
+    const byAdmin = ok(
+      await server.gql(CREATE, { input: { organizationId: org.organizationId, name: 'Admins' } }, admin.token),
+    );
     expect(byAdmin.createTeam.team.name).toBe('Admins');
     expect((await view(org.organizationId, user.token)).teams.totalCount).toBe(0);
   });
@@ -105,7 +176,10 @@ describe('team product grants reach members as they come and go (R7, section 8)'
   it('a user with no listed products sees a product once its team is granted it, and loses it when removed', async () => {
     const org = await anOrganization(server);
     const user = await aMember(server, org);
-    const [granted, other] = [await aBareProduct(server, org.organizationId), await aBareProduct(server, org.organizationId)];
+    const [granted, other] = [
+      await aBareProduct(server, org.organizationId),
+      await aBareProduct(server, org.organizationId),
+    ];
     const team = await aTeam(org, { userIds: [user.userId] });
     expect(await productIds(org.organizationId, user.token)).toEqual([]);
 
@@ -117,7 +191,9 @@ describe('team product grants reach members as they come and go (R7, section 8)'
     const removed = ok(await server.gql(REMOVE, { input: { teamId: team.id, userId: user.userId } }, org.token));
     expect(removed.removeTeamMember.team.members).toEqual([]);
     expect(await productIds(org.organizationId, user.token)).toEqual([]);
-    expect(ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: granted }, user.token)).node).toBeNull();
+    expect(
+      ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: granted }, user.token)).node,
+    ).toBeNull();
     expect(await auditActions(org)).toEqual(expect.arrayContaining(['team.products_set', 'team.member_removed']));
   });
 
@@ -127,9 +203,17 @@ describe('team product grants reach members as they come and go (R7, section 8)'
     const own = await aBareProduct(server, org.organizationId);
     const team = await aTeam(org, { productIds: [own] });
     const foreign = await aBareProduct(server, other.organizationId);
-    const { setTeamProducts } = ok(await server.gql(SET_PRODUCTS, { input: { teamId: team.id, productIds: [own, foreign] } }, org.token));
+    const { setTeamProducts } = ok(
+      await server.gql(SET_PRODUCTS, { input: { teamId: team.id, productIds: [own, foreign] } }, org.token),
+    );
     expect(setTeamProducts).toMatchObject({ team: null, userErrors: [{ code: 'PRODUCT_NOT_FOUND' }] });
-    const now = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Team { products { id } } } }`, { id: team.id }, org.token));
+    const now = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Team { products { id } } } }`,
+        { id: team.id },
+        org.token,
+      ),
+    );
     expect(now.node.products).toEqual([{ id: own }]);
   });
 });
@@ -144,11 +228,24 @@ describe('addTeamMembers and removeTeamMember', () => {
     const hidden = await aBareProduct(server, org.organizationId);
     const team = await aTeam(org, { productIds: [granted] });
 
-    const { addTeamMembers } = ok(await server.gql(ADD, { input: { teamId: team.id, userIds: [member.userId], emails: [external.email.toUpperCase(), stranger] } }, org.token));
+    const { addTeamMembers } = ok(
+      await server.gql(
+        ADD,
+        { input: { teamId: team.id, userIds: [member.userId], emails: [external.email.toUpperCase(), stranger] } },
+        org.token,
+      ),
+    );
     expect(addTeamMembers.userErrors).toEqual([]);
     expect(addTeamMembers.team.members.map((m: any) => m.id)).toEqual([member.userId, external.userId]);
-    expect(addTeamMembers.invitations).toEqual([{ id: expect.any(String), email: stranger, status: 'PENDING', team: { id: team.id } }]);
-    expect(server.mails().filter((m) => m.to.includes(external.email)).pop()?.subject).toMatch(/added to the team/);
+    expect(addTeamMembers.invitations).toEqual([
+      { id: expect.any(String), email: stranger, status: 'PENDING', team: { id: team.id } },
+    ]);
+    expect(
+      server
+        .mails()
+        .filter((m) => m.to.includes(external.email))
+        .pop()?.subject,
+    ).toMatch(/added to the team/);
     const again = ok(await server.gql(ADD, { input: { teamId: team.id, userIds: [member.userId] } }, org.token));
     expect(again.addTeamMembers.team.members).toHaveLength(2);
 
@@ -159,23 +256,46 @@ describe('addTeamMembers and removeTeamMember', () => {
     expect(seen.invitations).toEqual([]);
     expect(seen.teams.edges.map((e: any) => e.node.id)).toEqual([team.id]);
     expect(Object.values(seen.viewerPermissions).every((v) => v === false)).toBe(true);
-    expect(ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: hidden }, external.token)).node).toBeNull();
-    expect(errorCode(await server.gql(`query($id: ID!) { organization(id: $id) { auditEvents { totalCount } } }`, { id: org.organizationId }, external.token))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(ADD, { input: { teamId: team.id, emails: [newEmail()] } }, external.token))).toBe('FORBIDDEN');
+    expect(
+      ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: hidden }, external.token)).node,
+    ).toBeNull();
+    expect(
+      errorCode(
+        await server.gql(
+          `query($id: ID!) { organization(id: $id) { auditEvents { totalCount } } }`,
+          { id: org.organizationId },
+          external.token,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(ADD, { input: { teamId: team.id, emails: [newEmail()] } }, external.token))).toBe(
+      'FORBIDDEN',
+    );
 
     // The stranger accepts the team-only invitation: an account, a team place, no membership.
-    const token = /\?invitation=(\S+)/.exec(server.mails().filter((m) => m.to.includes(stranger)).pop()!.text)![1];
-    const { acceptInvitation } = ok(await server.gql(ACCEPT, { input: { token, name: 'Stra Nger', password: PASSWORD } }));
+    const token = /\?invitation=(\S+)/.exec(
+      server
+        .mails()
+        .filter((m) => m.to.includes(stranger))
+        .pop()!.text,
+    )![1];
+    const { acceptInvitation } = ok(
+      await server.gql(ACCEPT, { input: { token, name: 'Stra Nger', password: PASSWORD } }),
+    );
     expect(acceptInvitation).toMatchObject({ membership: null, team: { id: team.id }, userErrors: [] });
     const strangerToken = ok(await server.gql(LOG_IN, { input: { email: stranger, password: PASSWORD } })).logIn.token;
-    expect((await view(org.organizationId, strangerToken)).products.edges.map((e: any) => e.node.id)).toEqual([granted]);
+    expect((await view(org.organizationId, strangerToken)).products.edges.map((e: any) => e.node.id)).toEqual([
+      granted,
+    ]);
     const viewer = ok(await server.gql(`{ viewer { memberships { totalCount } } }`, {}, strangerToken));
     expect(viewer.viewer.memberships.totalCount).toBe(0);
 
     // Removing the external member ends its reach entirely.
     ok(await server.gql(REMOVE, { input: { teamId: team.id, userId: external.userId } }, org.token));
     expect(ok(await server.gql(ORG_VIEW, { id: org.organizationId }, external.token)).organization).toBeNull();
-    expect(await auditActions(org)).toEqual(expect.arrayContaining(['team.members_added', 'invitation.accepted', 'team.member_removed']));
+    expect(await auditActions(org)).toEqual(
+      expect.arrayContaining(['team.members_added', 'invitation.accepted', 'team.member_removed']),
+    );
   });
 
   it('removing the leader clears the leader; removing someone not in the team is a userError', async () => {
@@ -183,10 +303,15 @@ describe('addTeamMembers and removeTeamMember', () => {
     const leader = await aMember(server, org, { role: 'ADMINISTRATOR' });
     const team = await aTeam(org, { leaderId: leader.userId });
     expect(team.leader).toEqual({ id: leader.userId });
-    const { removeTeamMember } = ok(await server.gql(REMOVE, { input: { teamId: team.id, userId: leader.userId } }, org.token));
+    const { removeTeamMember } = ok(
+      await server.gql(REMOVE, { input: { teamId: team.id, userId: leader.userId } }, org.token),
+    );
     expect(removeTeamMember.team).toMatchObject({ leader: null, members: [] });
     const again = ok(await server.gql(REMOVE, { input: { teamId: team.id, userId: leader.userId } }, org.token));
-    expect(again.removeTeamMember).toMatchObject({ team: null, userErrors: [{ code: 'NOT_A_TEAM_MEMBER', field: ['input', 'userId'] }] });
+    expect(again.removeTeamMember).toMatchObject({
+      team: null,
+      userErrors: [{ code: 'NOT_A_TEAM_MEMBER', field: ['input', 'userId'] }],
+    });
   });
 
   it.each([
@@ -197,20 +322,38 @@ describe('addTeamMembers and removeTeamMember', () => {
   ])('addTeamMembers refuses %s and writes nothing', async (_label, overrides: Record<string, any>, code) => {
     const org = await anOrganization(server);
     const outsider = await anOrganization(server);
-    const ids: Record<string, string> = { OUTSIDER: outsider.userId, PRODUCT: await aBareProduct(server, org.organizationId) };
+    const ids: Record<string, string> = {
+      OUTSIDER: outsider.userId,
+      PRODUCT: await aBareProduct(server, org.organizationId),
+    };
     const team = await aTeam(org);
     const input = { teamId: team.id, ...overrides, userIds: overrides.userIds?.map((k: string) => ids[k]) };
     const { addTeamMembers } = ok(await server.gql(ADD, { input }, org.token));
     expect(addTeamMembers).toMatchObject({ team: null, userErrors: [{ code }] });
-    const now = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Team { members { id } } } }`, { id: team.id }, org.token));
+    const now = ok(
+      await server.gql(
+        `query($id: ID!) { node(id: $id) { ... on Team { members { id } } } }`,
+        { id: team.id },
+        org.token,
+      ),
+    );
     expect(now.node.members).toEqual([]);
   });
 
   it('unknown and wrong-type team ids are userErrors', async () => {
     const org = await anOrganization(server);
     const unknown = Buffer.from('Team:999999').toString('base64url');
-    expect(ok(await server.gql(SET_PRODUCTS, { input: { teamId: unknown, productIds: [] } }, org.token)).setTeamProducts.userErrors[0].code).toBe('NOT_FOUND');
-    expect(ok(await server.gql(SET_PRODUCTS, { input: { teamId: org.organizationId, productIds: [] } }, org.token)).setTeamProducts.userErrors[0].code).toBe('INVALID_ID');
-    expect(ok(await server.gql(REMOVE, { input: { teamId: unknown, userId: org.userId } }, org.token)).removeTeamMember.userErrors[0].code).toBe('NOT_FOUND');
+    expect(
+      ok(await server.gql(SET_PRODUCTS, { input: { teamId: unknown, productIds: [] } }, org.token)).setTeamProducts
+        .userErrors[0].code,
+    ).toBe('NOT_FOUND');
+    expect(
+      ok(await server.gql(SET_PRODUCTS, { input: { teamId: org.organizationId, productIds: [] } }, org.token))
+        .setTeamProducts.userErrors[0].code,
+    ).toBe('INVALID_ID');
+    expect(
+      ok(await server.gql(REMOVE, { input: { teamId: unknown, userId: org.userId } }, org.token)).removeTeamMember
+        .userErrors[0].code,
+    ).toBe('NOT_FOUND');
   });
 });

@@ -37,10 +37,13 @@ const MUTATIONS: Record<string, string> = {
   setTeamProducts: `mutation($input: SetTeamProductsInput!) { setTeamProducts(input: $input) { team { id } userErrors { code } } }`,
 };
 
-const mutate = (name: string, input: Record<string, unknown>, token: string) => server.gql(MUTATIONS[name], { input }, token);
+const mutate = (name: string, input: Record<string, unknown>, token: string) =>
+  server.gql(MUTATIONS[name], { input }, token);
 const userErrorOf = (name: string, response: GraphQLResponse) => ok(response)[name].userErrors[0]?.code;
-const stateOf = async (org: SignedUp) => ok(await server.gql(ORG_STATE, { id: org.organizationId }, org.token)).organization;
-const nodeOf = async (id: string, token: string) => ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, token)).node;
+const stateOf = async (org: SignedUp) =>
+  ok(await server.gql(ORG_STATE, { id: org.organizationId }, org.token)).organization;
+const nodeOf = async (id: string, token: string) =>
+  ok(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, token)).node;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -52,10 +55,20 @@ beforeAll(async () => {
   aUser = await aMember(server, a, { role: 'USER', productIds: [aProduct] });
   bUser = await aMember(server, b, { role: 'USER' });
   const team = (org: SignedUp, userId: string, productId: string) =>
-    mutate('createTeam', { organizationId: org.organizationId, name: 'Core', leaderId: userId, productIds: [productId] }, org.token).then((r) => ok(r).createTeam.team.id as string);
+    mutate(
+      'createTeam',
+      { organizationId: org.organizationId, name: 'Core', leaderId: userId, productIds: [productId] },
+      org.token,
+    ).then((r) => ok(r).createTeam.team.id as string);
   aTeamId = await team(a, aUser.userId, aProduct);
   bTeamId = await team(b, bUser.userId, bProduct);
-  bInvitationId = ok(await mutate('inviteMember', { organizationId: b.organizationId, email: 'pending-b@example.ch', role: 'ADMINISTRATOR' }, b.token)).inviteMember.invitation.id;
+  bInvitationId = ok(
+    await mutate(
+      'inviteMember',
+      { organizationId: b.organizationId, email: 'pending-b@example.ch', role: 'ADMINISTRATOR' },
+      b.token,
+    ),
+  ).inviteMember.invitation.id;
 });
 afterAll(() => server.stop());
 
@@ -66,7 +79,10 @@ describe('a legal representative of A against organization B', () => {
   });
 
   it('organization(id) and node(id) of every kind of B object are null', async () => {
-    expect(ok(await server.gql(`query($id: ID!) { organization(id: $id) { id name } }`, { id: b.organizationId }, a.token)).organization).toBeNull();
+    expect(
+      ok(await server.gql(`query($id: ID!) { organization(id: $id) { id name } }`, { id: b.organizationId }, a.token))
+        .organization,
+    ).toBeNull();
     const bOwnerMembership = ((await stateOf(b)) as any).members.edges[0].node.id;
     for (const id of [b.organizationId, bOwnerMembership, bUser.membershipId, bTeamId, bProduct, bInvitationId]) {
       expect(await nodeOf(id, a.token)).toBeNull();
@@ -86,7 +102,9 @@ describe('a legal representative of A against organization B', () => {
     ).node;
     const bPerson = seen.members.find((m: any) => m.email === b.email);
     expect(bPerson.memberships).toEqual({ totalCount: 0, edges: [] });
-    const viewer = ok(await server.gql(`{ viewer { memberships { edges { node { organization { id } } } } } }`, {}, a.token)).viewer;
+    const viewer = ok(
+      await server.gql(`{ viewer { memberships { edges { node { organization { id } } } } } }`, {}, a.token),
+    ).viewer;
     expect(viewer.memberships.edges.map((e: any) => e.node.organization.id)).toEqual([a.organizationId]);
     ok(await mutate('removeTeamMember', { teamId: aTeamId, userId: b.userId }, a.token));
   });
@@ -108,10 +126,22 @@ describe('a legal representative of A against organization B', () => {
   });
 
   it.each([
-    ['inviteMember', () => ({ organizationId: a.organizationId, email: 'new-a@example.ch', role: 'USER', productIds: [bProduct] }), 'PRODUCT_NOT_FOUND'],
+    [
+      'inviteMember',
+      () => ({ organizationId: a.organizationId, email: 'new-a@example.ch', role: 'USER', productIds: [bProduct] }),
+      'PRODUCT_NOT_FOUND',
+    ],
     ['updateMembership', () => ({ membershipId: aUser.membershipId, productIds: [bProduct] }), 'PRODUCT_NOT_FOUND'],
-    ['createTeam', () => ({ organizationId: a.organizationId, name: 'Mixed', userIds: [bUser.userId] }), 'NOT_A_MEMBER'],
-    ['createTeam', () => ({ organizationId: a.organizationId, name: 'Mixed', productIds: [bProduct] }), 'PRODUCT_NOT_FOUND'],
+    [
+      'createTeam',
+      () => ({ organizationId: a.organizationId, name: 'Mixed', userIds: [bUser.userId] }),
+      'NOT_A_MEMBER',
+    ],
+    [
+      'createTeam',
+      () => ({ organizationId: a.organizationId, name: 'Mixed', productIds: [bProduct] }),
+      'PRODUCT_NOT_FOUND',
+    ],
     ['addTeamMembers', () => ({ teamId: aTeamId, userIds: [bUser.userId] }), 'NOT_A_MEMBER'],
     ['setTeamProducts', () => ({ teamId: aTeamId, productIds: [aProduct, bProduct] }), 'PRODUCT_NOT_FOUND'],
   ])("%s on A's own objects with B's ids inside is refused (%#)", async (name, input, code) => {
@@ -137,7 +167,15 @@ describe('a limited USER of A', () => {
     expect(seen.members.edges.map((e: any) => e.node.id)).toEqual([aUser.membershipId]);
     expect(seen.invitations).toEqual([]);
     expect(seen.teams.edges.map((e: any) => e.node.id)).toEqual([aTeamId]);
-    expect(seen.viewerPermissions).toEqual({ editDetails: false, manageMembers: false, manageTeams: false, viewBilling: false, pay: false, manageApiAccess: false, grantSupportAccess: false });
+    expect(seen.viewerPermissions).toEqual({
+      editDetails: false,
+      manageMembers: false,
+      manageTeams: false,
+      viewBilling: false,
+      pay: false,
+      manageApiAccess: false,
+      grantSupportAccess: false,
+    });
     expect(await nodeOf(aOtherProduct, aUser.token)).toBeNull();
     const aOwnerMembership = ((await stateOf(a)) as any).members.edges[0].node.id;
     expect(await nodeOf(aOwnerMembership, aUser.token)).toBeNull();
@@ -172,7 +210,16 @@ describe('bad input writes nothing', () => {
     ['createTeam', 'INVALID_ID', () => ({ organizationId: a.organizationId, name: 'Ok', leaderId: aTeamId })],
     ['inviteMember', 'INVALID_EMAIL', () => ({ organizationId: a.organizationId, email: 'a@b', role: 'USER' })],
     ['inviteMember', 'INVALID_ID', () => ({ organizationId: aTeamId, email: 'x@example.ch', role: 'USER' })],
-    ['inviteMember', 'PRODUCT_NOT_FOUND', () => ({ organizationId: a.organizationId, email: 'x@example.ch', role: 'USER', productIds: [unknown('Product')] })],
+    [
+      'inviteMember',
+      'PRODUCT_NOT_FOUND',
+      () => ({
+        organizationId: a.organizationId,
+        email: 'x@example.ch',
+        role: 'USER',
+        productIds: [unknown('Product')],
+      }),
+    ],
     ['addTeamMembers', 'INVALID_EMAIL', () => ({ teamId: aTeamId, emails: ['two@@example.ch'] })],
     ['addTeamMembers', 'NOT_FOUND', () => ({ teamId: unknown('Team'), userIds: [a.userId] })],
     ['updateMembership', 'NOT_FOUND', () => ({ membershipId: unknown('Membership'), role: 'USER' })],
@@ -207,14 +254,26 @@ describe('node(id) for users, API tokens and audit events', () => {
   });
 
   it('an API token is visible to its owner only', async () => {
-    const created = ok(await server.gql(`mutation { createApiToken(input: { name: "node-test", scopes: ["read"] }) { apiToken { id } } }`, {}, a.token));
+    const created = ok(
+      await server.gql(
+        `mutation { createApiToken(input: { name: "node-test", scopes: ["read"] }) { apiToken { id } } }`,
+        {},
+        a.token,
+      ),
+    );
     const id = created.createApiToken.apiToken.id;
     expect(ok(await server.gql(NODE, { id }, a.token)).node).toEqual({ id, name: 'node-test' });
     expect(ok(await server.gql(NODE, { id }, b.token)).node).toBeNull();
   });
 
   it("an audit event is visible to its organization's managers only", async () => {
-    const events = ok(await server.gql(`query($id: ID!) { organization(id: $id) { auditEvents(first: 1) { edges { node { id action } } } } }`, { id: a.organizationId }, a.token));
+    const events = ok(
+      await server.gql(
+        `query($id: ID!) { organization(id: $id) { auditEvents(first: 1) { edges { node { id action } } } } }`,
+        { id: a.organizationId },
+        a.token,
+      ),
+    );
     const event = events.organization.auditEvents.edges[0].node;
     expect(ok(await server.gql(NODE, { id: event.id }, a.token)).node).toEqual(event);
     expect(ok(await server.gql(NODE, { id: event.id }, b.token)).node).toBeNull();
@@ -222,18 +281,26 @@ describe('node(id) for users, API tokens and audit events', () => {
   });
 });
 
-describe("User.memberships of someone else", () => {
+describe('User.memberships of someone else', () => {
   it('a limited USER does not see a teammate administrator’s memberships through the team', async () => {
     const org = await anOrganization(server);
     const admin = await aMember(server, org, { role: 'ADMINISTRATOR', billingAccess: true });
     const user = await aMember(server, org, { role: 'USER' });
     const team = ok(
-      await server.gql(`mutation($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`, { input: { organizationId: org.organizationId, name: 'Shared', userIds: [admin.userId, user.userId] } }, org.token),
+      await server.gql(
+        `mutation($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`,
+        { input: { organizationId: org.organizationId, name: 'Shared', userIds: [admin.userId, user.userId] } },
+        org.token,
+      ),
     ).createTeam.team.id;
     const QUERY = `query($id: ID!) { node(id: $id) { ... on Team { members { email memberships { totalCount edges { node { role } } } } } } }`;
-    const seenByUser = ok(await server.gql(QUERY, { id: team }, user.token)).node.members.find((m: any) => m.email === admin.email);
+    const seenByUser = ok(await server.gql(QUERY, { id: team }, user.token)).node.members.find(
+      (m: any) => m.email === admin.email,
+    );
     expect(seenByUser.memberships).toEqual({ totalCount: 0, edges: [] });
-    const seenByOwner = ok(await server.gql(QUERY, { id: team }, org.token)).node.members.find((m: any) => m.email === admin.email);
+    const seenByOwner = ok(await server.gql(QUERY, { id: team }, org.token)).node.members.find(
+      (m: any) => m.email === admin.email,
+    );
     expect(seenByOwner.memberships.edges).toEqual([{ node: { role: 'ADMINISTRATOR' } }]);
   });
 });

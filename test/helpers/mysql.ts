@@ -24,7 +24,12 @@ export async function recreateMysqlDatabase(url: string): Promise<string> {
 export async function dropMysqlDatabase(url: string): Promise<void> {
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const database = parsed.pathname.replace(/^\//, '');
-  const connection = await createConnection({ host: parsed.hostname, port: Number(parsed.port || 3306), user: decodeURIComponent(parsed.username || 'root'), password: decodeURIComponent(parsed.password || '') });
+  const connection = await createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password || ''),
+  });
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
   } finally {

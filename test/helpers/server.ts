@@ -58,7 +58,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   let databaseUrl: string;
   if (mysqlBase) {
     const url = new URL(mysqlBase);
-    url.pathname = `/${(url.pathname.replace(/^\//, '') || 'pp_test')}_${process.pid}_${counter}`;
+    url.pathname = `/${url.pathname.replace(/^\//, '') || 'pp_test'}_${process.pid}_${counter}`;
     databaseUrl = await recreateMysqlDatabase(url.toString());
   } else {
     databaseUrl = `sqlite:${join(dir, 'test.sqlite')}`;
@@ -111,7 +111,8 @@ export async function startTestServer(options: { env?: Record<string, string> } 
 
 /** The data of a response that must have no errors; fails the test with the errors otherwise. */
 export function ok<T = any>(response: GraphQLResponse<T>): T {
-  if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)} (status ${response.status})`);
+  if (response.errors?.length || !response.data)
+    throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)} (status ${response.status})`);
   return response.data;
 }
 

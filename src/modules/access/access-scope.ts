@@ -45,13 +45,23 @@ export class AccessScope {
       this.em.find(MembershipEntity, { where: { userId, organizationId: In(ids) } }),
       this.em.find(TeamMemberEntity, { where: { userId, organizationId: In(ids) } }),
     ]);
-    const teams = teamLinks.length ? await this.em.find(TeamEntity, { where: { id: In(teamLinks.map((t) => t.teamId)) } }) : [];
+    const teams = teamLinks.length
+      ? await this.em.find(TeamEntity, { where: { id: In(teamLinks.map((t) => t.teamId)) } })
+      : [];
     return ids.map((organizationId) => {
       const membership = memberships.find((m) => m.organizationId === organizationId);
       const teamProducts = teams.filter((t) => t.organizationId === organizationId).flatMap((t) => t.productIds);
       if (membership) return membershipAccess(membership, teamProducts);
       if (teamLinks.some((t) => t.organizationId === organizationId)) {
-        return { organizationId, via: 'TEAM', role: null, membershipId: null, billing: false, level: 'MANAGE', products: new Set(teamProducts) };
+        return {
+          organizationId,
+          via: 'TEAM',
+          role: null,
+          membershipId: null,
+          billing: false,
+          level: 'MANAGE',
+          products: new Set(teamProducts),
+        };
       }
       return null;
     });
@@ -59,7 +69,15 @@ export class AccessScope {
 }
 
 function systemAccess(organizationId: number): OrgAccess {
-  return { organizationId, via: 'SYSTEM', role: null, membershipId: null, billing: true, level: 'MANAGE', products: 'ALL' };
+  return {
+    organizationId,
+    via: 'SYSTEM',
+    role: null,
+    membershipId: null,
+    billing: true,
+    level: 'MANAGE',
+    products: 'ALL',
+  };
 }
 
 function membershipAccess(membership: MembershipEntity, teamProducts: number[]): OrgAccess {

@@ -14,14 +14,102 @@ const access = (overrides: Partial<OrgAccess>): OrgAccess => ({
 
 describe('permissionsOf (R3, R4, R5, section 8)', () => {
   it.each([
-    ['legal representative', access({ role: MemberRole.LEGAL_REPRESENTATIVE, billing: true, products: 'ALL' }), { editDetails: true, manageMembers: true, manageTeams: true, viewBilling: true, pay: true, manageApiAccess: true, grantSupportAccess: true }],
-    ['administrator with billing', access({ role: MemberRole.ADMINISTRATOR, billing: true, products: 'ALL' }), { editDetails: false, manageMembers: true, manageTeams: true, viewBilling: true, pay: true, manageApiAccess: true, grantSupportAccess: true }],
-    ['administrator without billing', access({ role: MemberRole.ADMINISTRATOR, products: 'ALL' }), { editDetails: false, manageMembers: true, manageTeams: true, viewBilling: false, pay: false, manageApiAccess: true, grantSupportAccess: true }],
-    ['limited user with billing', access({ billing: true }), { editDetails: false, manageMembers: false, manageTeams: false, viewBilling: true, pay: true, manageApiAccess: false, grantSupportAccess: false }],
-    ['limited user', access({}), { editDetails: false, manageMembers: false, manageTeams: false, viewBilling: false, pay: false, manageApiAccess: false, grantSupportAccess: false }],
-    ['external team member', access({ via: 'TEAM', role: null, membershipId: null }), { editDetails: false, manageMembers: false, manageTeams: false, viewBilling: false, pay: false, manageApiAccess: false, grantSupportAccess: false }],
-    ['the platform itself (sweeps, CLI)', access({ via: 'SYSTEM', role: null, membershipId: null, billing: true, products: 'ALL' }), { editDetails: true, manageMembers: true, manageTeams: true, viewBilling: true, pay: true, manageApiAccess: true, grantSupportAccess: true }],
-    ['read-only billing access', access({ role: MemberRole.ADMINISTRATOR, billing: true, level: 'READ' }), { viewBilling: true, pay: false }],
+    [
+      'legal representative',
+      access({ role: MemberRole.LEGAL_REPRESENTATIVE, billing: true, products: 'ALL' }),
+      {
+        editDetails: true,
+        manageMembers: true,
+        manageTeams: true,
+        viewBilling: true,
+        pay: true,
+        manageApiAccess: true,
+        grantSupportAccess: true,
+      },
+    ],
+    [
+      'administrator with billing',
+      access({ role: MemberRole.ADMINISTRATOR, billing: true, products: 'ALL' }),
+      {
+        editDetails: false,
+        manageMembers: true,
+        manageTeams: true,
+        viewBilling: true,
+        pay: true,
+        manageApiAccess: true,
+        grantSupportAccess: true,
+      },
+    ],
+    [
+      'administrator without billing',
+      access({ role: MemberRole.ADMINISTRATOR, products: 'ALL' }),
+      {
+        editDetails: false,
+        manageMembers: true,
+        manageTeams: true,
+        viewBilling: false,
+        pay: false,
+        manageApiAccess: true,
+        grantSupportAccess: true,
+      },
+    ],
+    [
+      'limited user with billing',
+      access({ billing: true }),
+      {
+        editDetails: false,
+        manageMembers: false,
+        manageTeams: false,
+        viewBilling: true,
+        pay: true,
+        manageApiAccess: false,
+        grantSupportAccess: false,
+      },
+    ],
+    [
+      'limited user',
+      access({}),
+      {
+        editDetails: false,
+        manageMembers: false,
+        manageTeams: false,
+        viewBilling: false,
+        pay: false,
+        manageApiAccess: false,
+        grantSupportAccess: false,
+      },
+    ],
+    [
+      'external team member',
+      access({ via: 'TEAM', role: null, membershipId: null }),
+      {
+        editDetails: false,
+        manageMembers: false,
+        manageTeams: false,
+        viewBilling: false,
+        pay: false,
+        manageApiAccess: false,
+        grantSupportAccess: false,
+      },
+    ],
+    [
+      'the platform itself (sweeps, CLI)',
+      access({ via: 'SYSTEM', role: null, membershipId: null, billing: true, products: 'ALL' }),
+      {
+        editDetails: true,
+        manageMembers: true,
+        manageTeams: true,
+        viewBilling: true,
+        pay: true,
+        manageApiAccess: true,
+        grantSupportAccess: true,
+      },
+    ],
+    [
+      'read-only billing access',
+      access({ role: MemberRole.ADMINISTRATOR, billing: true, level: 'READ' }),
+      { viewBilling: true, pay: false },
+    ],
   ])('%s', (_label, given, expected) => {
     expect(permissionsOf(given)).toMatchObject(expected);
   });

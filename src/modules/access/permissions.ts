@@ -20,11 +20,22 @@ export interface OrgAccess {
   products: 'ALL' | ReadonlySet<number>;
 }
 
-export type OrgPermission = 'read' | 'editDetails' | 'manageMembers' | 'manageTeams' | 'viewBilling' | 'pay' | 'manageApiAccess' | 'grantSupportAccess';
+export type OrgPermission =
+  | 'read'
+  | 'editDetails'
+  | 'manageMembers'
+  | 'manageTeams'
+  | 'viewBilling'
+  | 'pay'
+  | 'manageApiAccess'
+  | 'grantSupportAccess';
 
 const isSystem = (a: OrgAccess) => a.via === 'SYSTEM';
-const isLegalRepresentative = (a: OrgAccess) => isSystem(a) || (a.via === 'MEMBERSHIP' && a.role === MemberRole.LEGAL_REPRESENTATIVE);
-const isAdmin = (a: OrgAccess) => isSystem(a) || (a.via === 'MEMBERSHIP' && (a.role === MemberRole.LEGAL_REPRESENTATIVE || a.role === MemberRole.ADMINISTRATOR));
+const isLegalRepresentative = (a: OrgAccess) =>
+  isSystem(a) || (a.via === 'MEMBERSHIP' && a.role === MemberRole.LEGAL_REPRESENTATIVE);
+const isAdmin = (a: OrgAccess) =>
+  isSystem(a) ||
+  (a.via === 'MEMBERSHIP' && (a.role === MemberRole.LEGAL_REPRESENTATIVE || a.role === MemberRole.ADMINISTRATOR));
 
 /** One line per permission: who holds it (R3, R4, R5, section 8). */
 const RULES: Record<OrgPermission, (access: OrgAccess) => boolean> = {
@@ -43,7 +54,9 @@ export function hasPermission(access: OrgAccess | null, permission: OrgPermissio
 }
 
 export function permissionsOf(access: OrgAccess | null): Record<OrgPermission, boolean> {
-  return Object.fromEntries((Object.keys(RULES) as OrgPermission[]).map((p) => [p, hasPermission(access, p)])) as Record<OrgPermission, boolean>;
+  return Object.fromEntries(
+    (Object.keys(RULES) as OrgPermission[]).map((p) => [p, hasPermission(access, p)]),
+  ) as Record<OrgPermission, boolean>;
 }
 
 export function canReachProduct(access: OrgAccess | null, productId: number): boolean {

@@ -11,7 +11,12 @@ import { mapNodes } from '../../graphql/connection';
 
 registerNode('User', (ctx, id) => ctx.services.organizations.findVisibleUser(ctx, id), UserType.from);
 
-registerNode('ApiToken', async (ctx, id) => (ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : null), ApiTokenType.from);
+registerNode(
+  'ApiToken',
+  async (ctx, id) =>
+    ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : null,
+  ApiTokenType.from,
+);
 
 @Resolver(() => UserType)
 export class AccountResolver {

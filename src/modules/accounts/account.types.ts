@@ -15,7 +15,12 @@ export class UserType extends Node {
   entityId: number;
 
   static from(user: UserEntity): UserType {
-    return Object.assign(new UserType(), { id: toGlobalId('User', user.id), entityId: user.id, email: user.email, name: user.name });
+    return Object.assign(new UserType(), {
+      id: toGlobalId('User', user.id),
+      entityId: user.id,
+      email: user.email,
+      name: user.name,
+    });
   }
 }
 
@@ -51,4 +56,3 @@ export class LogInPayload {
   @Field(() => UserType, { nullable: true }) user?: UserType | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
-

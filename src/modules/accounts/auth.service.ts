@@ -34,15 +34,29 @@ export class AuthService {
     const country = requireCountry(input.country, ['input', 'country']);
     const organizationName =
       input.organizationKind === OrganizationKind.COMPANY
-        ? requireText(input.organizationName, ['input', 'organizationName'], { max: 120, label: 'organizationName (required for a company)' })
+        ? requireText(input.organizationName, ['input', 'organizationName'], {
+            max: 120,
+            label: 'organizationName (required for a company)',
+          })
         : name;
     const passwordHash = await hashPassword(password);
     return ctx.transaction(async (ctx) => {
       if (await ctx.em.existsBy(UserEntity, { email })) throw emailTaken();
       const now = ctx.now();
-      const user = await ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole: null, createdAt: now })).catch(rethrowDuplicate);
+      const user = await ctx.em
+        .save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole: null, createdAt: now }))
+        .catch(rethrowDuplicate);
       const organization = await ctx.em.save(
-        ctx.em.create(OrganizationEntity, { name: organizationName, kind: input.organizationKind, currency: input.currency, country, website: null, companyRegistrationId: null, address: null, createdAt: now }),
+        ctx.em.create(OrganizationEntity, {
+          name: organizationName,
+          kind: input.organizationKind,
+          currency: input.currency,
+          country,
+          website: null,
+          companyRegistrationId: null,
+          address: null,
+          createdAt: now,
+        }),
       );
       await ctx.em.save(
         ctx.em.create(MembershipEntity, {
@@ -58,7 +72,12 @@ export class AuthService {
         }),
       );
       const token = await this.issueLoginToken(ctx, user);
-      await ctx.services.audit.record(ctx.withViewer({ user, token: null, via: 'sign_up' }), organization.id, 'organization.created', `user:${user.id} (${email})`);
+      await ctx.services.audit.record(
+        ctx.withViewer({ user, token: null, via: 'sign_up' }),
+        organization.id,
+        'organization.created',
+        `user:${user.id} (${email})`,
+      );
       return { user, organization, token };
     });
   }
@@ -66,8 +85,11 @@ export class AuthService {
   async logIn(ctx: RequestContext, input: { email: string; password: string }) {
     const email = (input.email ?? '').trim().toLowerCase();
     const user = await ctx.em.findOneBy(UserEntity, { email });
-    const valid = user?.passwordHash ? await verifyPassword(input.password ?? '', user.passwordHash) : await verifyPassword(input.password ?? '', await DUMMY_HASH_PROMISE).then(() => false);
-    if (!user || !valid) throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
+    const valid = user?.passwordHash
+      ? await verifyPassword(input.password ?? '', user.passwordHash)
+      : await verifyPassword(input.password ?? '', await DUMMY_HASH_PROMISE).then(() => false);
+    if (!user || !valid)
+      throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
     const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
     return { user, token };
   }
@@ -97,11 +119,15 @@ export class AuthService {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    const token = await ctx.em.findOne(ApiTokenEntity, { where: { secretHash: hashSecret(match[1]) }, relations: { user: true } });
+    const token = await ctx.em.findOne(ApiTokenEntity, {
+      where: { secretHash: hashSecret(match[1]) },
+      relations: { user: true },
+    });
     if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
     const now = ctx.now();
-    if (token.expiresAt && token.expiresAt.getTime() <= now.getTime()) throw new UnauthenticatedError('This token has expired.');
+    if (token.expiresAt && token.expiresAt.getTime() <= now.getTime())
+      throw new UnauthenticatedError('This token has expired.');
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
       token.lastUsedAt = now;
       await ctx.transaction((trx) => trx.em.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now }));
@@ -110,7 +136,11 @@ export class AuthService {
   }
 }
 
-const emailTaken = () => new BusinessError(AccountErrorCode.EMAIL_TAKEN, 'An account with this email already exists: log in instead.', ['input', 'email']);
+const emailTaken = () =>
+  new BusinessError(AccountErrorCode.EMAIL_TAKEN, 'An account with this email already exists: log in instead.', [
+    'input',
+    'email',
+  ]);
 
 /** Two sign-ups racing for one email: the unique index decides, the loser gets the same userError. */
 function rethrowDuplicate(error: unknown): never {

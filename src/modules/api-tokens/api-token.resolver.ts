@@ -2,7 +2,13 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { RequestContext } from '../../context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
-import { ApiTokenType, CreateApiTokenInput, CreateApiTokenPayload, RevokeApiTokenInput, RevokeApiTokenPayload } from './api-token.types';
+import {
+  ApiTokenType,
+  CreateApiTokenInput,
+  CreateApiTokenPayload,
+  RevokeApiTokenInput,
+  RevokeApiTokenPayload,
+} from './api-token.types';
 
 @Resolver()
 export class ApiTokenResolver {

@@ -15,18 +15,42 @@ export class ApiTokenService {
     const user = ctx.user;
     const name = requireText(input.name, ['input', 'name'], { max: 100 });
     const scopes = [...new Set(input.scopes ?? [])];
-    if (scopes.length === 0) throw new BusinessError('INVALID_SCOPE', `Give at least one scope: ${ALL_SCOPES.join(', ')}.`, ['input', 'scopes']);
+    if (scopes.length === 0)
+      throw new BusinessError('INVALID_SCOPE', `Give at least one scope: ${ALL_SCOPES.join(', ')}.`, [
+        'input',
+        'scopes',
+      ]);
     const unknown = scopes.filter((s) => !ALL_SCOPES.includes(s));
-    if (unknown.length) throw new BusinessError('INVALID_SCOPE', `Unknown scope(s) ${unknown.join(', ')}; known: ${ALL_SCOPES.join(', ')}.`, ['input', 'scopes']);
+    if (unknown.length)
+      throw new BusinessError(
+        'INVALID_SCOPE',
+        `Unknown scope(s) ${unknown.join(', ')}; known: ${ALL_SCOPES.join(', ')}.`,
+        ['input', 'scopes'],
+      );
     if (input.expiresAt && input.expiresAt.getTime() <= ctx.now().getTime()) {
       throw new BusinessError('INVALID_EXPIRY', 'expiresAt must be in the future.', ['input', 'expiresAt']);
     }
     return ctx.transaction(async (ctx) => {
       const count = await ctx.em.countBy(ApiTokenEntity, { userId: user.id, kind: TokenKind.API, revokedAt: IsNull() });
-      if (count >= MAX_API_TOKENS_PER_USER) throw new BusinessError('TOO_MANY_TOKENS', `At most ${MAX_API_TOKENS_PER_USER} active API tokens; revoke one first.`, ['input']);
+      if (count >= MAX_API_TOKENS_PER_USER)
+        throw new BusinessError(
+          'TOO_MANY_TOKENS',
+          `At most ${MAX_API_TOKENS_PER_USER} active API tokens; revoke one first.`,
+          ['input'],
+        );
       const secret = newSecret('ppa');
       const token = await ctx.em.save(
-        ctx.em.create(ApiTokenEntity, { userId: user.id, kind: TokenKind.API, name, scopes, secretHash: hashSecret(secret), createdAt: ctx.now(), expiresAt: input.expiresAt ?? null, lastUsedAt: null, revokedAt: null }),
+        ctx.em.create(ApiTokenEntity, {
+          userId: user.id,
+          kind: TokenKind.API,
+          name,
+          scopes,
+          secretHash: hashSecret(secret),
+          createdAt: ctx.now(),
+          expiresAt: input.expiresAt ?? null,
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
       );
       await this.auditEverywhere(ctx, 'api_token.created', token);
       return { secret, apiToken: token };
@@ -54,6 +78,12 @@ export class ApiTokenService {
   /** A token acts in every organization of its user, so each of them sees the change. */
   private async auditEverywhere(ctx: RequestContext, action: string, token: ApiTokenEntity): Promise<void> {
     const memberships = await ctx.em.findBy(MembershipEntity, { userId: token.userId });
-    for (const m of memberships) await ctx.services.audit.record(ctx, m.organizationId, action, `api_token:${token.id} (${token.name}) of user:${token.userId}`);
+    for (const m of memberships)
+      await ctx.services.audit.record(
+        ctx,
+        m.organizationId,
+        action,
+        `api_token:${token.id} (${token.name}) of user:${token.userId}`,
+      );
   }
 }

@@ -16,7 +16,15 @@ export class ApiTokenType extends Node {
 
   static from(token: ApiTokenEntity): ApiTokenType {
     const { name, scopes, createdAt, expiresAt, lastUsedAt, revokedAt } = token;
-    return Object.assign(new ApiTokenType(), { id: toGlobalId('ApiToken', token.id), name, scopes, createdAt, expiresAt, lastUsedAt, revokedAt });
+    return Object.assign(new ApiTokenType(), {
+      id: toGlobalId('ApiToken', token.id),
+      name,
+      scopes,
+      createdAt,
+      expiresAt,
+      lastUsedAt,
+      revokedAt,
+    });
   }
 }
 

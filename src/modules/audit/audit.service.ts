@@ -20,12 +20,16 @@ export class AuditService {
   /** One event, if the viewer may read its organization's audit log. */
   async findVisible(ctx: RequestContext, eventId: number): Promise<AuditEventEntity | null> {
     const event = await ctx.em.findOneBy(AuditEventEntity, { id: eventId });
-    return event && hasPermission(await ctx.access.forOrganization(event.organizationId), 'manageMembers') ? event : null;
+    return event && hasPermission(await ctx.access.forOrganization(event.organizationId), 'manageMembers')
+      ? event
+      : null;
   }
 
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     await ctx.access.require(organizationId, 'manageMembers');
-    const query = ctx.em.createQueryBuilder(AuditEventEntity, 'e').where('e.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(AuditEventEntity, 'e')
+      .where('e.organizationId = :organizationId', { organizationId });
     return paginate(query, page, (e) => e);
   }
 }

@@ -14,7 +14,14 @@ export class AuditEventType extends Node {
   actorId: number | null;
 
   static from(e: AuditEventEntity): AuditEventType {
-    return Object.assign(new AuditEventType(), { id: toGlobalId('AuditEvent', e.id), action: e.action, target: e.target, via: e.via, createdAt: e.createdAt, actorId: e.actorId });
+    return Object.assign(new AuditEventType(), {
+      id: toGlobalId('AuditEvent', e.id),
+      action: e.action,
+      target: e.target,
+      via: e.via,
+      createdAt: e.createdAt,
+      actorId: e.actorId,
+    });
   }
 }
 

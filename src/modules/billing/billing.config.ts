@@ -26,5 +26,6 @@ export const DEFAULT_BILLING_CONFIG: BillingConfig = {
   vatTable: DEFAULT_VAT_BP,
   vatFallbackBp: 0,
   invoiceDueDays: 14,
-  bankTransferInstructions: 'Bank transfer to IBAN CH93 0076 2011 6238 5295 7 (Partner Platform Hosting SA), quoting the invoice number. Bank fees are borne by the customer.',
+  bankTransferInstructions:
+    'Bank transfer to IBAN CH93 0076 2011 6238 5295 7 (Partner Platform Hosting SA), quoting the invoice number. Bank fees are borne by the customer.',
 };

@@ -7,8 +7,10 @@ const PATTERN = /^(\d{4})-(\d{6,})$/;
 
 /** `2026`, `123` → `2026-000123`; sequences beyond 999999 keep all their digits. */
 export function formatInvoiceNumber(year: number, sequence: number): string {
-  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError(`year must have four digits, got ${year}`);
-  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+  if (!Number.isInteger(year) || year < 1000 || year > 9999)
+    throw new RangeError(`year must have four digits, got ${year}`);
+  if (!Number.isSafeInteger(sequence) || sequence < 1)
+    throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
   return `${year}-${String(sequence).padStart(6, '0')}`;
 }
 

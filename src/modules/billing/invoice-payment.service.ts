@@ -44,27 +44,46 @@ export class InvoicePaymentService {
    * @throws BusinessError ALREADY_PAID, PAYMENT_PENDING, INVOICE_NOT_PAYABLE, MIXED_ORGANIZATIONS,
    *   IDEMPOTENCY_KEY_REUSED, INVALID_AMOUNT and the payment errors (PAYMENT_DECLINED ...).
    */
-  async pay(ctx: RequestContext, invoiceIds: number[], choice: PaymentChoice, idsField = ['input', 'invoiceIds']): Promise<InvoiceEntity[]> {
+  async pay(
+    ctx: RequestContext,
+    invoiceIds: number[],
+    choice: PaymentChoice,
+    idsField = ['input', 'invoiceIds'],
+  ): Promise<InvoiceEntity[]> {
     const ids = [...new Set(invoiceIds)];
-    if (ids.length === 0) throw new BusinessError(BillingErrorCode.INVALID_INPUT, 'Choose at least one invoice to pay.', idsField);
+    if (ids.length === 0)
+      throw new BusinessError(BillingErrorCode.INVALID_INPUT, 'Choose at least one invoice to pay.', idsField);
     if (ids.length > MAX_INVOICES_PER_PAYMENT) {
-      throw new BusinessError(BillingErrorCode.TOO_MANY_INVOICES, `One payment covers at most ${MAX_INVOICES_PER_PAYMENT} invoices.`, idsField);
+      throw new BusinessError(
+        BillingErrorCode.TOO_MANY_INVOICES,
+        `One payment covers at most ${MAX_INVOICES_PER_PAYMENT} invoices.`,
+        idsField,
+      );
     }
     const idempotencyKey = requireIdempotencyKey(choice.idempotencyKey, [...PAYMENT_FIELD, 'idempotencyKey']);
     const organizationId = await this.requirePayable(ctx, ids, idsField);
     const method = await this.requireOwnMethod(ctx, organizationId, choice.paymentMethodId);
-    if (method?.kind === PaymentMethodKind.IBAN_TRANSFER && ids.length > 1) await this.requireNoBlockedOrder(ctx, ids, idsField);
+    if (method?.kind === PaymentMethodKind.IBAN_TRANSFER && ids.length > 1)
+      await this.requireNoBlockedOrder(ctx, ids, idsField);
     const request = `invoices:${ids.join(',')}|pm:${choice.paymentMethodId ?? '-'}|prepaid:${choice.prepaidAmount}`;
 
     return ctx.services.payments.withPayment(ctx, async (ctx) => {
       // Lock order: invoices, then the prepaid account (serializes the organization's payments), then plain reads.
-      const locked = await ctx.em.find(InvoiceEntity, { where: { id: In(ids) }, order: { id: 'ASC' }, lock: writeLock(ctx.em) });
+      const locked = await ctx.em.find(InvoiceEntity, {
+        where: { id: In(ids) },
+        order: { id: 'ASC' },
+        lock: writeLock(ctx.em),
+      });
       await ctx.services.prepaid.lockAccount(ctx, organizationId);
       const invoices = ids.map((id) => locked.find((i) => i.id === id) as InvoiceEntity);
       const previous = await ctx.em.findBy(InvoicePaymentEntity, { organizationId, idempotencyKey });
       if (previous.length) {
         if (previous[0].fingerprint !== sha256(request)) {
-          throw new BusinessError(BillingErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different payment; use a new key.', [...PAYMENT_FIELD, 'idempotencyKey']);
+          throw new BusinessError(
+            BillingErrorCode.IDEMPOTENCY_KEY_REUSED,
+            'This idempotency key was already used for a different payment; use a new key.',
+            [...PAYMENT_FIELD, 'idempotencyKey'],
+          );
         }
         return invoices;
       }
@@ -72,9 +91,13 @@ export class InvoicePaymentService {
       const dues = invoices.map(amountDueOf);
       const amount = dues.reduce((sum, due) => sum + due, 0);
       if (choice.prepaidAmount > amount) {
-        throw new BusinessError(BillingErrorCode.INVALID_AMOUNT, 'prepaidAmount is more than the amount due.', [...PAYMENT_FIELD, 'prepaidAmount']);
+        throw new BusinessError(BillingErrorCode.INVALID_AMOUNT, 'prepaidAmount is more than the amount due.', [
+          ...PAYMENT_FIELD,
+          'prepaidAmount',
+        ]);
       }
-      for (const invoice of invoices) if (invoice.orderId) await ctx.services.orders.assertCanComplete(ctx, invoice.orderId);
+      for (const invoice of invoices)
+        if (invoice.orderId) await ctx.services.orders.assertCanComplete(ctx, invoice.orderId);
 
       const outcome = await ctx.services.payments.collect(ctx, {
         organizationId,
@@ -85,9 +108,14 @@ export class InvoicePaymentService {
         idempotencyKey,
         fingerprint: request,
         recurring: choice.recurring ?? false,
-        purpose: `${invoices.length > 1 ? 'Invoices' : 'Invoice'} ${invoices.map((i) => i.number).join(', ')}`.slice(0, 255),
+        purpose: `${invoices.length > 1 ? 'Invoices' : 'Invoice'} ${invoices.map((i) => i.number).join(', ')}`.slice(
+          0,
+          255,
+        ),
       });
-      const method = outcome.paymentMethodId ? await ctx.services.payments.findMethod(ctx, organizationId, outcome.paymentMethodId) : null;
+      const method = outcome.paymentMethodId
+        ? await ctx.services.payments.findMethod(ctx, organizationId, outcome.paymentMethodId)
+        : null;
       const prepaidParts = allocateSequential(outcome.prepaidAmount, dues);
       const settled = outcome.status === 'SUCCEEDED';
       for (const [i, invoice] of invoices.entries()) {
@@ -116,7 +144,10 @@ export class InvoicePaymentService {
     const rows = await ctx.em.findBy(InvoicePaymentEntity, { paymentId, status: InvoicePaymentStatus.PENDING });
     for (const row of rows) {
       await ctx.em.update(InvoicePaymentEntity, { id: row.id }, { status: InvoicePaymentStatus.SUCCEEDED });
-      const invoice = await ctx.em.findOneOrFail(InvoiceEntity, { where: { id: row.invoiceId }, lock: writeLock(ctx.em) });
+      const invoice = await ctx.em.findOneOrFail(InvoiceEntity, {
+        where: { id: row.invoiceId },
+        lock: writeLock(ctx.em),
+      });
       if (invoice.status === InvoiceStatus.PRO_FORMA) await this.markPaid(ctx, invoice, row.methodAmount);
     }
   }
@@ -130,11 +161,18 @@ export class InvoicePaymentService {
   async refundInvoice(ctx: RequestContext, invoiceId: number): Promise<InvoiceEntity> {
     return ctx.transaction(async (ctx) => {
       const invoice = await ctx.em.findOneOrFail(InvoiceEntity, { where: { id: invoiceId }, lock: writeLock(ctx.em) });
-      const rows = await ctx.em.findBy(InvoicePaymentEntity, { invoiceId, status: In([InvoicePaymentStatus.SUCCEEDED, InvoicePaymentStatus.PENDING]) });
+      const rows = await ctx.em.findBy(InvoicePaymentEntity, {
+        invoiceId,
+        status: In([InvoicePaymentStatus.SUCCEEDED, InvoicePaymentStatus.PENDING]),
+      });
       for (const row of rows) {
         const sharers = await ctx.em.countBy(InvoicePaymentEntity, { paymentId: row.paymentId });
         // A payment for this invoice alone is refunded in full (also a pending transfer, which can only be cancelled whole).
-        await ctx.services.payments.refund(ctx, row.paymentId, sharers === 1 ? undefined : { toMethod: row.methodAmount, toPrepaid: row.prepaidAmount });
+        await ctx.services.payments.refund(
+          ctx,
+          row.paymentId,
+          sharers === 1 ? undefined : { toMethod: row.methodAmount, toPrepaid: row.prepaidAmount },
+        );
         await ctx.em.update(InvoicePaymentEntity, { id: row.id }, { status: InvoicePaymentStatus.REFUNDED });
       }
       const status = invoice.amountPaid > 0 ? InvoiceStatus.REFUNDED : InvoiceStatus.VOID;
@@ -156,15 +194,25 @@ export class InvoicePaymentService {
   private async requirePayable(ctx: RequestContext, ids: number[], idsField: string[]): Promise<number> {
     const found = await ctx.em.findBy(InvoiceEntity, { id: In(ids) });
     const missing = ids.findIndex((id) => !found.some((i) => i.id === id));
-    if (missing >= 0) throw new BusinessError(BillingErrorCode.INVOICE_NOT_FOUND, 'No such invoice.', [...idsField, String(missing)]);
+    if (missing >= 0)
+      throw new BusinessError(BillingErrorCode.INVOICE_NOT_FOUND, 'No such invoice.', [...idsField, String(missing)]);
     const organizations = [...new Set(found.map((i) => i.organizationId))];
     for (const organizationId of organizations) await ctx.access.require(organizationId, 'pay');
-    if (organizations.length > 1) throw new BusinessError(BillingErrorCode.MIXED_ORGANIZATIONS, 'One payment pays invoices of one organization only.', idsField);
+    if (organizations.length > 1)
+      throw new BusinessError(
+        BillingErrorCode.MIXED_ORGANIZATIONS,
+        'One payment pays invoices of one organization only.',
+        idsField,
+      );
     return organizations[0];
   }
 
   /** Another organization's payment method is FORBIDDEN like any foreign id; an unknown one is left to payments. */
-  private async requireOwnMethod(ctx: RequestContext, organizationId: number, paymentMethodId: number | null): Promise<PaymentMethodEntity | null> {
+  private async requireOwnMethod(
+    ctx: RequestContext,
+    organizationId: number,
+    paymentMethodId: number | null,
+  ): Promise<PaymentMethodEntity | null> {
     if (paymentMethodId === null) return null;
     const method = await ctx.em.findOneBy(PaymentMethodEntity, { id: paymentMethodId });
     if (method && method.organizationId !== organizationId) throw new ForbiddenError();
@@ -178,15 +226,29 @@ export class InvoicePaymentService {
   private async requireNoBlockedOrder(ctx: RequestContext, ids: number[], idsField: string[]): Promise<void> {
     const invoices = await ctx.em.findBy(InvoiceEntity, { id: In(ids) });
     const orderIds = invoices.map((i) => i.orderId).filter((id): id is number => id !== null);
-    const blocked = orderIds.length ? await ctx.em.findBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED }) : [];
+    const blocked = orderIds.length
+      ? await ctx.em.findBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED })
+      : [];
     if (blocked.length) {
-      throw new BusinessError(BillingErrorCode.INVOICE_NOT_PAYABLE, 'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.', idsField);
+      throw new BusinessError(
+        BillingErrorCode.INVOICE_NOT_PAYABLE,
+        'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.',
+        idsField,
+      );
     }
   }
 
   private async markPaid(ctx: RequestContext, invoice: InvoiceEntity, received: number): Promise<void> {
-    Object.assign(invoice, { status: InvoiceStatus.PAID, paidAt: ctx.now(), amountPaid: invoice.amountPaid + received });
-    await ctx.em.update(InvoiceEntity, { id: invoice.id }, { status: invoice.status, paidAt: invoice.paidAt, amountPaid: invoice.amountPaid });
+    Object.assign(invoice, {
+      status: InvoiceStatus.PAID,
+      paidAt: ctx.now(),
+      amountPaid: invoice.amountPaid + received,
+    });
+    await ctx.em.update(
+      InvoiceEntity,
+      { id: invoice.id },
+      { status: invoice.status, paidAt: invoice.paidAt, amountPaid: invoice.amountPaid },
+    );
     if (invoice.orderId) await ctx.services.orders.onInvoicePaid(ctx, invoice.orderId);
     else await ctx.services.renewals.onRenewalInvoicePaid(ctx, invoice.id);
   }
@@ -199,9 +261,18 @@ export class InvoicePaymentService {
 
 function requireOpen(invoice: InvoiceEntity, field: string[]): void {
   if (invoice.status === InvoiceStatus.OPEN || invoice.status === InvoiceStatus.OVERDUE) return;
-  if (invoice.status === InvoiceStatus.PAID) throw new BusinessError(BillingErrorCode.ALREADY_PAID, `Invoice ${invoice.number} is already paid.`, field);
+  if (invoice.status === InvoiceStatus.PAID)
+    throw new BusinessError(BillingErrorCode.ALREADY_PAID, `Invoice ${invoice.number} is already paid.`, field);
   if (invoice.status === InvoiceStatus.PRO_FORMA) {
-    throw new BusinessError(BillingErrorCode.PAYMENT_PENDING, `Invoice ${invoice.number} waits for a bank transfer already.`, field);
+    throw new BusinessError(
+      BillingErrorCode.PAYMENT_PENDING,
+      `Invoice ${invoice.number} waits for a bank transfer already.`,
+      field,
+    );
   }
-  throw new BusinessError(BillingErrorCode.INVOICE_NOT_PAYABLE, `Invoice ${invoice.number} is ${invoice.status.toLowerCase()}.`, field);
+  throw new BusinessError(
+    BillingErrorCode.INVOICE_NOT_PAYABLE,
+    `Invoice ${invoice.number} is ${invoice.status.toLowerCase()}.`,
+    field,
+  );
 }

@@ -7,7 +7,12 @@ import { InvoiceLineEntity } from './invoice-line.entity';
 import { InvoiceEntity, InvoiceStatus } from './invoice.entity';
 
 /** What renderInvoicePdf prints for a stored invoice: provider from configuration, customer = who is billed. */
-export function invoicePdfView(config: BillingConfig, invoice: InvoiceEntity, lines: InvoiceLineEntity[], billedTo: OrganizationEntity): InvoicePdfView {
+export function invoicePdfView(
+  config: BillingConfig,
+  invoice: InvoiceEntity,
+  lines: InvoiceLineEntity[],
+  billedTo: OrganizationEntity,
+): InvoicePdfView {
   return {
     number: invoice.number,
     status: invoice.status,
@@ -15,7 +20,12 @@ export function invoicePdfView(config: BillingConfig, invoice: InvoiceEntity, li
     dueAt: invoice.dueAt,
     currency: invoice.currency as Currency,
     provider: config.provider,
-    customer: { name: billedTo.name, address: billedTo.address ?? [], country: billedTo.country, companyRegistrationId: billedTo.companyRegistrationId },
+    customer: {
+      name: billedTo.name,
+      address: billedTo.address ?? [],
+      country: billedTo.country,
+      companyRegistrationId: billedTo.companyRegistrationId,
+    },
     lines: lines.map((l) => ({
       description: l.description,
       quantity: l.quantity,
@@ -33,6 +43,9 @@ export function invoicePdfView(config: BillingConfig, invoice: InvoiceEntity, li
     vat: invoice.vat,
     total: invoice.total,
     amountDue: amountDueOf(invoice),
-    paymentInstructions: invoice.status === InvoiceStatus.PRO_FORMA ? `${config.bankTransferInstructions} Reference: ${invoice.number}.` : undefined,
+    paymentInstructions:
+      invoice.status === InvoiceStatus.PRO_FORMA
+        ? `${config.bankTransferInstructions} Reference: ${invoice.number}.`
+        : undefined,
   };
 }

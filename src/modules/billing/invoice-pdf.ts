@@ -109,11 +109,17 @@ function drawHeader(doc: Doc, view: InvoicePdfView): void {
   const top = doc.y;
   const right = doc.page.width - MARGIN - 200;
   doc.font(BOLD).fontSize(14).text(view.provider.name, MARGIN, top, { width: 260 });
-  doc.font(FONT).fontSize(9).text([...view.provider.address, `VAT no. ${view.provider.vatNumber}`].join('\n'));
+  doc
+    .font(FONT)
+    .fontSize(9)
+    .text([...view.provider.address, `VAT no. ${view.provider.vatNumber}`].join('\n'));
   const leftBottom = doc.y;
 
   const proForma = view.status === PRO_FORMA;
-  doc.font(BOLD).fontSize(18).fillColor(proForma ? '#b00020' : 'black');
+  doc
+    .font(BOLD)
+    .fontSize(18)
+    .fillColor(proForma ? '#b00020' : 'black');
   doc.text(proForma ? 'PRO FORMA INVOICE' : 'INVOICE', right, top, { width: 200, align: 'right' });
   doc.fillColor('black').font(FONT).fontSize(9);
   const facts = [
@@ -162,11 +168,19 @@ function drawRow(doc: Doc, cells: string[], font: string): void {
 }
 
 function rule(doc: Doc, weight: number): void {
-  doc.moveTo(MARGIN, doc.y).lineTo(doc.page.width - MARGIN, doc.y).lineWidth(weight).stroke();
+  doc
+    .moveTo(MARGIN, doc.y)
+    .lineTo(doc.page.width - MARGIN, doc.y)
+    .lineWidth(weight)
+    .stroke();
 }
 
 function drawTableHeader(doc: Doc): void {
-  drawRow(doc, COLUMNS.map((c) => c.label), BOLD);
+  drawRow(
+    doc,
+    COLUMNS.map((c) => c.label),
+    BOLD,
+  );
   rule(doc, 0.8);
 }
 

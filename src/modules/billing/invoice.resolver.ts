@@ -6,7 +6,14 @@ import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
-import { InvoiceConnection, InvoiceFilter, InvoiceLineType, InvoiceType, PayInvoicesInput, PayInvoicesPayload } from './invoice.types';
+import {
+  InvoiceConnection,
+  InvoiceFilter,
+  InvoiceLineType,
+  InvoiceType,
+  PayInvoicesInput,
+  PayInvoicesPayload,
+} from './invoice.types';
 import { toPaymentChoice } from './payment-input';
 import { mapNodes } from '../../graphql/connection';
 
@@ -14,7 +21,9 @@ registerNode('Invoice', (ctx, id) => ctx.services.invoices.findAccessible(ctx, i
 
 @Resolver(() => InvoiceType)
 export class InvoiceResolver {
-  @Mutation(() => PayInvoicesPayload, { description: 'Pays several invoices of one organization in one operation (R17).' })
+  @Mutation(() => PayInvoicesPayload, {
+    description: 'Pays several invoices of one organization in one operation (R17).',
+  })
   async payInvoices(@Arg('input') input: PayInvoicesInput, @Ctx() ctx: RequestContext): Promise<PayInvoicesPayload> {
     const result = await payload(async () => {
       const ids = decodeIds(input.invoiceIds, 'Invoice', ['input', 'invoiceIds']);
@@ -30,14 +39,18 @@ export class InvoiceResolver {
     return OrganizationType.from((await ctx.loaders.organization.load(invoice.organizationId))!);
   }
 
-  @FieldResolver(() => OrganizationType, { description: 'Who is billed: the organization itself, or its partner (billing mode PARTNER_PAYS).' })
+  @FieldResolver(() => OrganizationType, {
+    description: 'Who is billed: the organization itself, or its partner (billing mode PARTNER_PAYS).',
+  })
   async billedTo(@Root() invoice: InvoiceType, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
     return OrganizationType.from((await ctx.loaders.organization.load(invoice.billedToOrganizationId))!);
   }
 
   @FieldResolver(() => [InvoiceLineType])
   async lines(@Root() invoice: InvoiceType, @Ctx() ctx: RequestContext): Promise<InvoiceLineType[]> {
-    return (await ctx.services.invoices.linesOf(ctx, invoice.entityId)).map((line) => InvoiceLineType.from(line, invoice.currency));
+    return (await ctx.services.invoices.linesOf(ctx, invoice.entityId)).map((line) =>
+      InvoiceLineType.from(line, invoice.currency),
+    );
   }
 }
 

@@ -105,7 +105,12 @@ export class InvoiceService {
       );
       await ctx.em.insert(
         InvoiceLineEntity,
-        draft.lines.map((line, position) => ({ ...line, invoiceId: invoice.id, organizationId: draft.organizationId, position })),
+        draft.lines.map((line, position) => ({
+          ...line,
+          invoiceId: invoice.id,
+          organizationId: draft.organizationId,
+          position,
+        })),
       );
       return invoice;
     });
@@ -122,10 +127,14 @@ export class InvoiceService {
   /** Invoices of an organization (R18), newest last; needs billing rights. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: InvoiceListFilter = {}) {
     await ctx.access.require(organizationId, 'viewBilling');
-    const query = ctx.em.createQueryBuilder(InvoiceEntity, 'i').where('i.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(InvoiceEntity, 'i')
+      .where('i.organizationId = :organizationId', { organizationId });
     if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
-    if (filter.issuedFrom) query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
-    if (filter.issuedTo) query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
+    if (filter.issuedFrom)
+      query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
+    if (filter.issuedTo)
+      query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
     return paginate(query, page, (i) => i);
   }
 
@@ -152,11 +161,20 @@ export class InvoiceService {
    * The invoice as a PDF (R18) under the same rules as reading it: 'not-found' for an unknown id,
    * 'forbidden' without billing rights in its organization (another tenant included).
    */
-  async pdf(ctx: RequestContext, invoiceId: number): Promise<{ number: string; pdf: Buffer } | 'not-found' | 'forbidden'> {
+  async pdf(
+    ctx: RequestContext,
+    invoiceId: number,
+  ): Promise<{ number: string; pdf: Buffer } | 'not-found' | 'forbidden'> {
     const invoice = await ctx.em.findOneBy(InvoiceEntity, { id: invoiceId });
     if (!invoice) return 'not-found';
     if (!(await this.canView(ctx, invoice))) return 'forbidden';
-    const [lines, billedTo] = await Promise.all([this.linesOf(ctx, invoice.id), ctx.em.findOneByOrFail(OrganizationEntity, { id: invoice.billedToOrganizationId })]);
-    return { number: invoice.number, pdf: await renderInvoicePdf(invoicePdfView(this.config, invoice, lines, billedTo)) };
+    const [lines, billedTo] = await Promise.all([
+      this.linesOf(ctx, invoice.id),
+      ctx.em.findOneByOrFail(OrganizationEntity, { id: invoice.billedToOrganizationId }),
+    ]);
+    return {
+      number: invoice.number,
+      pdf: await renderInvoicePdf(invoicePdfView(this.config, invoice, lines, billedTo)),
+    };
   }
 }

@@ -9,7 +9,10 @@ import { PaymentChoice } from './invoice-payment.service';
 @InputType('PaymentInput')
 export class PaymentInput {
   @Field(() => ID, { nullable: true }) paymentMethodId?: string | null;
-  @Field(() => DecimalScalar, { nullable: true, description: 'Prepaid amount to use first; the rest goes to paymentMethodId.' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Prepaid amount to use first; the rest goes to paymentMethodId.',
+  })
   prepaidAmount?: string | null;
   @Field() idempotencyKey: string;
 }
@@ -21,12 +24,19 @@ export function toPaymentChoice(input: PaymentInput): PaymentChoice {
   try {
     prepaidAmount = input.prepaidAmount ? parseDecimal(input.prepaidAmount) : 0;
   } catch (error) {
-    if (error instanceof InvalidAmountError) throw new BusinessError(BillingErrorCode.INVALID_AMOUNT, error.message, [...field, 'prepaidAmount']);
+    if (error instanceof InvalidAmountError)
+      throw new BusinessError(BillingErrorCode.INVALID_AMOUNT, error.message, [...field, 'prepaidAmount']);
     throw error;
   }
-  if (prepaidAmount < 0) throw new BusinessError(BillingErrorCode.INVALID_AMOUNT, 'prepaidAmount must not be negative.', [...field, 'prepaidAmount']);
+  if (prepaidAmount < 0)
+    throw new BusinessError(BillingErrorCode.INVALID_AMOUNT, 'prepaidAmount must not be negative.', [
+      ...field,
+      'prepaidAmount',
+    ]);
   return {
-    paymentMethodId: input.paymentMethodId ? decodeId(input.paymentMethodId, 'PaymentMethod', [...field, 'paymentMethodId']) : null,
+    paymentMethodId: input.paymentMethodId
+      ? decodeId(input.paymentMethodId, 'PaymentMethod', [...field, 'paymentMethodId'])
+      : null,
     prepaidAmount,
     idempotencyKey: input.idempotencyKey,
   };

@@ -22,7 +22,10 @@ export class CatalogService {
     const prices = new Map(rows.map((row) => [priceKeyOf(row), row.amount]));
     for (const key of keys) {
       if (!prices.has(priceKeyOf({ ...key, currency }))) {
-        throw new BusinessError('PRICE_NOT_AVAILABLE', `${key.productType} is not sold ${key.billingPeriod.toLowerCase()} in ${currency}.`);
+        throw new BusinessError(
+          'PRICE_NOT_AVAILABLE',
+          `${key.productType} is not sold ${key.billingPeriod.toLowerCase()} in ${currency}.`,
+        );
       }
     }
     return prices;

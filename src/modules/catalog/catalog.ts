@@ -9,13 +9,22 @@ import { PriceEntity } from './price.entity';
  * key); an existing row is never overwritten, so prices changed in the table stay changed.
  * Returns how many rows it inserted.
  */
-export async function ensureCatalog(dataSource: DataSource, prices: readonly CatalogPrice[] = DEFAULT_PRICES): Promise<number> {
+export async function ensureCatalog(
+  dataSource: DataSource,
+  prices: readonly CatalogPrice[] = DEFAULT_PRICES,
+): Promise<number> {
   return transaction(dataSource, dataSource.manager, async (em) => {
     const existing = await em.find(PriceEntity, { select: { productType: true, billingPeriod: true, currency: true } });
     const has = new Set(existing.map(priceKeyOf));
     const missing = prices.filter((p) => !has.has(priceKeyOf(p)));
     if (missing.length === 0) return 0;
-    await em.createQueryBuilder().insert().into(PriceEntity).values(missing.map((p) => ({ ...p }))).orIgnore().execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(PriceEntity)
+      .values(missing.map((p) => ({ ...p })))
+      .orIgnore()
+      .execute();
     return missing.length;
   });
 }

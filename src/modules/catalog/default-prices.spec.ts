@@ -5,12 +5,15 @@ import { DEFAULT_PRICES, PRODUCT_LABELS } from './default-prices';
 describe('default catalog', () => {
   const keys = DEFAULT_PRICES.map(priceKeyOf);
 
-  it.each(Object.values(ProductType).flatMap((type) => Object.values(BillingPeriod).flatMap((period) => ['CHF', 'EUR'].map((currency) => [type, period, currency]))))(
-    'has a price for %s %s %s',
-    (productType, billingPeriod, currency) => {
-      expect(keys).toContain(priceKeyOf({ productType: productType as ProductType, billingPeriod: billingPeriod as BillingPeriod, currency }));
-    },
-  );
+  it.each(
+    Object.values(ProductType).flatMap((type) =>
+      Object.values(BillingPeriod).flatMap((period) => ['CHF', 'EUR'].map((currency) => [type, period, currency])),
+    ),
+  )('has a price for %s %s %s', (productType, billingPeriod, currency) => {
+    expect(keys).toContain(
+      priceKeyOf({ productType: productType as ProductType, billingPeriod: billingPeriod as BillingPeriod, currency }),
+    );
+  });
 
   it('has each combination once, with positive integer amounts', () => {
     expect(new Set(keys).size).toBe(keys.length);
@@ -19,7 +22,12 @@ describe('default catalog', () => {
 
   it('charges less for a year than for twelve months', () => {
     for (const yearly of DEFAULT_PRICES.filter((p) => p.billingPeriod === BillingPeriod.YEARLY)) {
-      const monthly = DEFAULT_PRICES.find((p) => p.billingPeriod === BillingPeriod.MONTHLY && p.productType === yearly.productType && p.currency === yearly.currency)!;
+      const monthly = DEFAULT_PRICES.find(
+        (p) =>
+          p.billingPeriod === BillingPeriod.MONTHLY &&
+          p.productType === yearly.productType &&
+          p.currency === yearly.currency,
+      )!;
       expect(yearly.amount).toBeLessThan(monthly.amount * 12);
     }
   });

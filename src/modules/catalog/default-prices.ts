@@ -26,15 +26,17 @@ const TABLE: Record<ProductType, [number, number, number, number]> = {
 };
 
 /** The catalog `ensureCatalog` seeds: every ProductType × MONTHLY/YEARLY × CHF/EUR. */
-export const DEFAULT_PRICES: readonly CatalogPrice[] = Object.entries(TABLE).flatMap(([type, [chfM, chfY, eurM, eurY]]) => {
-  const productType = type as ProductType;
-  return [
-    { productType, billingPeriod: BillingPeriod.MONTHLY, currency: 'CHF' as const, amount: chfM },
-    { productType, billingPeriod: BillingPeriod.YEARLY, currency: 'CHF' as const, amount: chfY },
-    { productType, billingPeriod: BillingPeriod.MONTHLY, currency: 'EUR' as const, amount: eurM },
-    { productType, billingPeriod: BillingPeriod.YEARLY, currency: 'EUR' as const, amount: eurY },
-  ];
-});
+export const DEFAULT_PRICES: readonly CatalogPrice[] = Object.entries(TABLE).flatMap(
+  ([type, [chfM, chfY, eurM, eurY]]) => {
+    const productType = type as ProductType;
+    return [
+      { productType, billingPeriod: BillingPeriod.MONTHLY, currency: 'CHF' as const, amount: chfM },
+      { productType, billingPeriod: BillingPeriod.YEARLY, currency: 'CHF' as const, amount: chfY },
+      { productType, billingPeriod: BillingPeriod.MONTHLY, currency: 'EUR' as const, amount: eurM },
+      { productType, billingPeriod: BillingPeriod.YEARLY, currency: 'EUR' as const, amount: eurY },
+    ];
+  },
+);
 
 /** How a product type reads on an invoice line. */
 export const PRODUCT_LABELS: Record<ProductType, string> = {

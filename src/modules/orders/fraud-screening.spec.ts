@@ -22,12 +22,17 @@ describe('findProtectedBrand', () => {
     expect(findProtectedBrand(name, BRANDS)).toBe(brand);
   });
 
-  it.each(['clubs.ch', 'pineapple.ch', 'bäckerei-müller.ch', 'example.ch', 'My web site', 'scoop.ch', 'visaservice-bern.ch'])(
-    'finds none in %p',
-    (name) => {
-      expect(findProtectedBrand(name, BRANDS)).toBeNull();
-    },
-  );
+  it.each([
+    'clubs.ch',
+    'pineapple.ch',
+    'bäckerei-müller.ch',
+    'example.ch',
+    'My web site',
+    'scoop.ch',
+    'visaservice-bern.ch',
+  ])('finds none in %p', (name) => {
+    expect(findProtectedBrand(name, BRANDS)).toBeNull();
+  });
 
   it('uses the configured list only', () => {
     expect(findProtectedBrand('acme-login.ch', ['acme'])).toBe('acme');
@@ -47,12 +52,18 @@ describe('screenOrder (R21)', () => {
     ...over,
   });
   const domain = (name: string) => ({ productType: ProductType.DOMAIN, name });
-  const hostings = (n: number) => Array.from({ length: n }, (_, i) => ({ productType: ProductType.WEB_HOSTING, name: `site ${i}` }));
+  const hostings = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ productType: ProductType.WEB_HOSTING, name: `site ${i}` }));
 
   it.each<[string, Partial<ScreeningInput>, number, boolean]>([
     ['an ordinary order', {}, 0, false],
     ['a protected brand', { lines: [domain('paypal-help.ch')] }, 100, true],
-    ['a brand in a non-domain product', { lines: [{ productType: ProductType.KDRIVE, name: 'Swisscom backup' }] }, 100, true],
+    [
+      'a brand in a non-domain product',
+      { lines: [{ productType: ProductType.KDRIVE, name: 'Swisscom backup' }] },
+      100,
+      true,
+    ],
     ['two brands count once', { lines: [domain('paypal.ch'), domain('google.ch')] }, 100, true],
     ['a phishing word', { lines: [domain('secure-login.ch')] }, 25, false],
     ['a new account', { accountCreatedAt: new Date(now.getTime() - 3600_000) }, 20, false],
@@ -62,8 +73,18 @@ describe('screenOrder (R21)', () => {
     ['a large order', { total: 200_000 }, 25, false],
     ['a large order in another currency', { total: 200_000, currency: 'USD' }, 0, false],
     ['new account + many lines', { lines: hostings(10), accountCreatedAt: now }, 50, false],
-    ['new account + many lines + phishing word', { lines: [...hostings(9), domain('verify-now.ch')], accountCreatedAt: now }, 75, true],
-    ['phishing word + large order + new account', { lines: [domain('wallet.ch')], total: 500_000, accountCreatedAt: now }, 70, true],
+    [
+      'new account + many lines + phishing word',
+      { lines: [...hostings(9), domain('verify-now.ch')], accountCreatedAt: now },
+      75,
+      true,
+    ],
+    [
+      'phishing word + large order + new account',
+      { lines: [domain('wallet.ch')], total: 500_000, accountCreatedAt: now },
+      70,
+      true,
+    ],
   ])('%s scores %i (blocked: %p)', (_label, over, score, blocked) => {
     const result = screenOrder(input(over), DEFAULT_FRAUD_RULES);
     expect(result.score).toBe(score);
@@ -78,7 +99,10 @@ describe('screenOrder (R21)', () => {
   });
 
   it('names the brand and the line in the reason', () => {
-    expect(screenOrder(input({ lines: [domain('example.ch'), domain('postfinance-login.ch')] }), DEFAULT_FRAUD_RULES).reasons).toEqual([
+    expect(
+      screenOrder(input({ lines: [domain('example.ch'), domain('postfinance-login.ch')] }), DEFAULT_FRAUD_RULES)
+        .reasons,
+    ).toEqual([
       'protected brand name "postfinance" in "postfinance-login.ch"',
       'phishing-like domain name "postfinance-login.ch"',
     ]);

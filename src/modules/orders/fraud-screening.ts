@@ -23,7 +23,7 @@ export interface Screening {
 }
 
 /** Look-alike characters of phishing names, mapped to the letter they imitate. */
-const LOOK_ALIKES: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
+const LOOK_ALIKES: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 
 /** The ways a name may be read: "1" as "l" or "i", "rn" as "m" or not. */
 function readings(name: string): string[] {
@@ -81,10 +81,14 @@ export function screenOrder(input: ScreeningInput, rules: FraudRules): Screening
       break;
     }
   }
-  const phishing = input.lines.find((l) => l.productType === ProductType.DOMAIN && words(l.name.toLowerCase()).some((w) => rules.phishingWords.includes(w)));
+  const phishing = input.lines.find(
+    (l) =>
+      l.productType === ProductType.DOMAIN && words(l.name.toLowerCase()).some((w) => rules.phishingWords.includes(w)),
+  );
   if (phishing) add(rules.phishingWordScore, `phishing-like domain name "${phishing.name}"`);
   if (input.lines.length >= rules.manyLines) add(rules.manyLinesScore, `${input.lines.length} products in one order`);
-  if (input.now.getTime() - input.accountCreatedAt.getTime() < rules.newAccountHours * 3600_000) add(rules.newAccountScore, 'new account');
+  if (input.now.getTime() - input.accountCreatedAt.getTime() < rules.newAccountHours * 3600_000)
+    add(rules.newAccountScore, 'new account');
   const large = rules.largeOrderTotal[input.currency];
   if (large !== undefined && input.total >= large) add(rules.largeOrderScore, 'large order total');
 

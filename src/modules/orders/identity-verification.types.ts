@@ -33,6 +33,10 @@ registerEnumType(VerificationStatus, { name: 'VerificationStatus' });
 export class IdentityVerificationType extends Node {
   @Field(() => VerificationReason) reason: VerificationReason;
   @Field(() => VerificationStatus) status: VerificationStatus;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Data is purged at this time if still unhandled (submittedAt + 72 h).' }) purgeAt: Date | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Data is purged at this time if still unhandled (submittedAt + 72 h).',
+  })
+  purgeAt: Date | null;
   @Field(() => DateTimeScalar) createdAt: Date;
 }

@@ -26,19 +26,29 @@ export async function lockOrder(ctx: RequestContext, orderId: number): Promise<O
  * DOMAIN_TAKEN when a domain of `names` (canonical) is held by a product (any organization: a
  * domain has one holder). `fieldOf` points the error at the input line.
  */
-export async function requireFreeDomains(ctx: RequestContext, names: string[], fieldOf: (name: string) => string[] | undefined): Promise<void> {
+export async function requireFreeDomains(
+  ctx: RequestContext,
+  names: string[],
+  fieldOf: (name: string) => string[] | undefined,
+): Promise<void> {
   if (names.length === 0) return;
-  const held = await ctx.em.find(ProductEntity, { select: { name: true }, where: { type: ProductType.DOMAIN, name: In(names), status: In(HOLDING) } });
+  const held = await ctx.em.find(ProductEntity, {
+    select: { name: true },
+    where: { type: ProductType.DOMAIN, name: In(names), status: In(HOLDING) },
+  });
   const taken = names.find((name) => held.some((p) => p.name.toLowerCase() === name.toLowerCase()));
-  if (taken) throw new BusinessError(OrderErrorCode.DOMAIN_TAKEN, `The domain ${taken} is already registered.`, fieldOf(taken));
+  if (taken)
+    throw new BusinessError(OrderErrorCode.DOMAIN_TAKEN, `The domain ${taken} is already registered.`, fieldOf(taken));
 }
 
-const domainsOf = (lines: OrderLineEntity[]) => lines.filter((l) => l.productType === ProductType.DOMAIN).map((l) => l.name);
+const domainsOf = (lines: OrderLineEntity[]) =>
+  lines.filter((l) => l.productType === ProductType.DOMAIN).map((l) => l.name);
 
 /** Before money moves: the order can still be delivered (not cancelled, its domains still free). */
 export async function assertCanComplete(ctx: RequestContext, orderId: number): Promise<void> {
   const order = await ctx.em.findOneByOrFail(OrderEntity, { id: orderId });
-  if (order.status === OrderStatus.CANCELLED) throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} was cancelled.`, ['input']);
+  if (order.status === OrderStatus.CANCELLED)
+    throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} was cancelled.`, ['input']);
   const lines = await ctx.em.findBy(OrderLineEntity, { orderId });
   await requireFreeDomains(ctx, domainsOf(lines), () => ['input']);
 }
@@ -56,7 +66,11 @@ export async function onInvoicePaid(ctx: RequestContext, orderId: number): Promi
     if (await canDeliver(ctx, order)) await complete(ctx, order);
     else await cancelAndRefund(ctx, order);
   }
-  await ctx.em.update(OrderEntity, { id: order.id }, { paidAt: order.paidAt, status: order.status, completedAt: order.completedAt, cancelledAt: order.cancelledAt });
+  await ctx.em.update(
+    OrderEntity,
+    { id: order.id },
+    { paidAt: order.paidAt, status: order.status, completedAt: order.completedAt, cancelledAt: order.cancelledAt },
+  );
   return order;
 }
 
@@ -113,17 +127,29 @@ async function complete(ctx: RequestContext, order: OrderEntity): Promise<void> 
 /** R23 hook: the identity was verified. Back to PENDING_PAYMENT, or delivered at once if already paid. */
 export async function unblock(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
-  if (order.status !== OrderStatus.BLOCKED) throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, ['input', 'orderId']);
+  if (order.status !== OrderStatus.BLOCKED)
+    throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, [
+      'input',
+      'orderId',
+    ]);
   Object.assign(order, { status: OrderStatus.PENDING_PAYMENT, autoCancelAt: null });
   if (order.paidAt) await complete(ctx, order);
-  await ctx.em.update(OrderEntity, { id: order.id }, { status: order.status, autoCancelAt: null, completedAt: order.completedAt });
+  await ctx.em.update(
+    OrderEntity,
+    { id: order.id },
+    { status: order.status, autoCancelAt: null, completedAt: order.completedAt },
+  );
   return order;
 }
 
 /** R22: cancels a blocked order and refunds in full what was paid for it, each part to the method used. */
 export async function cancelBlocked(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
-  if (order.status !== OrderStatus.BLOCKED) throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, ['input', 'orderId']);
+  if (order.status !== OrderStatus.BLOCKED)
+    throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, [
+      'input',
+      'orderId',
+    ]);
   await cancelAndRefund(ctx, order);
   await ctx.em.update(OrderEntity, { id: order.id }, { status: order.status, cancelledAt: order.cancelledAt });
   return order;

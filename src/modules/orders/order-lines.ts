@@ -31,7 +31,8 @@ export function canonicalDomainName(input: string): string | null {
   const ascii = domainToASCII(trimmed.normalize('NFC'));
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');
-  if (labels.length < 2 || !labels.every((label) => LABEL.test(label)) || !TLD.test(labels[labels.length - 1])) return null;
+  if (labels.length < 2 || !labels.every((label) => LABEL.test(label)) || !TLD.test(labels[labels.length - 1]))
+    return null;
   return domainToUnicode(ascii);
 }
 
@@ -41,9 +42,13 @@ export function canonicalDomainName(input: string): string | null {
  * @throws BusinessError with the path of the line at fault; nothing has been written.
  */
 export function normalizeOrderLines(lines: readonly OrderLineRequest[]): OrderLineRequest[] {
-  if (lines.length === 0) throw new BusinessError(OrderErrorCode.INVALID_INPUT, 'An order needs at least one line.', ['input', 'lines']);
+  if (lines.length === 0)
+    throw new BusinessError(OrderErrorCode.INVALID_INPUT, 'An order needs at least one line.', ['input', 'lines']);
   if (lines.length > MAX_ORDER_LINES) {
-    throw new BusinessError(OrderErrorCode.INVALID_INPUT, `An order has at most ${MAX_ORDER_LINES} lines.`, ['input', 'lines']);
+    throw new BusinessError(OrderErrorCode.INVALID_INPUT, `An order has at most ${MAX_ORDER_LINES} lines.`, [
+      'input',
+      'lines',
+    ]);
   }
   const domains = new Set<string>();
   return lines.map((line, i) => {
@@ -52,8 +57,18 @@ export function normalizeOrderLines(lines: readonly OrderLineRequest[]): OrderLi
       return { ...line, name: requireText(line.name, field, { max: MAX_PRODUCT_NAME, label: 'product name' }) };
     }
     const name = canonicalDomainName(line.name ?? '');
-    if (!name) throw new BusinessError(OrderErrorCode.INVALID_DOMAIN_NAME, `"${line.name}" is not a valid domain name (e.g. example.ch).`, field);
-    if (domains.has(name)) throw new BusinessError(OrderErrorCode.DUPLICATE_DOMAIN, `The domain ${name} appears twice in this order.`, field);
+    if (!name)
+      throw new BusinessError(
+        OrderErrorCode.INVALID_DOMAIN_NAME,
+        `"${line.name}" is not a valid domain name (e.g. example.ch).`,
+        field,
+      );
+    if (domains.has(name))
+      throw new BusinessError(
+        OrderErrorCode.DUPLICATE_DOMAIN,
+        `The domain ${name} appears twice in this order.`,
+        field,
+      );
     domains.add(name);
     return { ...line, name };
   });

@@ -10,7 +10,15 @@ import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
 import { IdentityVerificationType } from './identity-verification.types';
 import { OrderStatus } from './order.entity';
-import { OrderConnection, OrderLineType, OrderPayload, OrderType, PayOrderInput, PlaceOrderInput, ResendUnblockProcedureInput } from './order.types';
+import {
+  OrderConnection,
+  OrderLineType,
+  OrderPayload,
+  OrderType,
+  PayOrderInput,
+  PlaceOrderInput,
+  ResendUnblockProcedureInput,
+} from './order.types';
 import { mapNodes } from '../../graphql/connection';
 
 registerNode('Order', (ctx, id) => ctx.services.orders.findAccessible(ctx, id), OrderType.from);
@@ -29,12 +37,17 @@ export class OrderResolver {
   payOrder(@Arg('input') input: PayOrderInput, @Ctx() ctx: RequestContext): Promise<OrderPayload> {
     return payload(async () => {
       const orderId = decodeId(input.orderId, 'Order', ['input', 'orderId']);
-      return { order: OrderType.from(await ctx.services.orders.payOrder(ctx, orderId, toPaymentChoice(input.payment))) };
+      return {
+        order: OrderType.from(await ctx.services.orders.payOrder(ctx, orderId, toPaymentChoice(input.payment))),
+      };
     });
   }
 
   @Mutation(() => OrderPayload)
-  resendUnblockProcedure(@Arg('input') input: ResendUnblockProcedureInput, @Ctx() ctx: RequestContext): Promise<OrderPayload> {
+  resendUnblockProcedure(
+    @Arg('input') input: ResendUnblockProcedureInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<OrderPayload> {
     return payload(async () => {
       const orderId = decodeId(input.orderId, 'Order', ['input', 'orderId']);
       return { order: OrderType.from(await ctx.services.orders.resendUnblockProcedure(ctx, orderId)) };
@@ -48,7 +61,9 @@ export class OrderResolver {
 
   @FieldResolver(() => [OrderLineType])
   async lines(@Root() order: OrderType, @Ctx() ctx: RequestContext): Promise<OrderLineType[]> {
-    return (await ctx.services.orders.linesOf(ctx, order.entityId)).map((line) => OrderLineType.from(line, order.total.currency));
+    return (await ctx.services.orders.linesOf(ctx, order.entityId)).map((line) =>
+      OrderLineType.from(line, order.total.currency),
+    );
   }
 
   @FieldResolver(() => InvoiceType, { nullable: true })
@@ -57,7 +72,10 @@ export class OrderResolver {
     return invoice && (await ctx.services.invoices.canView(ctx, invoice)) ? InvoiceType.from(invoice) : null;
   }
 
-  @FieldResolver(() => IdentityVerificationType, { nullable: true, description: 'The verification that unblocks this order (R23); null until that module exists.' })
+  @FieldResolver(() => IdentityVerificationType, {
+    nullable: true,
+    description: 'The verification that unblocks this order (R23); null until that module exists.',
+  })
   identityVerification(): IdentityVerificationType | null {
     return null;
   }

@@ -34,7 +34,11 @@ export class OrderService {
    * same transaction. A flagged order is BLOCKED until the unblocking procedure or auto-cancel
    * (+10 days); the procedure's mail goes to the placing user's login address.
    */
-  async placeOrder(ctx: RequestContext, organizationId: number, input: readonly OrderLineRequest[]): Promise<OrderEntity> {
+  async placeOrder(
+    ctx: RequestContext,
+    organizationId: number,
+    input: readonly OrderLineRequest[],
+  ): Promise<OrderEntity> {
     await ctx.access.require(organizationId, 'pay');
     const lines = normalizeOrderLines(input);
     const now = ctx.now();
@@ -42,12 +46,23 @@ export class OrderService {
     const order = await ctx.transaction(async (ctx) => {
       const org = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
       const domains = lines.filter((l) => l.productType === ProductType.DOMAIN).map((l) => l.name);
-      await lifecycle.requireFreeDomains(ctx, domains, (name) => ['input', 'lines', String(lines.findIndex((l) => l.name === name)), 'name']);
+      await lifecycle.requireFreeDomains(ctx, domains, (name) => [
+        'input',
+        'lines',
+        String(lines.findIndex((l) => l.name === name)),
+        'name',
+      ]);
       const prices = await ctx.services.catalog.listPrices(ctx, org.currency, lines);
       const unitPrices = lines.map((l) => prices.get(priceKeyOf({ ...l, currency: org.currency })) as number);
       const vatBp = ctx.services.invoices.vatRateFor(org.country);
-      const priced = priceOrder(unitPrices.map((unitListAmount) => ({ unitListAmount })), vatBp);
-      const screening = screenOrder({ lines, total: priced.totals.total, currency: org.currency, accountCreatedAt: org.createdAt, now }, this.rules);
+      const priced = priceOrder(
+        unitPrices.map((unitListAmount) => ({ unitListAmount })),
+        vatBp,
+      );
+      const screening = screenOrder(
+        { lines, total: priced.totals.total, currency: org.currency, accountCreatedAt: org.createdAt, now },
+        this.rules,
+      );
       const order = await ctx.em.save(
         ctx.em.create(OrderEntity, {
           organizationId,
@@ -66,7 +81,15 @@ export class OrderService {
         }),
       );
       const orderLines = await ctx.em.save(
-        lines.map((line, position) => ctx.em.create(OrderLineEntity, { ...line, orderId: order.id, position, listPrice: unitPrices[position], productId: null })),
+        lines.map((line, position) =>
+          ctx.em.create(OrderLineEntity, {
+            ...line,
+            orderId: order.id,
+            position,
+            listPrice: unitPrices[position],
+            productId: null,
+          }),
+        ),
       );
       await ctx.services.invoices.issue(ctx, {
         organizationId,
@@ -74,7 +97,11 @@ export class OrderService {
         currency: org.currency,
         lines: orderLines.map((line, i) => ({
           ...priced.lines[i],
-          description: `${PRODUCT_LABELS[line.productType]} ${line.name} (${periodLabel(line.billingPeriod)} from activation)`.slice(0, 255),
+          description:
+            `${PRODUCT_LABELS[line.productType]} ${line.name} (${periodLabel(line.billingPeriod)} from activation)`.slice(
+              0,
+              255,
+            ),
           productType: line.productType,
           billingPeriod: line.billingPeriod,
           productId: null,
@@ -99,7 +126,11 @@ export class OrderService {
     const order = await this.getOrThrow(ctx, orderId);
     await ctx.access.require(order.organizationId, 'pay');
     const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
-    if (!invoice) throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} has no invoice to pay.`, ['input', 'orderId']);
+    if (!invoice)
+      throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} has no invoice to pay.`, [
+        'input',
+        'orderId',
+      ]);
     await ctx.services.invoicePayments.pay(ctx, [invoice.id], choice, ['input', 'orderId']);
     return this.getOrThrow(ctx, orderId);
   }
@@ -110,7 +141,11 @@ export class OrderService {
     await ctx.access.require(found.organizationId, 'pay');
     const order = await ctx.transaction(async (ctx) => {
       const order = await lifecycle.lockOrder(ctx, orderId);
-      if (order.status !== OrderStatus.BLOCKED) throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, ['input', 'orderId']);
+      if (order.status !== OrderStatus.BLOCKED)
+        throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, [
+          'input',
+          'orderId',
+        ]);
       order.unblockMailCount += 1;
       await ctx.em.update(OrderEntity, { id: order.id }, { unblockMailCount: order.unblockMailCount });
       return order;
@@ -122,7 +157,9 @@ export class OrderService {
   /** Orders of an organization, oldest first, optionally by status; needs billing rights. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, status?: OrderStatus | null) {
     await ctx.access.require(organizationId, 'viewBilling');
-    const query = ctx.em.createQueryBuilder(OrderEntity, 'o').where('o.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(OrderEntity, 'o')
+      .where('o.organizationId = :organizationId', { organizationId });
     if (status) query.andWhere('o.status = :status', { status });
     return paginate(query, page, (o) => o);
   }
@@ -166,7 +203,11 @@ export class OrderService {
    * Idempotent: an order is re-checked under its lock, so a second run at the same `now` changes nothing.
    */
   async cancelDueBlocked(ctx: RequestContext, now: Date): Promise<number> {
-    const due = await ctx.em.find(OrderEntity, { select: { id: true }, where: { status: OrderStatus.BLOCKED, autoCancelAt: LessThanOrEqual(now) }, order: { id: 'ASC' } });
+    const due = await ctx.em.find(OrderEntity, {
+      select: { id: true },
+      where: { status: OrderStatus.BLOCKED, autoCancelAt: LessThanOrEqual(now) },
+      order: { id: 'ASC' },
+    });
     return sweepEach(due, async ({ id }) => {
       const cancelled = await ctx.transaction(async (ctx) => {
         const order = await lifecycle.lockOrder(ctx, id);

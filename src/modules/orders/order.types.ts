@@ -15,10 +15,16 @@ registerEnumType(OrderStatus, { name: 'OrderStatus' });
 export class OrderType extends Node {
   @Field(() => OrderStatus) status: OrderStatus;
   @Field(() => String, { nullable: true }) blockedReason: string | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When a blocked order is cancelled automatically (blocked + 10 days).' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When a blocked order is cancelled automatically (blocked + 10 days).',
+  })
   autoCancelAt: Date | null;
   @Field(() => Money) total: Money;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When its invoice was paid (a blocked order may be paid: the money is held).' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When its invoice was paid (a blocked order may be paid: the money is held).',
+  })
   paidAt: Date | null;
   @Field(() => DateTimeScalar) createdAt: Date;
   entityId: number;
@@ -50,7 +56,13 @@ export class OrderLineType {
 
   static from(l: OrderLineEntity, currency: string): OrderLineType {
     const { productType, name, billingPeriod, productId } = l;
-    return Object.assign(new OrderLineType(), { productType, name, billingPeriod, productId, price: Money.of(l.listPrice, currency) });
+    return Object.assign(new OrderLineType(), {
+      productType,
+      name,
+      billingPeriod,
+      productId,
+      price: Money.of(l.listPrice, currency),
+    });
   }
 }
 

@@ -8,7 +8,8 @@ import type { Mail } from '../../common/mail';
 import { toGlobalId } from '../../graphql/global-id';
 import { OrderEntity } from './order.entity';
 
-const tokenFor = (secretKey: string, orderId: number) => createHmac('sha256', secretKey).update(`unblock-order:${orderId}`).digest('base64url');
+const tokenFor = (secretKey: string, orderId: number) =>
+  createHmac('sha256', secretKey).update(`unblock-order:${orderId}`).digest('base64url');
 
 /** `<publicUrl>/verify/order/<order global id>?token=<HMAC>`: the token proves the link came from us. */
 export function unblockLink(config: Pick<Config, 'publicUrl' | 'secretKey'>, orderId: number): string {

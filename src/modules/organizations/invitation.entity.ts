@@ -29,7 +29,11 @@ export class InvitationEntity {
   @EnumColumn(MemberRole) role: MemberRole;
   @Column({ type: 'boolean' }) billingAccess: boolean;
   @Column({ type: 'simple-json' }) productIds: number[];
-  @Column({ type: 'simple-json' }) contactPreferences: { billing: boolean; technical: boolean; administrative: boolean };
+  @Column({ type: 'simple-json' }) contactPreferences: {
+    billing: boolean;
+    technical: boolean;
+    administrative: boolean;
+  };
 
   @Index('uq_invitation_token', { unique: true })
   @Column({ type: 'varchar', length: 64 })

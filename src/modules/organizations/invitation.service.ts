@@ -39,7 +39,11 @@ export interface IssuedInvitation {
  * Inviting an email with a pending invitation re-sends it: a new token replaces the old one.
  */
 export class InvitationService {
-  async invite(ctx: RequestContext, organizationId: number, input: InviteMemberInput): Promise<{ invitation?: InvitationEntity; membership?: MembershipEntity }> {
+  async invite(
+    ctx: RequestContext,
+    organizationId: number,
+    input: InviteMemberInput,
+  ): Promise<{ invitation?: InvitationEntity; membership?: MembershipEntity }> {
     const access = await ctx.access.require(organizationId, 'manageMembers');
     const email = requireEmail(input.email, ['input', 'email']);
     const grant = await ctx.services.memberships.newGrant(ctx, access, organizationId, input, ['input']);
@@ -48,11 +52,21 @@ export class InvitationService {
       const user = await ctx.em.findOneBy(UserEntity, { email });
       if (user) {
         const membership = await ctx.services.memberships.create(ctx, organizationId, user.id, grant);
-        await ctx.services.audit.record(ctx, organizationId, 'member.added', `membership:${membership.id} (${email}) as ${grant.role}`);
+        await ctx.services.audit.record(
+          ctx,
+          organizationId,
+          'member.added',
+          `membership:${membership.id} (${email}) as ${grant.role}`,
+        );
         return { membership, mail: addedMail(ctx, organization, email, grant.role) };
       }
       const { invitation, mail } = await this.issue(ctx, organization, null, email, grant);
-      await ctx.services.audit.record(ctx, organizationId, 'member.invited', `invitation:${invitation.id} (${email}) as ${grant.role}`);
+      await ctx.services.audit.record(
+        ctx,
+        organizationId,
+        'member.invited',
+        `invitation:${invitation.id} (${email}) as ${grant.role}`,
+      );
       return { invitation, mail };
     });
     await ctx.services.mailer.send(mail);
@@ -63,12 +77,24 @@ export class InvitationService {
    * Creates or refreshes the pending invitation of `email` (into `team` only, when given) in the
    * caller's transaction; an administrator cannot overwrite a pending legal-representative invitation.
    */
-  async issue(ctx: RequestContext, organization: OrganizationEntity, team: TeamEntity | null, email: string, grant: Omit<MembershipChanges, 'role'> & { role: MemberRole }): Promise<IssuedInvitation> {
+  async issue(
+    ctx: RequestContext,
+    organization: OrganizationEntity,
+    team: TeamEntity | null,
+    email: string,
+    grant: Omit<MembershipChanges, 'role'> & { role: MemberRole },
+  ): Promise<IssuedInvitation> {
     const pending = await ctx.em.findOne(InvitationEntity, {
-      where: { organizationId: organization.id, email, status: InvitationStatus.PENDING, teamId: team ? team.id : IsNull() },
+      where: {
+        organizationId: organization.id,
+        email,
+        status: InvitationStatus.PENDING,
+        teamId: team ? team.id : IsNull(),
+      },
       lock: writeLock(ctx.em),
     });
-    if (pending?.role === MemberRole.LEGAL_REPRESENTATIVE) requireMayTouchLegalRepresentative(await ctx.access.require(organization.id, 'manageMembers'));
+    if (pending?.role === MemberRole.LEGAL_REPRESENTATIVE)
+      requireMayTouchLegalRepresentative(await ctx.access.require(organization.id, 'manageMembers'));
     const token = newSecret('ppi');
     const now = ctx.now();
     const fields = {
@@ -85,7 +111,17 @@ export class InvitationService {
       await ctx.em.update(InvitationEntity, { id: pending.id }, fields);
       invitation = Object.assign(pending, fields);
     } else {
-      invitation = await ctx.em.save(ctx.em.create(InvitationEntity, { ...fields, organizationId: organization.id, teamId: team?.id ?? null, email, status: InvitationStatus.PENDING, acceptedAt: null, createdAt: now }));
+      invitation = await ctx.em.save(
+        ctx.em.create(InvitationEntity, {
+          ...fields,
+          organizationId: organization.id,
+          teamId: team?.id ?? null,
+          email,
+          status: InvitationStatus.PENDING,
+          acceptedAt: null,
+          createdAt: now,
+        }),
+      );
     }
     return { invitation, mail: invitationMail(ctx, organization, team, invitation, token) };
   }
@@ -97,32 +133,64 @@ export class InvitationService {
   async accept(ctx: RequestContext, input: { token: string; name?: string | null; password?: string | null }) {
     const tokenHash = hashSecret((input.token ?? '').trim());
     const found = await ctx.em.findOneBy(InvitationEntity, { tokenHash });
-    if (!found) throw new BusinessError(MembershipErrorCode.INVALID_TOKEN, 'This invitation token is not valid.', ['input', 'token']);
+    if (!found)
+      throw new BusinessError(MembershipErrorCode.INVALID_TOKEN, 'This invitation token is not valid.', [
+        'input',
+        'token',
+      ]);
     requirePending(found, ctx.now());
     let account: { name: string; passwordHash: string } | null = null;
     if (!(await ctx.em.existsBy(UserEntity, { email: found.email }))) {
-      const name = requireText(input.name, ['input', 'name'], { max: 120, label: 'name (required to create your account)' });
+      const name = requireText(input.name, ['input', 'name'], {
+        max: 120,
+        label: 'name (required to create your account)',
+      });
       account = { name, passwordHash: await hashPassword(requirePassword(input.password, ['input', 'password'])) };
     }
 
     return ctx.transaction(async (ctx) => {
-      const invitation = await ctx.em.findOneOrFail(InvitationEntity, { where: { id: found.id }, lock: writeLock(ctx.em) });
+      const invitation = await ctx.em.findOneOrFail(InvitationEntity, {
+        where: { id: found.id },
+        lock: writeLock(ctx.em),
+      });
       requirePending(invitation, ctx.now());
-      const user = (await ctx.em.findOneBy(UserEntity, { email: invitation.email })) ?? (await this.createAccount(ctx, invitation.email, account));
+      const user =
+        (await ctx.em.findOneBy(UserEntity, { email: invitation.email })) ??
+        (await this.createAccount(ctx, invitation.email, account));
       const actor = ctx.withViewer({ user, token: null, via: 'invitation' });
       let membership: MembershipEntity | null = null;
       let team: TeamEntity | null = null;
       if (invitation.teamId !== null) {
         team = await ctx.em.findOneBy(TeamEntity, { id: invitation.teamId });
-        if (!team) throw new BusinessError(MembershipErrorCode.INVITATION_NOT_PENDING, 'The team of this invitation no longer exists.', ['input', 'token']);
+        if (!team)
+          throw new BusinessError(
+            MembershipErrorCode.INVITATION_NOT_PENDING,
+            'The team of this invitation no longer exists.',
+            ['input', 'token'],
+          );
         await ctx.services.teams.addMemberRow(ctx, team, user.id);
       } else {
         const { role, billingAccess, productIds, contactPreferences } = invitation;
-        membership = await ctx.services.memberships.create(ctx, invitation.organizationId, user.id, { role, billingAccess, productIds, contactPreferences }, ['input', 'token']);
+        membership = await ctx.services.memberships.create(
+          ctx,
+          invitation.organizationId,
+          user.id,
+          { role, billingAccess, productIds, contactPreferences },
+          ['input', 'token'],
+        );
       }
-      await ctx.em.update(InvitationEntity, { id: invitation.id }, { status: InvitationStatus.ACCEPTED, acceptedAt: ctx.now() });
+      await ctx.em.update(
+        InvitationEntity,
+        { id: invitation.id },
+        { status: InvitationStatus.ACCEPTED, acceptedAt: ctx.now() },
+      );
       const what = team ? `into team:${team.id} (${team.name})` : `as ${invitation.role}, membership:${membership?.id}`;
-      await ctx.services.audit.record(actor, invitation.organizationId, 'invitation.accepted', `invitation:${invitation.id} (${invitation.email}) ${what}${account ? ', account created' : ''}`);
+      await ctx.services.audit.record(
+        actor,
+        invitation.organizationId,
+        'invitation.accepted',
+        `invitation:${invitation.id} (${invitation.email}) ${what}${account ? ', account created' : ''}`,
+      );
       return { membership, team };
     });
   }
@@ -130,14 +198,26 @@ export class InvitationService {
   /** revokeInvitation: a pending invitation stops working at once. */
   async revoke(ctx: RequestContext, invitationId: number): Promise<InvitationEntity> {
     const existing = await ctx.em.findOneBy(InvitationEntity, { id: invitationId });
-    if (!existing) throw new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such invitation.', ['input', 'invitationId']);
-    const access = await ctx.access.require(existing.organizationId, existing.teamId === null ? 'manageMembers' : 'manageTeams');
+    if (!existing)
+      throw new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such invitation.', ['input', 'invitationId']);
+    const access = await ctx.access.require(
+      existing.organizationId,
+      existing.teamId === null ? 'manageMembers' : 'manageTeams',
+    );
     if (existing.role === MemberRole.LEGAL_REPRESENTATIVE) requireMayTouchLegalRepresentative(access);
     return ctx.transaction(async (ctx) => {
-      const invitation = await ctx.em.findOneOrFail(InvitationEntity, { where: { id: invitationId }, lock: writeLock(ctx.em) });
+      const invitation = await ctx.em.findOneOrFail(InvitationEntity, {
+        where: { id: invitationId },
+        lock: writeLock(ctx.em),
+      });
       if (invitation.status !== InvitationStatus.PENDING) throw notPending(invitation);
       await ctx.em.update(InvitationEntity, { id: invitation.id }, { status: InvitationStatus.REVOKED });
-      await ctx.services.audit.record(ctx, invitation.organizationId, 'invitation.revoked', `invitation:${invitation.id} (${invitation.email})`);
+      await ctx.services.audit.record(
+        ctx,
+        invitation.organizationId,
+        'invitation.revoked',
+        `invitation:${invitation.id} (${invitation.email})`,
+      );
       return Object.assign(invitation, { status: InvitationStatus.REVOKED });
     });
   }
@@ -150,7 +230,13 @@ export class InvitationService {
     return ctx.em
       .createQueryBuilder(InvitationEntity, 'i')
       .where('i.organizationId = :organizationId', { organizationId })
-      .andWhere(new Brackets((q) => q.where('i.status = :pending', { pending: InvitationStatus.PENDING }).orWhere('i.createdAt >= :since', { since })))
+      .andWhere(
+        new Brackets((q) =>
+          q
+            .where('i.status = :pending', { pending: InvitationStatus.PENDING })
+            .orWhere('i.createdAt >= :since', { since }),
+        ),
+      )
       .orderBy('i.id', 'DESC')
       .limit(LIST_LIMIT)
       .getMany();
@@ -159,26 +245,50 @@ export class InvitationService {
   /** For node(id): only those who manage members see an invitation. */
   async findVisible(ctx: RequestContext, invitationId: number): Promise<InvitationEntity | null> {
     const invitation = await ctx.em.findOneBy(InvitationEntity, { id: invitationId });
-    return invitation && hasPermission(await ctx.access.forOrganization(invitation.organizationId), 'manageMembers') ? invitation : null;
+    return invitation && hasPermission(await ctx.access.forOrganization(invitation.organizationId), 'manageMembers')
+      ? invitation
+      : null;
   }
 
-  private async createAccount(ctx: RequestContext, email: string, account: { name: string; passwordHash: string } | null): Promise<UserEntity> {
-    if (!account) throw new BusinessError('INVALID_INPUT', 'name and password are required to create your account.', ['input', 'name']);
-    return ctx.em.save(ctx.em.create(UserEntity, { email, ...account, staffRole: null, createdAt: ctx.now() })).catch((error) => {
-      if (isUniqueViolation(error)) throw new BusinessError('EMAIL_TAKEN', 'An account with this email was just created: accept again to join with it.', ['input', 'token']);
-      throw error;
-    });
+  private async createAccount(
+    ctx: RequestContext,
+    email: string,
+    account: { name: string; passwordHash: string } | null,
+  ): Promise<UserEntity> {
+    if (!account)
+      throw new BusinessError('INVALID_INPUT', 'name and password are required to create your account.', [
+        'input',
+        'name',
+      ]);
+    return ctx.em
+      .save(ctx.em.create(UserEntity, { email, ...account, staffRole: null, createdAt: ctx.now() }))
+      .catch((error) => {
+        if (isUniqueViolation(error))
+          throw new BusinessError(
+            'EMAIL_TAKEN',
+            'An account with this email was just created: accept again to join with it.',
+            ['input', 'token'],
+          );
+        throw error;
+      });
   }
 }
 
 function notPending(invitation: InvitationEntity): BusinessError {
-  return new BusinessError(MembershipErrorCode.INVITATION_NOT_PENDING, `This invitation was already ${invitation.status.toLowerCase()}.`, ['input', 'token']);
+  return new BusinessError(
+    MembershipErrorCode.INVITATION_NOT_PENDING,
+    `This invitation was already ${invitation.status.toLowerCase()}.`,
+    ['input', 'token'],
+  );
 }
 
 function requirePending(invitation: InvitationEntity, now: Date): void {
   if (invitation.status !== InvitationStatus.PENDING) throw notPending(invitation);
   if (invitation.expiresAt.getTime() <= now.getTime()) {
-    throw new BusinessError(MembershipErrorCode.INVITATION_EXPIRED, 'This invitation has expired: ask for a new one.', ['input', 'token']);
+    throw new BusinessError(MembershipErrorCode.INVITATION_EXPIRED, 'This invitation has expired: ask for a new one.', [
+      'input',
+      'token',
+    ]);
   }
 }
 
@@ -188,12 +298,22 @@ const ROLE_LABEL: Record<MemberRole, string> = {
   [MemberRole.USER]: 'user',
 };
 
-function invitationMail(ctx: RequestContext, organization: OrganizationEntity, team: TeamEntity | null, invitation: InvitationEntity, token: string): Mail {
+function invitationMail(
+  ctx: RequestContext,
+  organization: OrganizationEntity,
+  team: TeamEntity | null,
+  invitation: InvitationEntity,
+  token: string,
+): Mail {
   const inviter = ctx.viewer?.user.name ?? 'Someone';
-  const what = team ? `the team "${team.name}" of ${organization.name}` : `${organization.name} as ${ROLE_LABEL[invitation.role]}`;
+  const what = team
+    ? `the team "${team.name}" of ${organization.name}`
+    : `${organization.name} as ${ROLE_LABEL[invitation.role]}`;
   return {
     to: invitation.email,
-    subject: team ? `Invitation to the team ${team.name} of ${organization.name}` : `Invitation to join ${organization.name}`,
+    subject: team
+      ? `Invitation to the team ${team.name} of ${organization.name}`
+      : `Invitation to join ${organization.name}`,
     text: [
       `${inviter} invites you to join ${what}.`,
       '',

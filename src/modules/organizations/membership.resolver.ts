@@ -16,7 +16,9 @@ export class MembershipFieldsResolver {
     return OrganizationType.from((await ctx.loaders.organization.load(m.organizationId))!);
   }
 
-  @FieldResolver(() => [ProductNode], { description: 'For role USER: the products it may reach. Empty for other roles (they reach all).' })
+  @FieldResolver(() => [ProductNode], {
+    description: 'For role USER: the products it may reach. Empty for other roles (they reach all).',
+  })
   async products(@Root() m: MembershipType, @Ctx() ctx: RequestContext): Promise<ProductNode[]> {
     return (await ctx.services.products.loadAccessible(ctx, m.productIds)).map(ProductNode.from);
   }

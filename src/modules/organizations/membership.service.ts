@@ -34,12 +34,18 @@ const LR = MemberRole.LEGAL_REPRESENTATIVE;
 
 /** R5: an administrator cannot appoint, change or remove a legal representative; only a legal representative can. */
 export function requireMayTouchLegalRepresentative(access: OrgAccess): void {
-  if (access.role !== LR) throw new ForbiddenError('Only a legal representative can appoint, change or remove a legal representative.');
+  if (access.role !== LR)
+    throw new ForbiddenError('Only a legal representative can appoint, change or remove a legal representative.');
 }
 
-const notFound = () => new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such membership.', ['input', 'membershipId']);
+const notFound = () =>
+  new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such membership.', ['input', 'membershipId']);
 const lastLegalRepresentative = (what: string) =>
-  new BusinessError(MembershipErrorCode.LAST_LEGAL_REPRESENTATIVE, `This is the organization's only legal representative and cannot be ${what}: nominate another legal representative first.`, ['input', 'membershipId']);
+  new BusinessError(
+    MembershipErrorCode.LAST_LEGAL_REPRESENTATIVE,
+    `This is the organization's only legal representative and cannot be ${what}: nominate another legal representative first.`,
+    ['input', 'membershipId'],
+  );
 
 /**
  * Memberships of an organization (R3, R5, R6): who sees them, validated grants, changes and removal.
@@ -50,7 +56,9 @@ export class MembershipService {
   /** Organization.members: everyone for those who manage members, otherwise only the viewer's own membership. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em.createQueryBuilder(MembershipEntity, 'm').where('m.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(MembershipEntity, 'm')
+      .where('m.organizationId = :organizationId', { organizationId });
     if (!hasPermission(access, 'manageMembers')) query.andWhere('m.id = :own', { own: access.membershipId ?? 0 });
     return paginate(query, page, (m) => m);
   }
@@ -68,17 +76,46 @@ export class MembershipService {
    * billing always for a legal representative, contact preferences all on for a legal representative
    * and all off otherwise unless given.
    */
-  async newGrant(ctx: RequestContext, access: OrgAccess, organizationId: number, input: MembershipChanges & { role: MemberRole }, field: string[]): Promise<MembershipGrant> {
+  async newGrant(
+    ctx: RequestContext,
+    access: OrgAccess,
+    organizationId: number,
+    input: MembershipChanges & { role: MemberRole },
+    field: string[],
+  ): Promise<MembershipGrant> {
     if (input.role === LR) requireMayTouchLegalRepresentative(access);
-    const productIds = await this.validProducts(ctx, organizationId, input.role, input.productIds ?? [], [...field, 'productIds']);
+    const productIds = await this.validProducts(ctx, organizationId, input.role, input.productIds ?? [], [
+      ...field,
+      'productIds',
+    ]);
     const isLegalRepresentative = input.role === LR;
-    const contactPreferences = input.contactPreferences ?? { billing: isLegalRepresentative, technical: isLegalRepresentative, administrative: isLegalRepresentative };
-    return { role: input.role, billingAccess: isLegalRepresentative || !!input.billingAccess, productIds, contactPreferences: { ...contactPreferences } };
+    const contactPreferences = input.contactPreferences ?? {
+      billing: isLegalRepresentative,
+      technical: isLegalRepresentative,
+      administrative: isLegalRepresentative,
+    };
+    return {
+      role: input.role,
+      billingAccess: isLegalRepresentative || !!input.billingAccess,
+      productIds,
+      contactPreferences: { ...contactPreferences },
+    };
   }
 
   /** Creates a membership in the caller's transaction; ALREADY_MEMBER when the user already belongs. */
-  async create(ctx: RequestContext, organizationId: number, userId: number, grant: MembershipGrant, field: string[] = ['input', 'email']): Promise<MembershipEntity> {
-    const alreadyMember = () => new BusinessError(MembershipErrorCode.ALREADY_MEMBER, 'This person is already a member of the organization.', field);
+  async create(
+    ctx: RequestContext,
+    organizationId: number,
+    userId: number,
+    grant: MembershipGrant,
+    field: string[] = ['input', 'email'],
+  ): Promise<MembershipEntity> {
+    const alreadyMember = () =>
+      new BusinessError(
+        MembershipErrorCode.ALREADY_MEMBER,
+        'This person is already a member of the organization.',
+        field,
+      );
     if (await ctx.em.existsBy(MembershipEntity, { organizationId, userId })) throw alreadyMember();
     const { billing, technical, administrative } = grant.contactPreferences;
     const membership = await ctx.em
@@ -110,15 +147,22 @@ export class MembershipService {
     const access = await ctx.access.require(organizationId, 'manageMembers');
     if (changes.role === LR) requireMayTouchLegalRepresentative(access);
     const role = changes.role ?? existing.role;
-    if (role === LR && changes.billingAccess === false) throw new BusinessError('INVALID_INPUT', 'A legal representative always has billing access.', ['input', 'billingAccess']);
-    const productIds = changes.productIds ? await this.validProducts(ctx, organizationId, role, changes.productIds, ['input', 'productIds']) : null;
+    if (role === LR && changes.billingAccess === false)
+      throw new BusinessError('INVALID_INPUT', 'A legal representative always has billing access.', [
+        'input',
+        'billingAccess',
+      ]);
+    const productIds = changes.productIds
+      ? await this.validProducts(ctx, organizationId, role, changes.productIds, ['input', 'productIds'])
+      : null;
 
     return ctx.transaction(async (ctx) => {
       const legalRepresentatives = await this.lockLegalRepresentatives(ctx, organizationId);
       const current = await ctx.em.findOneBy(MembershipEntity, { id: membershipId });
       if (!current) throw notFound();
       if (current.role === LR) requireMayTouchLegalRepresentative(access);
-      if (current.role === LR && role !== LR && legalRepresentatives.every((m) => m.id === current.id)) throw lastLegalRepresentative('demoted');
+      if (current.role === LR && role !== LR && legalRepresentatives.every((m) => m.id === current.id))
+        throw lastLegalRepresentative('demoted');
 
       const next: Partial<MembershipEntity> = {
         role,
@@ -133,7 +177,12 @@ export class MembershipService {
       const changed = describeChanges(current, next);
       await ctx.em.update(MembershipEntity, { id: current.id }, next);
       const user = await ctx.em.findOneByOrFail(UserEntity, { id: current.userId });
-      await ctx.services.audit.record(ctx, organizationId, 'member.updated', `membership:${current.id} (${user.email}): ${changed || 'no change'}`);
+      await ctx.services.audit.record(
+        ctx,
+        organizationId,
+        'member.updated',
+        `membership:${current.id} (${user.email}): ${changed || 'no change'}`,
+      );
       ctx.access.clear(organizationId);
       return ctx.em.findOneByOrFail(MembershipEntity, { id: current.id });
     });
@@ -155,13 +204,19 @@ export class MembershipService {
       const current = await ctx.em.findOneBy(MembershipEntity, { id: membershipId });
       if (!current) throw notFound();
       if (!isSelf && current.role === LR) requireMayTouchLegalRepresentative(access);
-      if (current.role === LR && legalRepresentatives.every((m) => m.id === current.id)) throw lastLegalRepresentative('removed');
+      if (current.role === LR && legalRepresentatives.every((m) => m.id === current.id))
+        throw lastLegalRepresentative('removed');
 
       await ctx.em.delete(TeamMemberEntity, { organizationId, userId: current.userId });
       await ctx.em.update(TeamEntity, { organizationId, leaderId: current.userId }, { leaderId: null });
       await ctx.em.delete(MembershipEntity, { id: current.id });
       const user = await ctx.em.findOneByOrFail(UserEntity, { id: current.userId });
-      await ctx.services.audit.record(ctx, organizationId, 'member.removed', `membership:${current.id} (${user.email}, ${current.role})${isSelf ? ' left' : ''}`);
+      await ctx.services.audit.record(
+        ctx,
+        organizationId,
+        'member.removed',
+        `membership:${current.id} (${user.email}, ${current.role})${isSelf ? ' left' : ''}`,
+      );
       ctx.access.clear(organizationId);
       return current.id;
     });
@@ -187,9 +242,20 @@ export class MembershipService {
     return ctx.em.find(MembershipEntity, { where: { organizationId, role: LR }, lock: writeLock(ctx.em) });
   }
 
-  private async validProducts(ctx: RequestContext, organizationId: number, role: MemberRole, productIds: number[], field: string[]): Promise<number[]> {
+  private async validProducts(
+    ctx: RequestContext,
+    organizationId: number,
+    role: MemberRole,
+    productIds: number[],
+    field: string[],
+  ): Promise<number[]> {
     if (productIds.length === 0) return [];
-    if (role !== MemberRole.USER) throw new BusinessError(MembershipErrorCode.PRODUCTS_ONLY_FOR_USER, 'productIds apply to role USER only: legal representatives and administrators reach every product.', field);
+    if (role !== MemberRole.USER)
+      throw new BusinessError(
+        MembershipErrorCode.PRODUCTS_ONLY_FOR_USER,
+        'productIds apply to role USER only: legal representatives and administrators reach every product.',
+        field,
+      );
     return ctx.services.products.requireOwnProducts(ctx, organizationId, [...new Set(productIds)], field);
   }
 }
@@ -198,9 +264,13 @@ export class MembershipService {
 function describeChanges(before: MembershipEntity, after: Partial<MembershipEntity>): string {
   const parts: string[] = [];
   if (after.role !== before.role) parts.push(`role ${before.role}→${after.role}`);
-  if (after.billingAccess !== before.billingAccess) parts.push(`billingAccess ${before.billingAccess}→${after.billingAccess}`);
-  if (JSON.stringify(after.productIds) !== JSON.stringify(before.productIds)) parts.push(`products [${before.productIds.join(',')}]→[${after.productIds?.join(',')}]`);
-  const prefs = (m: Partial<MembershipEntity>) => `${m.notifyBilling ? 'B' : '-'}${m.notifyTechnical ? 'T' : '-'}${m.notifyAdministrative ? 'A' : '-'}`;
-  if (after.notifyBilling !== undefined && prefs(after) !== prefs(before)) parts.push(`contact ${prefs(before)}→${prefs(after)}`);
+  if (after.billingAccess !== before.billingAccess)
+    parts.push(`billingAccess ${before.billingAccess}→${after.billingAccess}`);
+  if (JSON.stringify(after.productIds) !== JSON.stringify(before.productIds))
+    parts.push(`products [${before.productIds.join(',')}]→[${after.productIds?.join(',')}]`);
+  const prefs = (m: Partial<MembershipEntity>) =>
+    `${m.notifyBilling ? 'B' : '-'}${m.notifyTechnical ? 'T' : '-'}${m.notifyAdministrative ? 'A' : '-'}`;
+  if (after.notifyBilling !== undefined && prefs(after) !== prefs(before))
+    parts.push(`contact ${prefs(before)}→${prefs(after)}`);
   return parts.join(', ');
 }

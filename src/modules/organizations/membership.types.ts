@@ -16,7 +16,10 @@ export class InviteMemberInput {
 
 @ObjectType('InviteMemberPayload')
 export class InviteMemberPayload {
-  @Field(() => InvitationType, { nullable: true, description: 'Set when the email had no account: the token goes out by email only.' })
+  @Field(() => InvitationType, {
+    nullable: true,
+    description: 'Set when the email had no account: the token goes out by email only.',
+  })
   invitation?: InvitationType | null;
   @Field(() => MembershipType, { nullable: true, description: 'Set when the email already had an account.' })
   membership?: MembershipType | null;
@@ -26,16 +29,25 @@ export class InviteMemberPayload {
 @InputType('AcceptInvitationInput')
 export class AcceptInvitationInput {
   @Field() token: string;
-  @Field(() => String, { nullable: true, description: 'Required when the invited email has no account yet: the new account gets this name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required when the invited email has no account yet: the new account gets this name.',
+  })
   name?: string | null;
-  @Field(() => String, { nullable: true, description: 'Required when the invited email has no account yet: the new account gets this password.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required when the invited email has no account yet: the new account gets this password.',
+  })
   password?: string | null;
 }
 
 @ObjectType('MembershipPayload')
 export class MembershipPayload {
   @Field(() => MembershipType, { nullable: true }) membership?: MembershipType | null;
-  @Field(() => TeamType, { nullable: true, description: 'acceptInvitation of a team-only invitation: the team joined (no membership is created).' })
+  @Field(() => TeamType, {
+    nullable: true,
+    description: 'acceptInvitation of a team-only invitation: the team joined (no membership is created).',
+  })
   team?: TeamType | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }

@@ -6,14 +6,22 @@ import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { permissionsOf } from '../access/permissions';
 import { AuditEventConnection, AuditEventType } from '../audit/audit.types';
-import { OrganizationPayload, OrganizationPermissions, OrganizationType, UpdateOrganizationInput } from './organization.types';
+import {
+  OrganizationPayload,
+  OrganizationPermissions,
+  OrganizationType,
+  UpdateOrganizationInput,
+} from './organization.types';
 import { mapNodes } from '../../graphql/connection';
 
 registerNode('Organization', (ctx, id) => ctx.services.organizations.findAccessible(ctx, id), OrganizationType.from);
 
 @Resolver(() => OrganizationType)
 export class OrganizationResolver {
-  @Query(() => OrganizationType, { nullable: true, description: 'An organization the viewer belongs to (or reaches); null otherwise.' })
+  @Query(() => OrganizationType, {
+    nullable: true,
+    description: 'An organization the viewer belongs to (or reaches); null otherwise.',
+  })
   async organization(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<OrganizationType | null> {
     const parsed = parseGlobalId(id);
     if (!parsed || parsed.type !== 'Organization') return null;
@@ -22,14 +30,23 @@ export class OrganizationResolver {
   }
 
   @Mutation(() => OrganizationPayload)
-  updateOrganization(@Arg('input') input: UpdateOrganizationInput, @Ctx() ctx: RequestContext): Promise<OrganizationPayload> {
+  updateOrganization(
+    @Arg('input') input: UpdateOrganizationInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<OrganizationPayload> {
     return payload(async () => {
-      const org = await ctx.services.organizations.update(ctx, decodeId(input.organizationId, 'Organization', ['input', 'organizationId']), input);
+      const org = await ctx.services.organizations.update(
+        ctx,
+        decodeId(input.organizationId, 'Organization', ['input', 'organizationId']),
+        input,
+      );
       return { organization: OrganizationType.from(org) };
     });
   }
 
-  @FieldResolver(() => OrganizationPermissions, { description: 'What the authenticated user may do here (the Manager greys out the rest).' })
+  @FieldResolver(() => OrganizationPermissions, {
+    description: 'What the authenticated user may do here (the Manager greys out the rest).',
+  })
   async viewerPermissions(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<OrganizationPermissions> {
     return permissionsOf(await ctx.access.forOrganization(org.entityId));
   }

@@ -26,21 +26,41 @@ export class OrganizationService {
   }
 
   /** R4: only a legal representative changes the organization's own details. */
-  async update(ctx: RequestContext, organizationId: number, input: UpdateOrganizationInput): Promise<OrganizationEntity> {
+  async update(
+    ctx: RequestContext,
+    organizationId: number,
+    input: UpdateOrganizationInput,
+  ): Promise<OrganizationEntity> {
     await ctx.access.require(organizationId, 'editDetails');
     const changes: Partial<OrganizationEntity> = {};
-    if (input.name !== undefined && input.name !== null) changes.name = requireText(input.name, ['input', 'name'], { max: 120 });
-    if (input.website !== undefined) changes.website = input.website === null || input.website.trim() === '' ? null : requireUrl(input.website, ['input', 'website']);
-    if (input.companyRegistrationId !== undefined) changes.companyRegistrationId = optionalText(input.companyRegistrationId, ['input', 'companyRegistrationId'], { max: 40 }) ?? null;
-    if (input.country !== undefined && input.country !== null) changes.country = requireCountry(input.country, ['input', 'country']);
+    if (input.name !== undefined && input.name !== null)
+      changes.name = requireText(input.name, ['input', 'name'], { max: 120 });
+    if (input.website !== undefined)
+      changes.website =
+        input.website === null || input.website.trim() === '' ? null : requireUrl(input.website, ['input', 'website']);
+    if (input.companyRegistrationId !== undefined)
+      changes.companyRegistrationId =
+        optionalText(input.companyRegistrationId, ['input', 'companyRegistrationId'], { max: 40 }) ?? null;
+    if (input.country !== undefined && input.country !== null)
+      changes.country = requireCountry(input.country, ['input', 'country']);
     if (input.address !== undefined) {
-      if (input.address && input.address.length > 6) throw new BusinessError('INVALID_INPUT', 'address has at most 6 lines.', ['input', 'address']);
-      changes.address = input.address ? input.address.map((line, i) => requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' })) : null;
+      if (input.address && input.address.length > 6)
+        throw new BusinessError('INVALID_INPUT', 'address has at most 6 lines.', ['input', 'address']);
+      changes.address = input.address
+        ? input.address.map((line, i) =>
+            requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' }),
+          )
+        : null;
     }
     if (input.expiryNoticeDays !== undefined) changes.expiryNoticeDays = noticeDays(input.expiryNoticeDays);
     return ctx.transaction(async (ctx) => {
       await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);
-      await ctx.services.audit.record(ctx, organizationId, 'organization.updated', `organization:${organizationId} (${Object.keys(changes).join(', ') || 'no change'})`);
+      await ctx.services.audit.record(
+        ctx,
+        organizationId,
+        'organization.updated',
+        `organization:${organizationId} (${Object.keys(changes).join(', ') || 'no change'})`,
+      );
       return ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
     });
   }
@@ -51,7 +71,8 @@ export class OrganizationService {
     if (userId === viewer.id) return viewer;
     const memberships = await ctx.em.findBy(MembershipEntity, { userId });
     for (const m of memberships) {
-      if (hasPermission(await ctx.access.forOrganization(m.organizationId), 'manageMembers')) return ctx.loaders.user.load(userId);
+      if (hasPermission(await ctx.access.forOrganization(m.organizationId), 'manageMembers'))
+        return ctx.loaders.user.load(userId);
     }
     return null;
   }
@@ -65,7 +86,9 @@ export class OrganizationService {
     if (userId !== ctx.user.id) {
       const theirs = await ctx.em.findBy(MembershipEntity, { userId });
       const managed: number[] = [];
-      for (const m of theirs) if (hasPermission(await ctx.access.forOrganization(m.organizationId), 'manageMembers')) managed.push(m.organizationId);
+      for (const m of theirs)
+        if (hasPermission(await ctx.access.forOrganization(m.organizationId), 'manageMembers'))
+          managed.push(m.organizationId);
       query.andWhere('m.organizationId IN (:...orgIds)', { orgIds: [0, ...managed] });
     }
     return paginate(query, page, (m) => m);
@@ -77,7 +100,11 @@ function noticeDays(days: number[] | null): number[] | null {
   if (!days || days.length === 0) return null;
   const unique = [...new Set(days)].sort((a, b) => b - a);
   if (unique.length > MAX_NOTICES || unique.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_NOTICE_DAYS)) {
-    throw new BusinessError('INVALID_INPUT', `expiryNoticeDays takes up to ${MAX_NOTICES} whole days between 1 and ${MAX_NOTICE_DAYS}.`, ['input', 'expiryNoticeDays']);
+    throw new BusinessError(
+      'INVALID_INPUT',
+      `expiryNoticeDays takes up to ${MAX_NOTICES} whole days between 1 and ${MAX_NOTICE_DAYS}.`,
+      ['input', 'expiryNoticeDays'],
+    );
   }
   return unique;
 }

@@ -22,14 +22,29 @@ export class OrganizationType extends Node {
   @Field(() => String, { nullable: true }) website: string | null;
   @Field(() => String, { nullable: true }) companyRegistrationId: string | null;
   @Field() country: string;
-  @Field(() => [String], { nullable: true, description: 'Postal address, one line per entry (printed on invoices).' }) address: string[] | null;
-  @Field(() => [Int], { description: 'Billing-message setting (R14): expiry notices are sent this many days before a product expires.' }) expiryNoticeDays: number[];
+  @Field(() => [String], { nullable: true, description: 'Postal address, one line per entry (printed on invoices).' })
+  address: string[] | null;
+  @Field(() => [Int], {
+    description: 'Billing-message setting (R14): expiry notices are sent this many days before a product expires.',
+  })
+  expiryNoticeDays: number[];
   entityId: number;
 
   static from(org: OrganizationEntity): OrganizationType {
     const { name, kind, website, companyRegistrationId, country, address } = org;
     const expiryNoticeDays = org.expiryNoticeDays ?? DEFAULT_RENEWAL_CONFIG.expiryNoticeDays;
-    return Object.assign(new OrganizationType(), { id: toGlobalId('Organization', org.id), entityId: org.id, name, kind, currency: org.currency as CurrencyCode, website, companyRegistrationId, country, address, expiryNoticeDays });
+    return Object.assign(new OrganizationType(), {
+      id: toGlobalId('Organization', org.id),
+      entityId: org.id,
+      name,
+      kind,
+      currency: org.currency as CurrencyCode,
+      website,
+      companyRegistrationId,
+      country,
+      address,
+      expiryNoticeDays,
+    });
   }
 }
 
@@ -77,7 +92,11 @@ export class MembershipType extends Node {
       productIds: m.productIds,
       role: m.role,
       billingAccess: m.role === MemberRole.LEGAL_REPRESENTATIVE || m.billingAccess,
-      contactPreferences: { billing: m.notifyBilling, technical: m.notifyTechnical, administrative: m.notifyAdministrative },
+      contactPreferences: {
+        billing: m.notifyBilling,
+        technical: m.notifyTechnical,
+        administrative: m.notifyAdministrative,
+      },
     });
   }
 }
@@ -116,7 +135,11 @@ export class UpdateOrganizationInput {
   @Field(() => String, { nullable: true }) companyRegistrationId?: string | null;
   @Field(() => String, { nullable: true }) country?: string | null;
   @Field(() => [String], { nullable: true }) address?: string[] | null;
-  @Field(() => [Int], { nullable: true, description: 'Expiry notice days (R14); an empty list restores the default 30 and 7.' }) expiryNoticeDays?: number[] | null;
+  @Field(() => [Int], {
+    nullable: true,
+    description: 'Expiry notice days (R14); an empty list restores the default 30 and 7.',
+  })
+  expiryNoticeDays?: number[] | null;
 }
 
 @ObjectType('OrganizationPayload')

@@ -9,17 +9,25 @@ import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.ty
  */
 @Resolver(() => OrganizationType)
 export class OrganizationProgramsResolver {
-  @FieldResolver(() => PartnerType, { nullable: true, description: 'Set when this organization is (or applied to be) a partner.' })
+  @FieldResolver(() => PartnerType, {
+    nullable: true,
+    description: 'Set when this organization is (or applied to be) a partner.',
+  })
   partner(): PartnerType | null {
     return null;
   }
 
-  @FieldResolver(() => [ClientRelationshipType], { description: 'Relationships in which this organization is the client.' })
+  @FieldResolver(() => [ClientRelationshipType], {
+    description: 'Relationships in which this organization is the client.',
+  })
   partnerRelationships(): ClientRelationshipType[] {
     return [];
   }
 
-  @FieldResolver(() => AffiliateType, { nullable: true, description: 'Set when this (individual) organization joined the affiliate program.' })
+  @FieldResolver(() => AffiliateType, {
+    nullable: true,
+    description: 'Set when this (individual) organization joined the affiliate program.',
+  })
   affiliate(): AffiliateType | null {
     return null;
   }

@@ -25,15 +25,47 @@ const charge = (gatewayRef: string, over: Partial<ChargeRequest> = {}): ChargeRe
 
 describe('TestGateway.tokenize', () => {
   it.each<[string, PaymentMethodKind, Omit<TokenizedMethod, 'gatewayRef'>]>([
-    ['test_visa', 'CARD', { kind: 'CARD', brand: 'VISA', last4: '4242', expiresOn: '2030-03-31', supportsAutoRenewal: true }],
-    ['test_mastercard', 'CARD', { kind: 'CARD', brand: 'MASTERCARD', last4: '4444', expiresOn: '2030-03-31', supportsAutoRenewal: true }],
-    ['test_cb', 'CARD', { kind: 'CARD', brand: 'CB', last4: '1001', expiresOn: '2030-03-31', supportsAutoRenewal: true }],
-    ['test_declined', 'CARD', { kind: 'CARD', brand: 'VISA', last4: '0002', expiresOn: '2030-03-31', supportsAutoRenewal: true }],
-    ['test_fails_later', 'CARD', { kind: 'CARD', brand: 'MASTERCARD', last4: '9995', expiresOn: '2030-03-31', supportsAutoRenewal: true }],
-    ['test_postfinance', 'POSTFINANCE_CARD', { kind: 'POSTFINANCE_CARD', brand: null, last4: '0005', expiresOn: '2030-03-31', supportsAutoRenewal: false }],
+    [
+      'test_visa',
+      'CARD',
+      { kind: 'CARD', brand: 'VISA', last4: '4242', expiresOn: '2030-03-31', supportsAutoRenewal: true },
+    ],
+    [
+      'test_mastercard',
+      'CARD',
+      { kind: 'CARD', brand: 'MASTERCARD', last4: '4444', expiresOn: '2030-03-31', supportsAutoRenewal: true },
+    ],
+    [
+      'test_cb',
+      'CARD',
+      { kind: 'CARD', brand: 'CB', last4: '1001', expiresOn: '2030-03-31', supportsAutoRenewal: true },
+    ],
+    [
+      'test_declined',
+      'CARD',
+      { kind: 'CARD', brand: 'VISA', last4: '0002', expiresOn: '2030-03-31', supportsAutoRenewal: true },
+    ],
+    [
+      'test_fails_later',
+      'CARD',
+      { kind: 'CARD', brand: 'MASTERCARD', last4: '9995', expiresOn: '2030-03-31', supportsAutoRenewal: true },
+    ],
+    [
+      'test_postfinance',
+      'POSTFINANCE_CARD',
+      { kind: 'POSTFINANCE_CARD', brand: null, last4: '0005', expiresOn: '2030-03-31', supportsAutoRenewal: false },
+    ],
     ['test_twint', 'TWINT', { kind: 'TWINT', brand: null, last4: null, expiresOn: null, supportsAutoRenewal: true }],
-    ['test_paypal', 'PAYPAL', { kind: 'PAYPAL', brand: null, last4: null, expiresOn: null, supportsAutoRenewal: false }],
-    ['test_iban', 'IBAN_TRANSFER', { kind: 'IBAN_TRANSFER', brand: null, last4: null, expiresOn: null, supportsAutoRenewal: false }],
+    [
+      'test_paypal',
+      'PAYPAL',
+      { kind: 'PAYPAL', brand: null, last4: null, expiresOn: null, supportsAutoRenewal: false },
+    ],
+    [
+      'test_iban',
+      'IBAN_TRANSFER',
+      { kind: 'IBAN_TRANSFER', brand: null, last4: null, expiresOn: null, supportsAutoRenewal: false },
+    ],
   ])('%s as %s', async (token, kind, expected) => {
     const method = await gateway().tokenize(kind, token, 'CHF');
     const { gatewayRef, ...rest } = method;
@@ -158,8 +190,12 @@ describe('TestGateway.refund', () => {
     const ref = (await g.tokenize(kind, token, 'CHF')).gatewayRef;
     return g.charge(charge(ref, { amount: 1000 }));
   }
-  const refund = (transactionId: string, amount: number, idempotencyKey = `rk-${++keySeq}`) =>
-    ({ transactionId, amount, currency: 'CHF' as const, idempotencyKey });
+  const refund = (transactionId: string, amount: number, idempotencyKey = `rk-${++keySeq}`) => ({
+    transactionId,
+    amount,
+    currency: 'CHF' as const,
+    idempotencyKey,
+  });
 
   it('refunds in parts up to the charged amount, never beyond', async () => {
     const g = gateway();

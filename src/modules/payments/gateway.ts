@@ -100,7 +100,12 @@ const TEST_TOKENS: Readonly<Record<string, TestToken>> = {
   test_declined: card('VISA', '0002', 'DECLINE'),
   test_fails_later: card('MASTERCARD', '9995', 'FAIL_RECURRING'),
   test_postfinance: {
-    kind: 'POSTFINANCE_CARD', brand: null, last4: '0005', expires: true, onlyCurrency: 'CHF', behaviour: 'SUCCEED',
+    kind: 'POSTFINANCE_CARD',
+    brand: null,
+    last4: '0005',
+    expires: true,
+    onlyCurrency: 'CHF',
+    behaviour: 'SUCCEED',
   },
   test_twint: wallet('TWINT'),
   test_paypal: wallet('PAYPAL'),

@@ -25,27 +25,57 @@ export class PaymentMethodService {
    * @throws BusinessError METHOD_NOT_ALLOWED (PREPAID), UNKNOWN_TOKEN, KIND_MISMATCH,
    *   CURRENCY_NOT_SUPPORTED (PostFinance outside CHF), TOO_MANY_PAYMENT_METHODS, INVALID_INPUT
    */
-  async add(ctx: RequestContext, organizationId: number, kind: PaymentMethodKind, gatewayToken: string): Promise<PaymentMethodEntity> {
+  async add(
+    ctx: RequestContext,
+    organizationId: number,
+    kind: PaymentMethodKind,
+    gatewayToken: string,
+  ): Promise<PaymentMethodEntity> {
     await ctx.access.require(organizationId, 'pay');
     if (kind === PaymentMethodKind.PREPAID) {
-      throw new BusinessError(PaymentErrorCode.METHOD_NOT_ALLOWED, 'The prepaid account is not a stored method: top it up with topUpPrepaidAccount.', ['input', 'kind']);
+      throw new BusinessError(
+        PaymentErrorCode.METHOD_NOT_ALLOWED,
+        'The prepaid account is not a stored method: top it up with topUpPrepaidAccount.',
+        ['input', 'kind'],
+      );
     }
     const token = requireText(gatewayToken, ['input', 'gatewayToken'], { max: 200 });
     const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
-    const tokenized = await ctx.services.gateway.tokenize(kind, token, organization.currency as 'CHF' | 'EUR').catch((error: unknown) => {
-      const known = error instanceof GatewayError ? TOKENIZE_ERRORS[error.code] : undefined;
-      if (known) throw new BusinessError(known.code, (error as GatewayError).message, ['input', known.field]);
-      throw error;
-    });
+    const tokenized = await ctx.services.gateway
+      .tokenize(kind, token, organization.currency as 'CHF' | 'EUR')
+      .catch((error: unknown) => {
+        const known = error instanceof GatewayError ? TOKENIZE_ERRORS[error.code] : undefined;
+        if (known) throw new BusinessError(known.code, (error as GatewayError).message, ['input', known.field]);
+        throw error;
+      });
     return ctx.transaction(async (ctx) => {
       if ((await ctx.em.countBy(PaymentMethodEntity, { organizationId, removedAt: IsNull() })) >= MAX_PAYMENT_METHODS) {
-        throw new BusinessError(PaymentErrorCode.TOO_MANY_PAYMENT_METHODS, `At most ${MAX_PAYMENT_METHODS} stored payment methods.`, ['input']);
+        throw new BusinessError(
+          PaymentErrorCode.TOO_MANY_PAYMENT_METHODS,
+          `At most ${MAX_PAYMENT_METHODS} stored payment methods.`,
+          ['input'],
+        );
       }
       const { brand, last4, expiresOn, gatewayRef, supportsAutoRenewal } = tokenized;
       const method = await ctx.em.save(
-        ctx.em.create(PaymentMethodEntity, { organizationId, kind, brand: brand as PaymentMethodEntity['brand'], last4, expiresOn, gatewayRef, supportsAutoRenewal, createdAt: ctx.now(), removedAt: null }),
+        ctx.em.create(PaymentMethodEntity, {
+          organizationId,
+          kind,
+          brand: brand as PaymentMethodEntity['brand'],
+          last4,
+          expiresOn,
+          gatewayRef,
+          supportsAutoRenewal,
+          createdAt: ctx.now(),
+          removedAt: null,
+        }),
       );
-      await ctx.services.audit.record(ctx, organizationId, 'payment_method.added', `payment_method:${method.id} (${[kind, brand, last4].filter(Boolean).join(' ')})`);
+      await ctx.services.audit.record(
+        ctx,
+        organizationId,
+        'payment_method.added',
+        `payment_method:${method.id} (${[kind, brand, last4].filter(Boolean).join(' ')})`,
+      );
       return method;
     });
   }
@@ -64,18 +94,30 @@ export class PaymentMethodService {
   /** A method the viewer may see (billing rights in its organization), else null. */
   async findAccessible(ctx: RequestContext, paymentMethodId: number): Promise<PaymentMethodEntity | null> {
     const method = await ctx.em.findOneBy(PaymentMethodEntity, { id: paymentMethodId, removedAt: IsNull() });
-    return method && hasPermission(await ctx.access.forOrganization(method.organizationId), 'viewBilling') ? method : null;
+    return method && hasPermission(await ctx.access.forOrganization(method.organizationId), 'viewBilling')
+      ? method
+      : null;
   }
 
   /**
    * A method id received in a payment mutation: FORBIDDEN when it belongs to an organization where the
    * viewer may not pay; PAYMENT_METHOD_NOT_FOUND when unknown, removed or of another organization of the viewer.
    */
-  async requireForPayment(ctx: RequestContext, organizationId: number, paymentMethodId: number, field: string[]): Promise<PaymentMethodEntity> {
+  async requireForPayment(
+    ctx: RequestContext,
+    organizationId: number,
+    paymentMethodId: number,
+    field: string[],
+  ): Promise<PaymentMethodEntity> {
     const method = await ctx.em.findOneBy(PaymentMethodEntity, { id: paymentMethodId, removedAt: IsNull() });
     if (!method) throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND, 'No such payment method.', field);
     await ctx.access.require(method.organizationId, 'pay');
-    if (method.organizationId !== organizationId) throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND, 'This payment method belongs to another organization.', field);
+    if (method.organizationId !== organizationId)
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND,
+        'This payment method belongs to another organization.',
+        field,
+      );
     return method;
   }
 }

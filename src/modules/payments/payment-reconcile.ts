@@ -19,16 +19,22 @@ export async function reconcilePayment(
   listeners: readonly SettledListener[],
   creditTopUp: (ctx: RequestContext, paymentId: number) => Promise<void>,
 ): Promise<{ payment: PaymentEntity; changed: boolean }> {
-  if (ctx.viewer && ctx.viewer.user.staffRole !== StaffRole.ADMIN) throw new ForbiddenError('Only platform administrators reconcile bank transfers.');
+  if (ctx.viewer && ctx.viewer.user.staffRole !== StaffRole.ADMIN)
+    throw new ForbiddenError('Only platform administrators reconcile bank transfers.');
   return ctx.transaction(async (ctx) => {
     const found = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
-    if (!found) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`, ['input', 'paymentId']);
+    if (!found)
+      throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`, ['input', 'paymentId']);
     await ctx.services.prepaid.lockAccount(ctx, found.organizationId);
     // Re-read under the lock with a locking read: a plain read could return the transaction's older snapshot (MySQL).
     const payment = await ctx.em.findOneOrFail(PaymentEntity, { where: { id: paymentId }, lock: writeLock(ctx.em) });
     if (payment.status !== PaymentStatus.PENDING) {
       if (payment.settledAt) return { payment, changed: false };
-      throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_PENDING, `This payment is ${payment.status.toLowerCase()}, not a pending transfer.`, ['input', 'paymentId']);
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_NOT_PENDING,
+        `This payment is ${payment.status.toLowerCase()}, not a pending transfer.`,
+        ['input', 'paymentId'],
+      );
     }
     tellEmbeddedGateway(ctx, payment.gatewayTransactionId);
     payment.status = PaymentStatus.SUCCEEDED;

@@ -20,7 +20,11 @@ export interface RefundSplit {
  * left), which is taken from the method part first. A pending transfer is cancelled in full only
  * (no money arrived: nothing goes through the gateway).
  */
-export async function refundPayment(ctx: RequestContext, paymentId: number, amount?: number | RefundSplit): Promise<void> {
+export async function refundPayment(
+  ctx: RequestContext,
+  paymentId: number,
+  amount?: number | RefundSplit,
+): Promise<void> {
   await ctx.transaction(async (ctx) => {
     const found = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
     if (!found) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`);
@@ -32,14 +36,28 @@ export async function refundPayment(ctx: RequestContext, paymentId: number, amou
     const split = typeof amount === 'object' ? amount : null;
     const wanted: number = split ? split.toMethod + split.toPrepaid : ((amount as number | undefined) ?? left);
     if (payment.category !== PaymentCategory.CHARGE || !REFUNDABLE.has(payment.status)) {
-      throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_REFUNDABLE, `A ${payment.status.toLowerCase()} ${payment.category.toLowerCase()} cannot be refunded.`);
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
+        `A ${payment.status.toLowerCase()} ${payment.category.toLowerCase()} cannot be refunded.`,
+      );
     }
-    if (!Number.isSafeInteger(wanted) || wanted <= 0) throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A refund must be a positive number of minor units.');
-    if (wanted > left) throw new BusinessError(PaymentErrorCode.REFUND_EXCEEDS_PAYMENT, `Only ${left} (minor units) of this payment is left to refund.`);
+    if (!Number.isSafeInteger(wanted) || wanted <= 0)
+      throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A refund must be a positive number of minor units.');
+    if (wanted > left)
+      throw new BusinessError(
+        PaymentErrorCode.REFUND_EXCEEDS_PAYMENT,
+        `Only ${left} (minor units) of this payment is left to refund.`,
+      );
     const pending = payment.status === PaymentStatus.PENDING;
-    if (pending && wanted !== left) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_REFUNDABLE, 'A pending bank transfer can only be cancelled in full.');
+    if (pending && wanted !== left)
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_NOT_REFUNDABLE,
+        'A pending bank transfer can only be cancelled in full.',
+      );
 
-    const toMethod = split ? split.toMethod : Math.min(wanted, Math.max(0, payment.methodAmount - payment.refundedAmount));
+    const toMethod = split
+      ? split.toMethod
+      : Math.min(wanted, Math.max(0, payment.methodAmount - payment.refundedAmount));
     const toPrepaid = wanted - toMethod;
     if (toMethod < 0 || toPrepaid < 0 || toMethod > payment.methodAmount || toPrepaid > payment.prepaidAmount) {
       throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A refund part exceeds what was paid that way.');
@@ -52,9 +70,18 @@ export async function refundPayment(ctx: RequestContext, paymentId: number, amou
         // The same refund step of the same payment state: a deadlock retry replays it instead of refunding twice.
         idempotencyKey: `refund:${payment.id}:${payment.refundedAmount}:${toMethod}`,
       });
-      if (result.status !== 'SUCCEEDED') throw new BusinessError(PaymentErrorCode.REFUND_FAILED, 'The payment gateway refused the refund.');
+      if (result.status !== 'SUCCEEDED')
+        throw new BusinessError(PaymentErrorCode.REFUND_FAILED, 'The payment gateway refused the refund.');
     }
-    if (toPrepaid > 0) await ctx.services.prepaid.post(ctx, payment.organizationId, LedgerEntryKind.REFUND, toPrepaid, `Refund: ${payment.purpose}`.slice(0, 255), payment.id);
+    if (toPrepaid > 0)
+      await ctx.services.prepaid.post(
+        ctx,
+        payment.organizationId,
+        LedgerEntryKind.REFUND,
+        toPrepaid,
+        `Refund: ${payment.purpose}`.slice(0, 255),
+        payment.id,
+      );
     const refundedAmount = payment.refundedAmount + wanted;
     const status = refundedAmount === payment.amount ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
     await ctx.em.update(PaymentEntity, { id: payment.id }, { refundedAmount, status });

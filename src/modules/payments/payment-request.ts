@@ -48,8 +48,14 @@ export interface PaymentOutcome {
 export function requireIdempotencyKey(key: string | null | undefined, field: string[]): string {
   const value = key ?? '';
   if (value.trim() === '') throw new BusinessError('INVALID_INPUT', 'idempotencyKey must not be empty.', field);
-  if (value.length > IDEMPOTENCY_KEY_MAX) throw new BusinessError('INVALID_INPUT', `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters.`, field);
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new BusinessError('INVALID_INPUT', 'idempotencyKey must not contain control characters.', field);
+  if (value.length > IDEMPOTENCY_KEY_MAX)
+    throw new BusinessError(
+      'INVALID_INPUT',
+      `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters.`,
+      field,
+    );
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new BusinessError('INVALID_INPUT', 'idempotencyKey must not contain control characters.', field);
   return value;
 }
 
@@ -57,13 +63,25 @@ export function requireIdempotencyKey(key: string | null | undefined, field: str
 export function validatePaymentRequest(req: PaymentRequest): void {
   const at = (name: string) => [...(req.fieldPath ?? ['input', 'payment']), name];
   if (!Number.isSafeInteger(req.amount) || req.amount <= 0) {
-    throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'The amount to pay must be a positive number of minor units.', at('amount'));
+    throw new BusinessError(
+      PaymentErrorCode.INVALID_AMOUNT,
+      'The amount to pay must be a positive number of minor units.',
+      at('amount'),
+    );
   }
   if (!Number.isSafeInteger(req.prepaidAmount) || req.prepaidAmount < 0 || req.prepaidAmount > req.amount) {
-    throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'prepaidAmount must be between 0 and the amount to pay.', at('prepaidAmount'));
+    throw new BusinessError(
+      PaymentErrorCode.INVALID_AMOUNT,
+      'prepaidAmount must be between 0 and the amount to pay.',
+      at('prepaidAmount'),
+    );
   }
   if (req.currency !== 'CHF' && req.currency !== 'EUR') {
-    throw new BusinessError(PaymentErrorCode.CURRENCY_NOT_SUPPORTED, `Currency ${req.currency} is not supported.`, at('currency'));
+    throw new BusinessError(
+      PaymentErrorCode.CURRENCY_NOT_SUPPORTED,
+      `Currency ${req.currency} is not supported.`,
+      at('currency'),
+    );
   }
   requireIdempotencyKey(req.idempotencyKey, at('idempotencyKey'));
   requireText(req.fingerprint, at('fingerprint'), { max: 10_000 });
@@ -72,6 +90,14 @@ export function validatePaymentRequest(req: PaymentRequest): void {
 
 /** What "the same request" means for an idempotency key: everything that decides what is charged. */
 export function fingerprintOf(req: PaymentRequest, category: PaymentCategory): string {
-  const canonical = JSON.stringify([category, req.fingerprint, req.currency, req.amount, req.prepaidAmount, req.paymentMethodId, !!req.recurring]);
+  const canonical = JSON.stringify([
+    category,
+    req.fingerprint,
+    req.currency,
+    req.amount,
+    req.prepaidAmount,
+    req.paymentMethodId,
+    !!req.recurring,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -32,6 +32,10 @@ export class PaymentDeclinedError extends BusinessError {
     readonly attempt: FailedAttempt,
     field?: string[],
   ) {
-    super(PaymentErrorCode.PAYMENT_DECLINED, `The payment was declined (${attempt.failureReason ?? 'declined'}); nothing was charged.`, field);
+    super(
+      PaymentErrorCode.PAYMENT_DECLINED,
+      `The payment was declined (${attempt.failureReason ?? 'declined'}); nothing was charged.`,
+      field,
+    );
   }
 }

@@ -20,7 +20,10 @@ registerNode('Payment', (ctx, id) => ctx.services.payments.findAccessible(ctx, i
 @Resolver()
 export class PaymentResolver {
   @Mutation(() => PaymentMethodPayload)
-  addPaymentMethod(@Arg('input') input: AddPaymentMethodInput, @Ctx() ctx: RequestContext): Promise<PaymentMethodPayload> {
+  addPaymentMethod(
+    @Arg('input') input: AddPaymentMethodInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PaymentMethodPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const method = await ctx.services.paymentMethods.add(ctx, organizationId, input.kind, input.gatewayToken);
@@ -28,10 +31,18 @@ export class PaymentResolver {
     });
   }
 
-  @Mutation(() => ReconcileBankTransferPayload, { description: 'Platform admins: the IBAN transfer of a pending payment arrived (R15, R16).' })
-  reconcileBankTransfer(@Arg('input') input: ReconcileBankTransferInput, @Ctx() ctx: RequestContext): Promise<ReconcileBankTransferPayload> {
+  @Mutation(() => ReconcileBankTransferPayload, {
+    description: 'Platform admins: the IBAN transfer of a pending payment arrived (R15, R16).',
+  })
+  reconcileBankTransfer(
+    @Arg('input') input: ReconcileBankTransferInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReconcileBankTransferPayload> {
     return payload(async () => {
-      const { payment, changed } = await ctx.services.payments.reconcile(ctx, decodeId(input.paymentId, 'Payment', ['input', 'paymentId']));
+      const { payment, changed } = await ctx.services.payments.reconcile(
+        ctx,
+        decodeId(input.paymentId, 'Payment', ['input', 'paymentId']),
+      );
       return { payment: PaymentType.from(payment), changed };
     });
   }
@@ -39,7 +50,9 @@ export class PaymentResolver {
 
 @Resolver(() => OrganizationType)
 export class OrganizationPaymentMethodsResolver {
-  @FieldResolver(() => [PaymentMethodType], { description: 'Stored payment methods, oldest first. Needs billing rights (FORBIDDEN otherwise).' })
+  @FieldResolver(() => [PaymentMethodType], {
+    description: 'Stored payment methods, oldest first. Needs billing rights (FORBIDDEN otherwise).',
+  })
   async paymentMethods(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PaymentMethodType[]> {
     return (await ctx.services.paymentMethods.list(ctx, org.entityId)).map((m) => PaymentMethodType.from(m));
   }

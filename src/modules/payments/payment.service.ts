@@ -56,7 +56,8 @@ export class PaymentService {
    * The error is rethrown either way.
    */
   async withPayment<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-    if (ctx.em.queryRunner?.isTransactionActive) throw new Error('withPayment opens its own transaction: call it outside ctx.transaction');
+    if (ctx.em.queryRunner?.isTransactionActive)
+      throw new Error('withPayment opens its own transaction: call it outside ctx.transaction');
     const journal: ChargeJournal = { nonce: randomBytes(6).toString('hex'), charges: [] };
     try {
       return await ctx.transaction((trx) => {
@@ -96,102 +97,201 @@ export class PaymentService {
   }
 
   /** Credits (amount > 0) or debits (amount < 0) the prepaid ledger; never below zero (INSUFFICIENT_PREPAID_BALANCE). */
-  postLedgerEntry(ctx: RequestContext, organizationId: number, kind: LedgerEntryKind, amount: number, reference: string): Promise<LedgerEntryEntity> {
+  postLedgerEntry(
+    ctx: RequestContext,
+    organizationId: number,
+    kind: LedgerEntryKind,
+    amount: number,
+    reference: string,
+  ): Promise<LedgerEntryEntity> {
     return ctx.services.prepaid.post(ctx, organizationId, kind, amount, reference, null);
   }
 
   /** The stored (not removed) method if it belongs to `organizationId`, else null. */
-  findMethod(ctx: RequestContext, organizationId: number, paymentMethodId: number): Promise<PaymentMethodEntity | null> {
+  findMethod(
+    ctx: RequestContext,
+    organizationId: number,
+    paymentMethodId: number,
+  ): Promise<PaymentMethodEntity | null> {
     return ctx.services.paymentMethods.findOwned(ctx, organizationId, paymentMethodId);
   }
 
   /** A payment the viewer may see (billing rights in its organization), else null. */
   async findAccessible(ctx: RequestContext, paymentId: number): Promise<PaymentEntity | null> {
     const payment = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
-    return payment && hasPermission(await ctx.access.forOrganization(payment.organizationId), 'viewBilling') ? payment : null;
+    return payment && hasPermission(await ctx.access.forOrganization(payment.organizationId), 'viewBilling')
+      ? payment
+      : null;
   }
 
-  private async collectAs(ctx: RequestContext, req: PaymentRequest, category: PaymentCategory): Promise<PaymentOutcome> {
+  private async collectAs(
+    ctx: RequestContext,
+    req: PaymentRequest,
+    category: PaymentCategory,
+  ): Promise<PaymentOutcome> {
     validatePaymentRequest(req);
     const at = (name: string) => [...(req.fieldPath ?? ['input', 'payment']), name];
     return ctx.transaction(async (ctx) => {
       const account = await ctx.services.prepaid.lockAccount(ctx, req.organizationId);
       const fingerprint = fingerprintOf(req, category);
       // A locking read sees the latest committed payments even if the caller's transaction read something earlier (MySQL snapshot).
-      const existing = await ctx.em.findOne(PaymentEntity, { where: { organizationId: req.organizationId, idempotencyKey: req.idempotencyKey }, lock: writeLock(ctx.em) });
+      const existing = await ctx.em.findOne(PaymentEntity, {
+        where: { organizationId: req.organizationId, idempotencyKey: req.idempotencyKey },
+        lock: writeLock(ctx.em),
+      });
       if (existing) return this.replay(ctx, existing, fingerprint, at);
       if (req.currency !== account.currency) {
-        throw new BusinessError(PaymentErrorCode.CURRENCY_NOT_SUPPORTED, `This organization pays in ${account.currency}, not ${req.currency}.`, at('currency'));
+        throw new BusinessError(
+          PaymentErrorCode.CURRENCY_NOT_SUPPORTED,
+          `This organization pays in ${account.currency}, not ${req.currency}.`,
+          at('currency'),
+        );
       }
       const methodAmount = req.amount - req.prepaidAmount;
       const method = methodAmount > 0 ? await this.usableMethod(ctx, req, at('paymentMethodId')) : null;
       if (req.prepaidAmount > account.balance) {
-        throw new BusinessError(PaymentErrorCode.INSUFFICIENT_PREPAID_BALANCE, `The prepaid balance covers ${account.balance} of the ${req.prepaidAmount} asked (minor units).`, at('prepaidAmount'));
+        throw new BusinessError(
+          PaymentErrorCode.INSUFFICIENT_PREPAID_BALANCE,
+          `The prepaid balance covers ${account.balance} of the ${req.prepaidAmount} asked (minor units).`,
+          at('prepaidAmount'),
+        );
       }
       const payment = await ctx.em.save(
         ctx.em.create(PaymentEntity, {
-          organizationId: req.organizationId, idempotencyKey: req.idempotencyKey, fingerprint, category, status: PaymentStatus.PENDING,
-          currency: req.currency, amount: req.amount, prepaidAmount: req.prepaidAmount, methodAmount, paymentMethodId: method?.id ?? null,
-          gatewayTransactionId: null, failureReason: null, refundedAmount: 0, purpose: req.purpose, recurring: !!req.recurring, createdAt: ctx.now(), settledAt: null,
+          organizationId: req.organizationId,
+          idempotencyKey: req.idempotencyKey,
+          fingerprint,
+          category,
+          status: PaymentStatus.PENDING,
+          currency: req.currency,
+          amount: req.amount,
+          prepaidAmount: req.prepaidAmount,
+          methodAmount,
+          paymentMethodId: method?.id ?? null,
+          gatewayTransactionId: null,
+          failureReason: null,
+          refundedAmount: 0,
+          purpose: req.purpose,
+          recurring: !!req.recurring,
+          createdAt: ctx.now(),
+          settledAt: null,
         }),
       );
-      if (req.prepaidAmount > 0) await ctx.services.prepaid.post(ctx, req.organizationId, LedgerEntryKind.PAYMENT, -req.prepaidAmount, req.purpose, payment.id);
+      if (req.prepaidAmount > 0)
+        await ctx.services.prepaid.post(
+          ctx,
+          req.organizationId,
+          LedgerEntryKind.PAYMENT,
+          -req.prepaidAmount,
+          req.purpose,
+          payment.id,
+        );
       if (method) await this.charge(ctx, payment, method, at('paymentMethodId'));
       else Object.assign(payment, { status: PaymentStatus.SUCCEEDED, settledAt: ctx.now() });
-      await ctx.em.update(PaymentEntity, { id: payment.id }, { status: payment.status, gatewayTransactionId: payment.gatewayTransactionId, settledAt: payment.settledAt });
+      await ctx.em.update(
+        PaymentEntity,
+        { id: payment.id },
+        { status: payment.status, gatewayTransactionId: payment.gatewayTransactionId, settledAt: payment.settledAt },
+      );
       return outcomeOf(payment, method?.kind ?? null, false);
     });
   }
 
-  private async replay(ctx: RequestContext, existing: PaymentEntity, fingerprint: string, at: (name: string) => string[]): Promise<PaymentOutcome> {
+  private async replay(
+    ctx: RequestContext,
+    existing: PaymentEntity,
+    fingerprint: string,
+    at: (name: string) => string[],
+  ): Promise<PaymentOutcome> {
     if (existing.fingerprint !== fingerprint) {
-      throw new BusinessError(PaymentErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different payment; use a new key.', at('idempotencyKey'));
+      throw new BusinessError(
+        PaymentErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'This idempotency key was already used for a different payment; use a new key.',
+        at('idempotencyKey'),
+      );
     }
     if (existing.status === PaymentStatus.FAILED) {
       const { id: _id, settledAt: _settled, organization: _org, ...attempt } = existing;
       throw new PaymentDeclinedError(attempt, at('paymentMethodId'));
     }
-    const method = existing.paymentMethodId ? await ctx.em.findOneBy(PaymentMethodEntity, { id: existing.paymentMethodId }) : null;
+    const method = existing.paymentMethodId
+      ? await ctx.em.findOneBy(PaymentMethodEntity, { id: existing.paymentMethodId })
+      : null;
     return outcomeOf(existing, method?.kind ?? null, true);
   }
 
   private async usableMethod(ctx: RequestContext, req: PaymentRequest, field: string[]): Promise<PaymentMethodEntity> {
     if (req.paymentMethodId === null || req.paymentMethodId === undefined) {
-      throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_REQUIRED, 'Choose a payment method for the part the prepaid balance does not cover.', field);
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_METHOD_REQUIRED,
+        'Choose a payment method for the part the prepaid balance does not cover.',
+        field,
+      );
     }
     const method = await this.findMethod(ctx, req.organizationId, req.paymentMethodId);
     if (!method || method.kind === PaymentMethodKind.PREPAID) {
-      throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND, 'No such payment method in this organization.', field);
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND,
+        'No such payment method in this organization.',
+        field,
+      );
     }
     if (method.kind === PaymentMethodKind.POSTFINANCE_CARD && req.currency !== 'CHF') {
-      throw new BusinessError(PaymentErrorCode.CURRENCY_NOT_SUPPORTED, 'A PostFinance card pays in CHF only (R15).', field);
+      throw new BusinessError(
+        PaymentErrorCode.CURRENCY_NOT_SUPPORTED,
+        'A PostFinance card pays in CHF only (R15).',
+        field,
+      );
     }
     if (method.expiresOn && method.expiresOn < ctx.now().toISOString().slice(0, 10)) {
-      throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_EXPIRED, `This payment method expired on ${method.expiresOn}.`, field);
+      throw new BusinessError(
+        PaymentErrorCode.PAYMENT_METHOD_EXPIRED,
+        `This payment method expired on ${method.expiresOn}.`,
+        field,
+      );
     }
     return method;
   }
 
   /** Charges the method part; on refusal throws PaymentDeclinedError carrying the attempt to record. */
-  private async charge(ctx: RequestContext, payment: PaymentEntity, method: PaymentMethodEntity, field: string[]): Promise<void> {
+  private async charge(
+    ctx: RequestContext,
+    payment: PaymentEntity,
+    method: PaymentMethodEntity,
+    field: string[],
+  ): Promise<void> {
     const journal = journals.get(ctx.em);
     // Deterministic per withPayment call: a deadlock retry of the transaction replays the same charge.
     const idempotencyKey = `${payment.organizationId}:${payment.idempotencyKey}${journal ? `:${journal.nonce}` : ''}`;
     const currency = payment.currency as 'CHF' | 'EUR';
     const result = await ctx.services.gateway
-      .charge({ gatewayRef: method.gatewayRef, amount: payment.methodAmount, currency, idempotencyKey, recurring: payment.recurring })
+      .charge({
+        gatewayRef: method.gatewayRef,
+        amount: payment.methodAmount,
+        currency,
+        idempotencyKey,
+        recurring: payment.recurring,
+      })
       .catch((error: unknown) => {
         if (error instanceof GatewayError && error.code === 'UNKNOWN_METHOD') {
-          throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND, 'The gateway no longer knows this payment method; add it again.', field);
+          throw new BusinessError(
+            PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND,
+            'The gateway no longer knows this payment method; add it again.',
+            field,
+          );
         }
         throw error;
       });
     payment.gatewayTransactionId = result.transactionId;
     if (result.status === 'FAILED') {
       const { id: _id, settledAt: _settled, organization: _org, ...attempt } = payment;
-      throw new PaymentDeclinedError({ ...attempt, status: PaymentStatus.FAILED, failureReason: result.reason } as FailedAttempt, field);
+      throw new PaymentDeclinedError(
+        { ...attempt, status: PaymentStatus.FAILED, failureReason: result.reason } as FailedAttempt,
+        field,
+      );
     }
-    if (result.status === 'SUCCEEDED') journal?.charges.push({ transactionId: result.transactionId, amount: payment.methodAmount, currency });
+    if (result.status === 'SUCCEEDED')
+      journal?.charges.push({ transactionId: result.transactionId, amount: payment.methodAmount, currency });
     payment.status = result.status === 'SUCCEEDED' ? PaymentStatus.SUCCEEDED : PaymentStatus.PENDING;
     payment.settledAt = result.status === 'SUCCEEDED' ? ctx.now() : null;
   }
@@ -199,15 +299,33 @@ export class PaymentService {
   private async creditTopUp(ctx: RequestContext, paymentId: number): Promise<void> {
     const payment = await ctx.em.findOneByOrFail(PaymentEntity, { id: paymentId });
     if (payment.category !== PaymentCategory.TOP_UP) return;
-    await ctx.services.prepaid.post(ctx, payment.organizationId, LedgerEntryKind.TOP_UP, payment.amount, payment.purpose, payment.id);
+    await ctx.services.prepaid.post(
+      ctx,
+      payment.organizationId,
+      LedgerEntryKind.TOP_UP,
+      payment.amount,
+      payment.purpose,
+      payment.id,
+    );
   }
 
   /** Records the declined attempt once (a replayed decline finds it already there). */
   private async recordFailure(ctx: RequestContext, attempt: FailedAttempt): Promise<void> {
     await ctx.transaction(async (ctx) => {
       await ctx.services.prepaid.lockAccount(ctx, attempt.organizationId);
-      if (await ctx.em.existsBy(PaymentEntity, { organizationId: attempt.organizationId, idempotencyKey: attempt.idempotencyKey })) return;
-      await ctx.em.insert(PaymentEntity, { ...attempt, status: PaymentStatus.FAILED, createdAt: ctx.now(), settledAt: null });
+      if (
+        await ctx.em.existsBy(PaymentEntity, {
+          organizationId: attempt.organizationId,
+          idempotencyKey: attempt.idempotencyKey,
+        })
+      )
+        return;
+      await ctx.em.insert(PaymentEntity, {
+        ...attempt,
+        status: PaymentStatus.FAILED,
+        createdAt: ctx.now(),
+        settledAt: null,
+      });
     });
   }
 
@@ -215,9 +333,14 @@ export class PaymentService {
   private async voidCharges(ctx: RequestContext, journal: ChargeJournal, cause: unknown): Promise<void> {
     const unique = [...new Map(journal.charges.map((c) => [c.transactionId, c])).values()];
     for (const charge of unique) {
-      const result = await ctx.services.gateway.refund({ ...charge, idempotencyKey: `void:${charge.transactionId}` }).catch(() => null);
+      const result = await ctx.services.gateway
+        .refund({ ...charge, idempotencyKey: `void:${charge.transactionId}` })
+        .catch(() => null);
       if (result?.status !== 'SUCCEEDED') {
-        throw new Error(`Gateway charge ${charge.transactionId} of a rolled-back payment could not be voided; refund it by hand.`, { cause });
+        throw new Error(
+          `Gateway charge ${charge.transactionId} of a rolled-back payment could not be voided; refund it by hand.`,
+          { cause },
+        );
       }
     }
   }

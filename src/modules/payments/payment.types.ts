@@ -23,11 +23,23 @@ export class PaymentMethodType extends Node {
 
   static from(m: PaymentMethodEntity): PaymentMethodType {
     const { kind, brand, last4, expiresOn, supportsAutoRenewal } = m;
-    return Object.assign(new PaymentMethodType(), { id: toGlobalId('PaymentMethod', m.id), entityId: m.id, organizationId: m.organizationId, kind, brand, last4, expiresOn, supportsAutoRenewal });
+    return Object.assign(new PaymentMethodType(), {
+      id: toGlobalId('PaymentMethod', m.id),
+      entityId: m.id,
+      organizationId: m.organizationId,
+      kind,
+      brand,
+      last4,
+      expiresOn,
+      supportsAutoRenewal,
+    });
   }
 }
 
-@ObjectType('Payment', { implements: Node, description: 'One payment operation: the prepaid part and the method part under one idempotency key.' })
+@ObjectType('Payment', {
+  implements: Node,
+  description: 'One payment operation: the prepaid part and the method part under one idempotency key.',
+})
 export class PaymentType extends Node {
   @Field(() => PaymentStatus) status: PaymentStatus;
   @Field(() => Money) amount: Money;
@@ -35,7 +47,11 @@ export class PaymentType extends Node {
   @Field(() => Money) methodAmount: Money;
   @Field(() => Money) refundedAmount: Money;
   @Field(() => DateTimeScalar) createdAt: Date;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the money arrived (a bank transfer: when reconciled).' }) settledAt: Date | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the money arrived (a bank transfer: when reconciled).',
+  })
+  settledAt: Date | null;
   entityId: number;
   organizationId: number;
 
@@ -77,6 +93,10 @@ export class ReconcileBankTransferInput {
 @ObjectType('ReconcileBankTransferPayload')
 export class ReconcileBankTransferPayload {
   @Field(() => PaymentType, { nullable: true }) payment?: PaymentType | null;
-  @Field(() => Boolean, { nullable: true, description: 'False when the transfer was already reconciled (nothing changed).' }) changed?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'False when the transfer was already reconciled (nothing changed).',
+  })
+  changed?: boolean | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }

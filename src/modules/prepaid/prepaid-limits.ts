@@ -10,4 +10,8 @@ export interface DepositLimits {
 export const PREPAID_DEPOSIT_LIMITS: DepositLimits = { min: 10, max: 999_900 };
 
 /** R16: what may top up the prepaid account (PostFinance only exists for CHF organizations, R15). */
-export const TOP_UP_METHOD_KINDS: readonly PaymentMethodKind[] = [PaymentMethodKind.CARD, PaymentMethodKind.POSTFINANCE_CARD, PaymentMethodKind.IBAN_TRANSFER];
+export const TOP_UP_METHOD_KINDS: readonly PaymentMethodKind[] = [
+  PaymentMethodKind.CARD,
+  PaymentMethodKind.POSTFINANCE_CARD,
+  PaymentMethodKind.IBAN_TRANSFER,
+];

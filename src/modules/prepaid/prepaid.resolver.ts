@@ -6,7 +6,13 @@ import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
 import { PaymentType } from '../payments/payment.types';
-import { LedgerEntryConnection, LedgerEntryType, PrepaidAccountType, TopUpPayload, TopUpPrepaidAccountInput } from './prepaid.types';
+import {
+  LedgerEntryConnection,
+  LedgerEntryType,
+  PrepaidAccountType,
+  TopUpPayload,
+  TopUpPrepaidAccountInput,
+} from './prepaid.types';
 import { mapNodes } from '../../graphql/connection';
 
 registerNode(
@@ -22,7 +28,10 @@ registerNode(
 @Resolver()
 export class TopUpResolver {
   @Mutation(() => TopUpPayload)
-  topUpPrepaidAccount(@Arg('input') input: TopUpPrepaidAccountInput, @Ctx() ctx: RequestContext): Promise<TopUpPayload> {
+  topUpPrepaidAccount(
+    @Arg('input') input: TopUpPrepaidAccountInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TopUpPayload> {
     return payload(async () => {
       const { account, payment } = await ctx.services.prepaid.topUp(ctx, {
         organizationId: decodeId(input.organizationId, 'Organization', ['input', 'organizationId']),
@@ -38,7 +47,10 @@ export class TopUpResolver {
 
 @Resolver(() => OrganizationType)
 export class OrganizationPrepaidResolver {
-  @FieldResolver(() => PrepaidAccountType, { nullable: true, description: 'Needs billing rights (FORBIDDEN otherwise).' })
+  @FieldResolver(() => PrepaidAccountType, {
+    nullable: true,
+    description: 'Needs billing rights (FORBIDDEN otherwise).',
+  })
   async prepaidAccount(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PrepaidAccountType> {
     return PrepaidAccountType.from(await ctx.services.prepaid.account(ctx, org.entityId));
   }

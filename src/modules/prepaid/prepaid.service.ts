@@ -57,7 +57,13 @@ export class PrepaidService {
     if (found) return found;
     const organization = await ctx.em.findOneBy(OrganizationEntity, { id: organizationId });
     if (!organization) throw new BusinessError('NOT_FOUND', `No organization ${organizationId}.`);
-    await ctx.em.createQueryBuilder().insert().into(PrepaidAccountEntity).values({ organizationId, currency: organization.currency, balance: 0 }).orIgnore().execute();
+    await ctx.em
+      .createQueryBuilder()
+      .insert()
+      .into(PrepaidAccountEntity)
+      .values({ organizationId, currency: organization.currency, balance: 0 })
+      .orIgnore()
+      .execute();
     return ctx.em.findOneOrFail(PrepaidAccountEntity, { where: { organizationId }, lock });
   }
 
@@ -66,18 +72,39 @@ export class PrepaidService {
    * @throws BusinessError INSUFFICIENT_PREPAID_BALANCE when the balance would go below zero; INVALID_AMOUNT
    *   for 0, a non-integer or a sign the kind does not allow (PAYMENT debits, TOP_UP/REFUND/CASHBACK credit).
    */
-  async post(ctx: RequestContext, organizationId: number, kind: LedgerEntryKind, amount: number, reference: string | null, paymentId: number | null = null): Promise<LedgerEntryEntity> {
+  async post(
+    ctx: RequestContext,
+    organizationId: number,
+    kind: LedgerEntryKind,
+    amount: number,
+    reference: string | null,
+    paymentId: number | null = null,
+  ): Promise<LedgerEntryEntity> {
     if (!Number.isSafeInteger(amount) || amount === 0 || (SIGN[kind] !== 0 && Math.sign(amount) !== SIGN[kind])) {
-      throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, `A ${kind} ledger entry cannot be ${amount} (minor units).`);
+      throw new BusinessError(
+        PaymentErrorCode.INVALID_AMOUNT,
+        `A ${kind} ledger entry cannot be ${amount} (minor units).`,
+      );
     }
     return ctx.transaction(async (ctx) => {
       const account = await this.lockAccount(ctx, organizationId);
       const balanceAfter = account.balance + amount;
       if (balanceAfter < 0) {
-        throw new BusinessError(PaymentErrorCode.INSUFFICIENT_PREPAID_BALANCE, `The prepaid balance (${formatDecimal(account.balance)} ${account.currency}) does not cover ${formatDecimal(-amount)}.`);
+        throw new BusinessError(
+          PaymentErrorCode.INSUFFICIENT_PREPAID_BALANCE,
+          `The prepaid balance (${formatDecimal(account.balance)} ${account.currency}) does not cover ${formatDecimal(-amount)}.`,
+        );
       }
       const entry = await ctx.em.save(
-        ctx.em.create(LedgerEntryEntity, { organizationId, kind, amount, balanceAfter, reference: reference?.slice(0, 255) ?? null, paymentId, createdAt: ctx.now() }),
+        ctx.em.create(LedgerEntryEntity, {
+          organizationId,
+          kind,
+          amount,
+          balanceAfter,
+          reference: reference?.slice(0, 255) ?? null,
+          paymentId,
+          createdAt: ctx.now(),
+        }),
       );
       await ctx.em.update(PrepaidAccountEntity, { organizationId }, { balance: balanceAfter });
       return entry;
@@ -96,7 +123,9 @@ export class PrepaidService {
   /** Ledger entries, oldest first (keyset on id). Needs 'viewBilling'. */
   async entries(ctx: RequestContext, organizationId: number, page: PageArgs) {
     await ctx.access.require(organizationId, 'viewBilling');
-    const query = ctx.em.createQueryBuilder(LedgerEntryEntity, 'e').where('e.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(LedgerEntryEntity, 'e')
+      .where('e.organizationId = :organizationId', { organizationId });
     return paginate(query, page, (e) => e);
   }
 
@@ -123,11 +152,22 @@ export class PrepaidService {
     const amount = this.depositAmount(input.amount, input.currency);
     const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
     if (input.currency !== organization.currency) {
-      throw new BusinessError(PaymentErrorCode.CURRENCY_NOT_SUPPORTED, `This organization's prepaid account is in ${organization.currency}.`, ['input', 'amount', 'currency']);
+      throw new BusinessError(
+        PaymentErrorCode.CURRENCY_NOT_SUPPORTED,
+        `This organization's prepaid account is in ${organization.currency}.`,
+        ['input', 'amount', 'currency'],
+      );
     }
-    const method = await ctx.services.paymentMethods.requireForPayment(ctx, organizationId, input.paymentMethodId, ['input', 'paymentMethodId']);
+    const method = await ctx.services.paymentMethods.requireForPayment(ctx, organizationId, input.paymentMethodId, [
+      'input',
+      'paymentMethodId',
+    ]);
     if (!TOP_UP_METHOD_KINDS.includes(method.kind)) {
-      throw new BusinessError(PaymentErrorCode.METHOD_NOT_ALLOWED, `The prepaid account is topped up by ${TOP_UP_METHOD_KINDS.join(', ')} only (R16).`, ['input', 'paymentMethodId']);
+      throw new BusinessError(
+        PaymentErrorCode.METHOD_NOT_ALLOWED,
+        `The prepaid account is topped up by ${TOP_UP_METHOD_KINDS.join(', ')} only (R16).`,
+        ['input', 'paymentMethodId'],
+      );
     }
     const { payments } = ctx.services;
     const outcome = await payments.withPayment(ctx, (trx) =>
@@ -153,12 +193,18 @@ export class PrepaidService {
     try {
       minor = parseDecimal(value);
     } catch (error) {
-      if (error instanceof InvalidAmountError) throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, `${error.message}.`, field);
+      if (error instanceof InvalidAmountError)
+        throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, `${error.message}.`, field);
       throw error;
     }
-    if (minor <= 0) throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A deposit must be a positive amount.', field);
+    if (minor <= 0)
+      throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A deposit must be a positive amount.', field);
     if (minor < this.limits.min || minor > this.limits.max) {
-      throw new BusinessError(PaymentErrorCode.PREPAID_LIMIT, `One deposit is ${formatDecimal(this.limits.min)} to ${formatDecimal(this.limits.max)} ${currency}.`, field);
+      throw new BusinessError(
+        PaymentErrorCode.PREPAID_LIMIT,
+        `One deposit is ${formatDecimal(this.limits.min)} to ${formatDecimal(this.limits.max)} ${currency}.`,
+        field,
+      );
     }
     return minor;
   }

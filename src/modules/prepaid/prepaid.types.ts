@@ -41,7 +41,11 @@ export class PrepaidAccountType {
 
   static from(account: PrepaidBalance): PrepaidAccountType {
     const { organizationId, currency } = account;
-    return Object.assign(new PrepaidAccountType(), { organizationId, currency, balance: Money.of(account.balance, currency) });
+    return Object.assign(new PrepaidAccountType(), {
+      organizationId,
+      currency,
+      balance: Money.of(account.balance, currency),
+    });
   }
 }
 
@@ -56,7 +60,10 @@ export class TopUpPrepaidAccountInput {
 @ObjectType('TopUpPayload')
 export class TopUpPayload {
   @Field(() => PrepaidAccountType, { nullable: true }) prepaidAccount?: PrepaidAccountType | null;
-  @Field(() => PaymentType, { nullable: true, description: 'The deposit: SUCCEEDED (credited), or PENDING until a bank transfer is reconciled.' })
+  @Field(() => PaymentType, {
+    nullable: true,
+    description: 'The deposit: SUCCEEDED (credited), or PENDING until a bank transfer is reconciled.',
+  })
   payment?: PaymentType | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }

@@ -15,7 +15,9 @@ export interface ProductListFilter {
 export class ProductService {
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: ProductListFilter = {}) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em.createQueryBuilder(ProductEntity, 'p').where('p.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(ProductEntity, 'p')
+      .where('p.organizationId = :organizationId', { organizationId });
     if (access.products !== 'ALL') query.andWhere('p.id IN (:...reachable)', { reachable: [0, ...access.products] });
     if (filter.type) query.andWhere('p.type = :type', { type: filter.type });
     if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
@@ -34,11 +36,21 @@ export class ProductService {
    * Checks that every id names a product of `organizationId` (used when granting products to a
    * member or a team): an id of another organization is reported like an unknown one.
    */
-  async requireOwnProducts(ctx: RequestContext, organizationId: number, ids: number[], field: string[]): Promise<number[]> {
+  async requireOwnProducts(
+    ctx: RequestContext,
+    organizationId: number,
+    ids: number[],
+    field: string[],
+  ): Promise<number[]> {
     if (ids.length === 0) return [];
     const found = await ctx.em.find(ProductEntity, { select: { id: true }, where: { organizationId, id: In(ids) } });
     const missing = ids.filter((id) => !found.some((p) => p.id === id));
-    if (missing.length) throw new BusinessError('PRODUCT_NOT_FOUND', `${missing.length} product id(s) do not belong to this organization.`, field);
+    if (missing.length)
+      throw new BusinessError(
+        'PRODUCT_NOT_FOUND',
+        `${missing.length} product id(s) do not belong to this organization.`,
+        field,
+      );
     return ids;
   }
 

@@ -20,7 +20,10 @@ export class ProductNode extends Node {
   @Field(() => BillingPeriod) billingPeriod: BillingPeriod;
   @Field(() => DateTimeScalar) expiresAt: Date;
   @Field() autoRenew: boolean;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When auto-renewal will first try to charge (expiresAt - 14 days), if on.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When auto-renewal will first try to charge (expiresAt - 14 days), if on.',
+  })
   nextRenewalAttemptAt: Date | null;
   entityId: number;
   organizationId: number;

@@ -13,10 +13,22 @@ export class AutoRenewResolver {
     const outcome = await payload<{ results?: SetAutoRenewPayload['results'] }>(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const productIds = input.productIds ? decodeIds(input.productIds, 'Product', ['input', 'productIds']) : null;
-      const paymentMethodId = input.paymentMethodId ? decodeId(input.paymentMethodId, 'PaymentMethod', ['input', 'paymentMethodId']) : null;
-      const results = await ctx.services.autoRenew.setAutoRenew(ctx, organizationId, productIds, input.enabled, paymentMethodId);
+      const paymentMethodId = input.paymentMethodId
+        ? decodeId(input.paymentMethodId, 'PaymentMethod', ['input', 'paymentMethodId'])
+        : null;
+      const results = await ctx.services.autoRenew.setAutoRenew(
+        ctx,
+        organizationId,
+        productIds,
+        input.enabled,
+        paymentMethodId,
+      );
       return {
-        results: results.map((r) => ({ product: ProductNode.from(r.product), autoRenew: r.autoRenew, error: r.error ? UserError.from(r.error) : null })),
+        results: results.map((r) => ({
+          product: ProductNode.from(r.product),
+          autoRenew: r.autoRenew,
+          error: r.error ? UserError.from(r.error) : null,
+        })),
       };
     });
     return { results: outcome.results ?? [], userErrors: outcome.userErrors };
@@ -25,8 +37,14 @@ export class AutoRenewResolver {
 
 @Resolver(() => ProductNode)
 export class ProductAutoRenewFieldsResolver {
-  @FieldResolver(() => PaymentMethodType, { nullable: true, description: 'The stored method auto-renewal charges (visible with billing rights).' })
-  async autoRenewPaymentMethod(@Root() product: ProductNode, @Ctx() ctx: RequestContext): Promise<PaymentMethodType | null> {
+  @FieldResolver(() => PaymentMethodType, {
+    nullable: true,
+    description: 'The stored method auto-renewal charges (visible with billing rights).',
+  })
+  async autoRenewPaymentMethod(
+    @Root() product: ProductNode,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PaymentMethodType | null> {
     if (!product.autoRenewPaymentMethodId) return null;
     const method = await ctx.services.paymentMethods.findAccessible(ctx, product.autoRenewPaymentMethodId);
     return method ? PaymentMethodType.from(method) : null;

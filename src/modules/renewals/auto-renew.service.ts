@@ -22,19 +22,35 @@ export class AutoRenewService {
    * result says per product whether it worked. Input faults (unknown ids, a method that cannot
    * auto-renew) fail the whole call; product rules (R12's 14 days) fail only that product.
    */
-  async setAutoRenew(ctx: RequestContext, organizationId: number, productIds: number[] | null, enabled: boolean, paymentMethodId: number | null): Promise<AutoRenewResult[]> {
+  async setAutoRenew(
+    ctx: RequestContext,
+    organizationId: number,
+    productIds: number[] | null,
+    enabled: boolean,
+    paymentMethodId: number | null,
+  ): Promise<AutoRenewResult[]> {
     const access = await ctx.access.require(organizationId, 'pay');
     return ctx.transaction(async (ctx) => {
       const products = await this.selectProducts(ctx, organizationId, productIds);
-      for (const product of products) if (!canReachProduct(access, product.id)) throw new ForbiddenError('One of these products is not yours to manage.');
-      const method = enabled && paymentMethodId !== null ? await this.requireAutoRenewMethod(ctx, organizationId, paymentMethodId) : null;
+      for (const product of products)
+        if (!canReachProduct(access, product.id))
+          throw new ForbiddenError('One of these products is not yours to manage.');
+      const method =
+        enabled && paymentMethodId !== null
+          ? await this.requireAutoRenewMethod(ctx, organizationId, paymentMethodId)
+          : null;
       const now = ctx.now();
       const results: AutoRenewResult[] = [];
       for (const product of products) {
         const error = enabled ? await this.refusal(ctx, product, method, now) : null;
         if (!error) {
           const changes: Partial<ProductEntity> = enabled
-            ? { autoRenew: true, autoRenewPaymentMethodId: method?.id ?? product.autoRenewPaymentMethodId, nextRenewalAttemptAt: null, renewalFailures: 0 }
+            ? {
+                autoRenew: true,
+                autoRenewPaymentMethodId: method?.id ?? product.autoRenewPaymentMethodId,
+                nextRenewalAttemptAt: null,
+                renewalFailures: 0,
+              }
             : { autoRenew: false, nextRenewalAttemptAt: null, renewalFailures: 0 };
           await ctx.em.update(ProductEntity, { id: product.id }, changes);
           Object.assign(product, changes);
@@ -45,28 +61,61 @@ export class AutoRenewService {
     });
   }
 
-  private async selectProducts(ctx: RequestContext, organizationId: number, productIds: number[] | null): Promise<ProductEntity[]> {
+  private async selectProducts(
+    ctx: RequestContext,
+    organizationId: number,
+    productIds: number[] | null,
+  ): Promise<ProductEntity[]> {
     if (productIds === null) {
-      return ctx.em.find(ProductEntity, { where: { organizationId, status: Not(ProductStatus.CANCELLED) }, order: { id: 'ASC' } });
+      return ctx.em.find(ProductEntity, {
+        where: { organizationId, status: Not(ProductStatus.CANCELLED) },
+        order: { id: 'ASC' },
+      });
     }
     const found = productIds.length ? await ctx.em.findBy(ProductEntity, { id: In(productIds) }) : [];
-    if (found.length !== productIds.length) throw new BusinessError(RenewalErrorCode.PRODUCT_NOT_FOUND, 'Some product ids are unknown.', ['input', 'productIds']);
-    if (found.some((p) => p.organizationId !== organizationId)) throw new ForbiddenError('Some products belong to another organization.');
+    if (found.length !== productIds.length)
+      throw new BusinessError(RenewalErrorCode.PRODUCT_NOT_FOUND, 'Some product ids are unknown.', [
+        'input',
+        'productIds',
+      ]);
+    if (found.some((p) => p.organizationId !== organizationId))
+      throw new ForbiddenError('Some products belong to another organization.');
     return productIds.map((id) => found.find((p) => p.id === id) as ProductEntity);
   }
 
-  private async requireAutoRenewMethod(ctx: RequestContext, organizationId: number, paymentMethodId: number): Promise<PaymentMethodEntity> {
-    const method = await ctx.services.paymentMethods.requireForPayment(ctx, organizationId, paymentMethodId, ['input', 'paymentMethodId']);
+  private async requireAutoRenewMethod(
+    ctx: RequestContext,
+    organizationId: number,
+    paymentMethodId: number,
+  ): Promise<PaymentMethodEntity> {
+    const method = await ctx.services.paymentMethods.requireForPayment(ctx, organizationId, paymentMethodId, [
+      'input',
+      'paymentMethodId',
+    ]);
     if (!method.supportsAutoRenewal) {
-      throw new BusinessError(RenewalErrorCode.AUTO_RENEW_METHOD_UNSUPPORTED, 'Auto-renewal needs a card (Visa, Mastercard, CB) or a Twint profile (R9).', ['input', 'paymentMethodId']);
+      throw new BusinessError(
+        RenewalErrorCode.AUTO_RENEW_METHOD_UNSUPPORTED,
+        'Auto-renewal needs a card (Visa, Mastercard, CB) or a Twint profile (R9).',
+        ['input', 'paymentMethodId'],
+      );
     }
     return method;
   }
 
   /** Why auto-renewal cannot be switched on for this product, or null (R9, R12). */
-  private async refusal(ctx: RequestContext, product: ProductEntity, method: PaymentMethodEntity | null, now: Date): Promise<BusinessError | null> {
+  private async refusal(
+    ctx: RequestContext,
+    product: ProductEntity,
+    method: PaymentMethodEntity | null,
+    now: Date,
+  ): Promise<BusinessError | null> {
     const field = ['input', 'productIds'];
-    if (product.status !== ProductStatus.ACTIVE) return new BusinessError(RenewalErrorCode.PRODUCT_NOT_ACTIVE, `${product.name} is ${product.status.toLowerCase()}: only active products renew automatically.`, field);
+    if (product.status !== ProductStatus.ACTIVE)
+      return new BusinessError(
+        RenewalErrorCode.PRODUCT_NOT_ACTIVE,
+        `${product.name} is ${product.status.toLowerCase()}: only active products renew automatically.`,
+        field,
+      );
     if (isTooLateForAutoRenew(product.expiresAt, now, this.config)) {
       return new BusinessError(
         RenewalErrorCode.AUTO_RENEW_TOO_LATE,
@@ -75,8 +124,14 @@ export class AutoRenewService {
       );
     }
     if (method) return null;
-    const current = product.autoRenewPaymentMethodId ? await ctx.services.paymentMethods.findOwned(ctx, product.organizationId, product.autoRenewPaymentMethodId) : null;
+    const current = product.autoRenewPaymentMethodId
+      ? await ctx.services.paymentMethods.findOwned(ctx, product.organizationId, product.autoRenewPaymentMethodId)
+      : null;
     if (current?.supportsAutoRenewal) return null;
-    return new BusinessError(RenewalErrorCode.PAYMENT_METHOD_REQUIRED, `Choose a card or Twint profile to renew ${product.name} with (paymentMethodId).`, ['input', 'paymentMethodId']);
+    return new BusinessError(
+      RenewalErrorCode.PAYMENT_METHOD_REQUIRED,
+      `Choose a card or Twint profile to renew ${product.name} with (paymentMethodId).`,
+      ['input', 'paymentMethodId'],
+    );
   }
 }

@@ -5,7 +5,8 @@ import { ProductNode } from '../products/product.types';
 @InputType('SetAutoRenewInput')
 export class SetAutoRenewInput {
   @Field(() => ID) organizationId: string;
-  @Field(() => [ID], { nullable: true, description: 'Omit for all products of the organization.' }) productIds?: string[] | null;
+  @Field(() => [ID], { nullable: true, description: 'Omit for all products of the organization.' }) productIds?:
+    string[] | null;
   @Field() enabled: boolean;
   @Field(() => ID, { nullable: true }) paymentMethodId?: string | null;
 }

@@ -22,6 +22,11 @@ export async function claimNotice(ctx: RequestContext, organizationId: number, k
 }
 
 /** Mails every billing contact of the organization. */
-export async function mailBillingContacts(ctx: RequestContext, organizationId: number, subject: string, text: string): Promise<void> {
+export async function mailBillingContacts(
+  ctx: RequestContext,
+  organizationId: number,
+  subject: string,
+  text: string,
+): Promise<void> {
   for (const to of await billingContacts(ctx, organizationId)) await ctx.services.mailer.send({ to, subject, text });
 }

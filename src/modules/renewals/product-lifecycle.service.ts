@@ -22,13 +22,19 @@ export class ProductLifecycleService {
 
   /** OPEN invoices past their due date become OVERDUE and block their active products. */
   blockOverdue(ctx: RequestContext, now: Date): Promise<number> {
-    return this.settleUnpaid(ctx, InvoiceStatus.OPEN, now, InvoiceStatus.OVERDUE, ProductStatus.ACTIVE, { status: ProductStatus.BLOCKED });
+    return this.settleUnpaid(ctx, InvoiceStatus.OPEN, now, InvoiceStatus.OVERDUE, ProductStatus.ACTIVE, {
+      status: ProductStatus.BLOCKED,
+    });
   }
 
   /** OVERDUE invoices unpaid `cancelAfterOverdueDays` after their due date: the invoice is voided, its blocked products cancelled. */
   cancelLongOverdue(ctx: RequestContext, now: Date): Promise<number> {
     const cutoff = addDays(now, -this.config.cancelAfterOverdueDays);
-    return this.settleUnpaid(ctx, InvoiceStatus.OVERDUE, cutoff, InvoiceStatus.VOID, ProductStatus.BLOCKED, { status: ProductStatus.CANCELLED, autoRenew: false, nextRenewalAttemptAt: null });
+    return this.settleUnpaid(ctx, InvoiceStatus.OVERDUE, cutoff, InvoiceStatus.VOID, ProductStatus.BLOCKED, {
+      status: ProductStatus.CANCELLED,
+      autoRenew: false,
+      nextRenewalAttemptAt: null,
+    });
   }
 
   /**
@@ -37,8 +43,19 @@ export class ProductLifecycleService {
    * invoice's failure does not hold back the others.
    * Returns how many invoices and products changed.
    */
-  private async settleUnpaid(ctx: RequestContext, from: InvoiceStatus, dueBy: Date, to: InvoiceStatus, productFrom: ProductStatus, productChanges: Partial<ProductEntity>): Promise<number> {
-    const due = await ctx.em.find(InvoiceEntity, { select: { id: true }, where: { status: from, dueAt: LessThanOrEqual(dueBy) }, order: { id: 'ASC' } });
+  private async settleUnpaid(
+    ctx: RequestContext,
+    from: InvoiceStatus,
+    dueBy: Date,
+    to: InvoiceStatus,
+    productFrom: ProductStatus,
+    productChanges: Partial<ProductEntity>,
+  ): Promise<number> {
+    const due = await ctx.em.find(InvoiceEntity, {
+      select: { id: true },
+      where: { status: from, dueAt: LessThanOrEqual(dueBy) },
+      order: { id: 'ASC' },
+    });
     return sweepEach(due, ({ id }) =>
       ctx.transaction(async (ctx) => {
         const invoice = await ctx.em.findOne(InvoiceEntity, { where: { id }, lock: writeLock(ctx.em) });
@@ -54,10 +71,22 @@ export class ProductLifecycleService {
   /** Active products past their expiry (not renewed) become EXPIRED, unless a bank transfer for their renewal is on its way. */
   async expireProducts(ctx: RequestContext, now: Date): Promise<number> {
     return ctx.transaction(async (ctx) => {
-      const due = await ctx.em.find(ProductEntity, { select: { id: true }, where: { status: ProductStatus.ACTIVE, expiresAt: LessThanOrEqual(now) }, lock: writeLock(ctx.em) });
-      const waiting = await ctx.services.renewals.awaitingTransfer(ctx, due.map((p) => p.id));
+      const due = await ctx.em.find(ProductEntity, {
+        select: { id: true },
+        where: { status: ProductStatus.ACTIVE, expiresAt: LessThanOrEqual(now) },
+        lock: writeLock(ctx.em),
+      });
+      const waiting = await ctx.services.renewals.awaitingTransfer(
+        ctx,
+        due.map((p) => p.id),
+      );
       const ids = due.map((p) => p.id).filter((id) => !waiting.has(id));
-      if (ids.length) await ctx.em.update(ProductEntity, { id: In(ids) }, { status: ProductStatus.EXPIRED, nextRenewalAttemptAt: null });
+      if (ids.length)
+        await ctx.em.update(
+          ProductEntity,
+          { id: In(ids) },
+          { status: ProductStatus.EXPIRED, nextRenewalAttemptAt: null },
+        );
       return ids.length;
     });
   }
@@ -76,12 +105,20 @@ export class ProductLifecycleService {
     let sent = 0;
     for (const product of soon) {
       const organization = await ctx.loaders.organization.load(product.organizationId);
-      const days = noticeDaysFor(organization, this.config).filter((d) => product.expiresAt.getTime() - now.getTime() <= d * DAY_MS);
+      const days = noticeDaysFor(organization, this.config).filter(
+        (d) => product.expiresAt.getTime() - now.getTime() <= d * DAY_MS,
+      );
       if (!days.length) continue;
       const nearest = Math.min(...days);
       const claimed = await ctx.transaction(async (ctx) => {
         let fresh = false;
-        for (const d of days) fresh = (await claimNotice(ctx, product.organizationId, `expiry:${product.id}:${product.expiresAt.toISOString()}:${d}`)) || fresh;
+        for (const d of days)
+          fresh =
+            (await claimNotice(
+              ctx,
+              product.organizationId,
+              `expiry:${product.id}:${product.expiresAt.toISOString()}:${d}`,
+            )) || fresh;
         return fresh;
       });
       if (!claimed) continue;
@@ -89,10 +126,15 @@ export class ProductLifecycleService {
       const renewal = product.autoRenew
         ? 'Auto-renewal is on: we will charge your stored payment method before it expires.'
         : `Auto-renewal is off: renew it (${formatDecimal(product.price)} ${product.currency}) before it expires to keep it.`;
-      await mailBillingContacts(ctx, product.organizationId, `${product.name} expires in ${left} day${left === 1 ? '' : 's'}`, [
-        `${product.name} (${product.type}) expires on ${product.expiresAt.toISOString().slice(0, 10)} (within ${nearest} days).`,
-        renewal,
-      ].join('\n\n'));
+      await mailBillingContacts(
+        ctx,
+        product.organizationId,
+        `${product.name} expires in ${left} day${left === 1 ? '' : 's'}`,
+        [
+          `${product.name} (${product.type}) expires on ${product.expiresAt.toISOString().slice(0, 10)} (within ${nearest} days).`,
+          renewal,
+        ].join('\n\n'),
+      );
       sent += 1;
     }
     return sent;

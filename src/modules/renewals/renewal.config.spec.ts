@@ -32,6 +32,8 @@ describe('R11: first attempt 14 days before expiry; retries', () => {
   });
 
   it('the retry policy never goes past the lead window', () => {
-    expect(DEFAULT_RENEWAL_CONFIG.retryAfterDays.reduce((a, b) => a + b, 0)).toBeLessThan(DEFAULT_RENEWAL_CONFIG.leadDays);
+    expect(DEFAULT_RENEWAL_CONFIG.retryAfterDays.reduce((a, b) => a + b, 0)).toBeLessThan(
+      DEFAULT_RENEWAL_CONFIG.leadDays,
+    );
   });
 });

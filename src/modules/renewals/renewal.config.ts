@@ -29,12 +29,20 @@ export function firstRenewalAttempt(expiresAt: Date, config: RenewalConfig = DEF
 }
 
 /** R12: auto-renewal can be switched on only while at least `leadDays` remain before expiry. */
-export function isTooLateForAutoRenew(expiresAt: Date, now: Date, config: RenewalConfig = DEFAULT_RENEWAL_CONFIG): boolean {
+export function isTooLateForAutoRenew(
+  expiresAt: Date,
+  now: Date,
+  config: RenewalConfig = DEFAULT_RENEWAL_CONFIG,
+): boolean {
   return expiresAt.getTime() - now.getTime() < config.leadDays * DAY_MS;
 }
 
 /** The next attempt after `failures` failed ones (1-based count), or null when the retries are used up. */
-export function nextRetryAt(lastAttempt: Date, failures: number, config: RenewalConfig = DEFAULT_RENEWAL_CONFIG): Date | null {
+export function nextRetryAt(
+  lastAttempt: Date,
+  failures: number,
+  config: RenewalConfig = DEFAULT_RENEWAL_CONFIG,
+): Date | null {
   const days = config.retryAfterDays[failures - 1];
   return days === undefined ? null : addDays(lastAttempt, days);
 }

@@ -46,7 +46,12 @@ export class RenewalService {
       await ctx.services.invoicePayments.pay(
         ctx,
         [invoice.id],
-        { paymentMethodId: product.autoRenewPaymentMethodId, prepaidAmount: 0, idempotencyKey: `renewal:${invoice.id}:${product.renewalFailures + 1}`, recurring: true },
+        {
+          paymentMethodId: product.autoRenewPaymentMethodId,
+          prepaidAmount: 0,
+          idempotencyKey: `renewal:${invoice.id}:${product.renewalFailures + 1}`,
+          recurring: true,
+        },
         ['product'],
       );
     } catch (error) {
@@ -63,7 +68,10 @@ export class RenewalService {
       .createQueryBuilder(InvoiceLineEntity, 'l')
       .innerJoin(InvoiceEntity, 'i', 'i.id = l.invoiceId')
       .select('l.productId', 'productId')
-      .where('l.productId IN (:...productIds) AND i.status = :proForma', { productIds, proForma: InvoiceStatus.PRO_FORMA })
+      .where('l.productId IN (:...productIds) AND i.status = :proForma', {
+        productIds,
+        proForma: InvoiceStatus.PRO_FORMA,
+      })
       .getRawMany<{ productId: number }>();
     return new Set(rows.map((r) => Number(r.productId)));
   }
@@ -80,7 +88,13 @@ export class RenewalService {
     if (existing) return existing;
     const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: product.organizationId });
     const vatRateBp = ctx.services.invoices.vatRateFor(organization.country);
-    const amounts = computeInvoiceLine({ unitListAmount: product.price, quantity: 1, degressiveBp: 0, partnerBp: 0, vatBp: vatRateBp });
+    const amounts = computeInvoiceLine({
+      unitListAmount: product.price,
+      quantity: 1,
+      degressiveBp: 0,
+      partnerBp: 0,
+      vatBp: vatRateBp,
+    });
     await ctx.services.invoices.prepareIssue(ctx, ctx.now());
     return ctx.transaction((ctx) =>
       ctx.services.invoices.issue(ctx, {
@@ -106,13 +120,28 @@ export class RenewalService {
     );
   }
 
-  private async recordFailure(ctx: RequestContext, product: ProductEntity, invoice: InvoiceEntity, error: BusinessError, now: Date): Promise<void> {
+  private async recordFailure(
+    ctx: RequestContext,
+    product: ProductEntity,
+    invoice: InvoiceEntity,
+    error: BusinessError,
+    now: Date,
+  ): Promise<void> {
     const failures = product.renewalFailures + 1;
     const retry = nextRetryAt(now, failures, this.config);
     // Past the last retry (or past expiry) no attempt is left: the invoice stays open until it is overdue (R14).
     const nextAttempt = retry && retry < product.expiresAt ? retry : product.expiresAt;
-    await ctx.transaction((ctx) => ctx.em.update(ProductEntity, { id: product.id }, { renewalFailures: failures, nextRenewalAttemptAt: nextAttempt }));
-    const next = nextAttempt < product.expiresAt ? `We will try again on ${dateOf(nextAttempt)}.` : 'No further automatic attempt will be made.';
+    await ctx.transaction((ctx) =>
+      ctx.em.update(
+        ProductEntity,
+        { id: product.id },
+        { renewalFailures: failures, nextRenewalAttemptAt: nextAttempt },
+      ),
+    );
+    const next =
+      nextAttempt < product.expiresAt
+        ? `We will try again on ${dateOf(nextAttempt)}.`
+        : 'No further automatic attempt will be made.';
     await mailBillingContacts(
       ctx,
       product.organizationId,
@@ -137,8 +166,14 @@ export class RenewalService {
     const products = await ctx.em.find(ProductEntity, { where: { id: In(productIds) }, lock: writeLock(ctx.em) });
     for (const line of lines) {
       const product = products.find((p) => p.id === line.productId);
-      if (!product || product.status === ProductStatus.CANCELLED || line.periodStart !== dateOf(product.expiresAt)) continue;
-      const changes = { expiresAt: addBillingPeriod(product.expiresAt, product.billingPeriod), status: ProductStatus.ACTIVE, renewalFailures: 0, nextRenewalAttemptAt: null };
+      if (!product || product.status === ProductStatus.CANCELLED || line.periodStart !== dateOf(product.expiresAt))
+        continue;
+      const changes = {
+        expiresAt: addBillingPeriod(product.expiresAt, product.billingPeriod),
+        status: ProductStatus.ACTIVE,
+        renewalFailures: 0,
+        nextRenewalAttemptAt: null,
+      };
       await ctx.em.update(ProductEntity, { id: product.id }, changes);
       Object.assign(product, changes);
     }

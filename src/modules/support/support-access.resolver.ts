@@ -6,21 +6,41 @@ import { registerNode } from '../../graphql/node-registry';
 import { UserType } from '../accounts/account.types';
 import { OrganizationType } from '../organizations/organization.types';
 import { SupportAccessScope } from './support-access-grant.entity';
-import { GrantSupportAccessInput, RevokeSupportAccessInput, SupportAccessGrantPayload, SupportAccessGrantType } from './support-access.types';
+import {
+  GrantSupportAccessInput,
+  RevokeSupportAccessInput,
+  SupportAccessGrantPayload,
+  SupportAccessGrantType,
+} from './support-access.types';
 
-registerNode('SupportAccessGrant', (ctx, id) => ctx.services.supportAccess.findVisible(ctx, id), (row, ctx) => SupportAccessGrantType.from(row, ctx.now()));
+registerNode(
+  'SupportAccessGrant',
+  (ctx, id) => ctx.services.supportAccess.findVisible(ctx, id),
+  (row, ctx) => SupportAccessGrantType.from(row, ctx.now()),
+);
 
 /** Organization.supportAccessGrants, the grant mutations and the staff read check (R25). */
 @Resolver(() => OrganizationType)
 export class SupportAccessResolver {
-  @FieldResolver(() => [SupportAccessGrantType], { description: 'Active grants (all with includeClosed) for those who may grant support access; empty for others.' })
-  async supportAccessGrants(@Root() org: OrganizationType, @Arg('includeClosed', () => Boolean, { nullable: true, defaultValue: false }) includeClosed: boolean | null, @Ctx() ctx: RequestContext): Promise<SupportAccessGrantType[]> {
+  @FieldResolver(() => [SupportAccessGrantType], {
+    description: 'Active grants (all with includeClosed) for those who may grant support access; empty for others.',
+  })
+  async supportAccessGrants(
+    @Root() org: OrganizationType,
+    @Arg('includeClosed', () => Boolean, { nullable: true, defaultValue: false }) includeClosed: boolean | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SupportAccessGrantType[]> {
     const now = ctx.now();
-    return (await ctx.services.supportAccess.list(ctx, org.entityId, includeClosed ?? false)).map((g) => SupportAccessGrantType.from(g, now));
+    return (await ctx.services.supportAccess.list(ctx, org.entityId, includeClosed ?? false)).map((g) =>
+      SupportAccessGrantType.from(g, now),
+    );
   }
 
   @Mutation(() => SupportAccessGrantPayload)
-  grantSupportAccess(@Arg('input') input: GrantSupportAccessInput, @Ctx() ctx: RequestContext): Promise<SupportAccessGrantPayload> {
+  grantSupportAccess(
+    @Arg('input') input: GrantSupportAccessInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SupportAccessGrantPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const grant = await ctx.services.supportAccess.grant(ctx, organizationId, input.scope, input.resource);
@@ -29,15 +49,22 @@ export class SupportAccessResolver {
   }
 
   @Mutation(() => SupportAccessGrantPayload)
-  revokeSupportAccess(@Arg('input') input: RevokeSupportAccessInput, @Ctx() ctx: RequestContext): Promise<SupportAccessGrantPayload> {
+  revokeSupportAccess(
+    @Arg('input') input: RevokeSupportAccessInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SupportAccessGrantPayload> {
     return payload(async () => {
-      const grant = await ctx.services.supportAccess.revoke(ctx, decodeId(input.id, 'SupportAccessGrant', ['input', 'id']));
+      const grant = await ctx.services.supportAccess.revoke(
+        ctx,
+        decodeId(input.id, 'SupportAccessGrant', ['input', 'id']),
+      );
       return { grant: SupportAccessGrantType.from(grant, ctx.now()) };
     });
   }
 
   @Query(() => Boolean, {
-    description: 'Staff tool (R25): true when platform support may read this resource now under an active grant; the read is written to the organization\'s audit log. FORBIDDEN otherwise.',
+    description:
+      "Staff tool (R25): true when platform support may read this resource now under an active grant; the read is written to the organization's audit log. FORBIDDEN otherwise.",
   })
   async supportReadCheck(
     @Arg('organizationId', () => ID) organizationId: string,
@@ -45,7 +72,12 @@ export class SupportAccessResolver {
     @Arg('resource') resource: string,
     @Ctx() ctx: RequestContext,
   ): Promise<boolean> {
-    await ctx.services.supportAccess.readUnderGrant(ctx, decodeId(organizationId, 'Organization', ['organizationId']), scope, resource);
+    await ctx.services.supportAccess.readUnderGrant(
+      ctx,
+      decodeId(organizationId, 'Organization', ['organizationId']),
+      scope,
+      resource,
+    );
     return true;
   }
 }

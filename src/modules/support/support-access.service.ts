@@ -13,7 +13,8 @@ import { isGrantActive, SupportAccessGrantEntity, SupportAccessScope } from './s
 const RESOURCE_FIELD = ['input', 'resource'];
 
 /** What the audit log names: the grant and the one resource it covers. */
-const describe = (grant: SupportAccessGrantEntity) => `support_access_grant:${grant.id} (${grant.scope} ${grant.resource})`;
+const describe = (grant: SupportAccessGrantEntity) =>
+  `support_access_grant:${grant.id} (${grant.scope} ${grant.resource})`;
 
 /** The canonical form of a resource for its scope (emails trimmed and lower-cased), or a BusinessError. */
 export function normalizeResource(scope: SupportAccessScope, resource: string): string {
@@ -35,7 +36,12 @@ export class SupportAccessService {
    * Grants support access to one resource. A second grant for the same scope and resource while
    * one is active is refused (GRANT_ALREADY_ACTIVE): revoke it first or let it close.
    */
-  async grant(ctx: RequestContext, organizationId: number, scope: SupportAccessScope, resource: string): Promise<SupportAccessGrantEntity> {
+  async grant(
+    ctx: RequestContext,
+    organizationId: number,
+    scope: SupportAccessScope,
+    resource: string,
+  ): Promise<SupportAccessGrantEntity> {
     await ctx.access.require(organizationId, 'grantSupportAccess');
     const normalized = normalizeResource(scope, resource);
     return ctx.transaction(async (ctx) => {
@@ -43,7 +49,11 @@ export class SupportAccessService {
       await ctx.em.findOne(OrganizationEntity, { where: { id: organizationId }, lock: writeLock(ctx.em) });
       const now = ctx.now();
       if (await this.findActive(ctx, organizationId, scope, normalized)) {
-        throw new BusinessError(SupportAccessErrorCode.GRANT_ALREADY_ACTIVE, `Support already has active access to this ${scope} resource.`, RESOURCE_FIELD);
+        throw new BusinessError(
+          SupportAccessErrorCode.GRANT_ALREADY_ACTIVE,
+          `Support already has active access to this ${scope} resource.`,
+          RESOURCE_FIELD,
+        );
       }
       const grant = ctx.em.create(SupportAccessGrantEntity, {
         organizationId,
@@ -65,10 +75,16 @@ export class SupportAccessService {
   async revoke(ctx: RequestContext, grantId: number): Promise<SupportAccessGrantEntity> {
     return ctx.transaction(async (ctx) => {
       const grant = await ctx.em.findOne(SupportAccessGrantEntity, { where: { id: grantId }, lock: writeLock(ctx.em) });
-      if (!grant) throw new BusinessError(SupportAccessErrorCode.NOT_FOUND, 'No such support access grant.', ['input', 'id']);
+      if (!grant)
+        throw new BusinessError(SupportAccessErrorCode.NOT_FOUND, 'No such support access grant.', ['input', 'id']);
       await ctx.access.require(grant.organizationId, 'grantSupportAccess');
       const now = ctx.now();
-      if (!isGrantActive(grant, now)) throw new BusinessError(SupportAccessErrorCode.GRANT_NOT_ACTIVE, 'This grant was already revoked or has expired.', ['input', 'id']);
+      if (!isGrantActive(grant, now))
+        throw new BusinessError(
+          SupportAccessErrorCode.GRANT_NOT_ACTIVE,
+          'This grant was already revoked or has expired.',
+          ['input', 'id'],
+        );
       grant.revokedAt = now;
       grant.closedAt = now;
       await ctx.em.update(SupportAccessGrantEntity, { id: grant.id }, { revokedAt: now, closedAt: now });
@@ -83,14 +99,18 @@ export class SupportAccessService {
    */
   async list(ctx: RequestContext, organizationId: number, includeClosed: boolean): Promise<SupportAccessGrantEntity[]> {
     if (!hasPermission(await ctx.access.forOrganization(organizationId), 'grantSupportAccess')) return [];
-    const where = includeClosed ? { organizationId } : { organizationId, revokedAt: IsNull(), expiresAt: MoreThan(ctx.now()) };
+    const where = includeClosed
+      ? { organizationId }
+      : { organizationId, revokedAt: IsNull(), expiresAt: MoreThan(ctx.now()) };
     return ctx.em.find(SupportAccessGrantEntity, { where, order: { id: 'DESC' } });
   }
 
   /** For node(id): the grant when the viewer may grant support access in its organization. */
   async findVisible(ctx: RequestContext, grantId: number): Promise<SupportAccessGrantEntity | null> {
     const grant = await ctx.em.findOneBy(SupportAccessGrantEntity, { id: grantId });
-    return grant && hasPermission(await ctx.access.forOrganization(grant.organizationId), 'grantSupportAccess') ? grant : null;
+    return grant && hasPermission(await ctx.access.forOrganization(grant.organizationId), 'grantSupportAccess')
+      ? grant
+      : null;
   }
 
   /**
@@ -99,9 +119,15 @@ export class SupportAccessService {
    * read (support_access.read) to the organization's audit log. Anything else is FORBIDDEN and
    * leaves no trace.
    */
-  async readUnderGrant(ctx: RequestContext, organizationId: number, scope: SupportAccessScope, resource: string): Promise<SupportAccessGrantEntity> {
+  async readUnderGrant(
+    ctx: RequestContext,
+    organizationId: number,
+    scope: SupportAccessScope,
+    resource: string,
+  ): Promise<SupportAccessGrantEntity> {
     const staffRole = ctx.viewer?.user.staffRole;
-    if (staffRole !== StaffRole.SUPPORT && staffRole !== StaffRole.ADMIN) throw new ForbiddenError('Only platform support staff read customer content.');
+    if (staffRole !== StaffRole.SUPPORT && staffRole !== StaffRole.ADMIN)
+      throw new ForbiddenError('Only platform support staff read customer content.');
     let normalized: string;
     try {
       normalized = normalizeResource(scope, resource);
@@ -119,10 +145,18 @@ export class SupportAccessService {
   /** The sweep: closes grants past their expiry (closedAt = expiresAt) and audits each; idempotent. */
   async expireGrants(ctx: RequestContext, now: Date): Promise<number> {
     return ctx.transaction(async (ctx) => {
-      const due = await ctx.em.find(SupportAccessGrantEntity, { where: { closedAt: IsNull(), expiresAt: LessThanOrEqual(now) }, order: { id: 'ASC' }, lock: writeLock(ctx.em) });
+      const due = await ctx.em.find(SupportAccessGrantEntity, {
+        where: { closedAt: IsNull(), expiresAt: LessThanOrEqual(now) },
+        order: { id: 'ASC' },
+        lock: writeLock(ctx.em),
+      });
       let closed = 0;
       for (const grant of due) {
-        const result = await ctx.em.update(SupportAccessGrantEntity, { id: grant.id, closedAt: IsNull() }, { closedAt: grant.expiresAt });
+        const result = await ctx.em.update(
+          SupportAccessGrantEntity,
+          { id: grant.id, closedAt: IsNull() },
+          { closedAt: grant.expiresAt },
+        );
         if (!result.affected) continue;
         await ctx.services.audit.record(ctx, grant.organizationId, 'support_access.expired', describe(grant));
         closed += 1;
@@ -135,9 +169,16 @@ export class SupportAccessService {
    * The active grant for exactly this scope and resource. Resources are compared in code, not in SQL,
    * because MySQL's default collation would match "Folder" with "folder " and SQLite would not.
    */
-  private async findActive(ctx: RequestContext, organizationId: number, scope: SupportAccessScope, resource: string): Promise<SupportAccessGrantEntity | null> {
+  private async findActive(
+    ctx: RequestContext,
+    organizationId: number,
+    scope: SupportAccessScope,
+    resource: string,
+  ): Promise<SupportAccessGrantEntity | null> {
     const now = ctx.now();
-    const candidates = await ctx.em.find(SupportAccessGrantEntity, { where: { organizationId, scope, resource, revokedAt: IsNull(), expiresAt: MoreThan(now) } });
+    const candidates = await ctx.em.find(SupportAccessGrantEntity, {
+      where: { organizationId, scope, resource, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+    });
     return candidates.find((g) => g.resource === resource && isGrantActive(g, now)) ?? null;
   }
 }

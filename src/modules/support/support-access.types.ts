@@ -41,7 +41,11 @@ export class SupportAccessGrantType extends Node {
 export class GrantSupportAccessInput {
   @Field(() => ID) organizationId: string;
   @Field(() => SupportAccessScope) scope: SupportAccessScope;
-  @Field({ description: 'MAIL_ADDRESS: an email address; otherwise the folder, discussion or message identifier (at most 255 characters).' }) resource: string;
+  @Field({
+    description:
+      'MAIL_ADDRESS: an email address; otherwise the folder, discussion or message identifier (at most 255 characters).',
+  })
+  resource: string;
 }
 
 @InputType('RevokeSupportAccessInput')

@@ -14,9 +14,13 @@ export class TeamFieldsResolver {
     return user ? UserType.from(user) : null;
   }
 
-  @FieldResolver(() => [UserType], { description: 'Members of the organization and external members, in the order they joined.' })
+  @FieldResolver(() => [UserType], {
+    description: 'Members of the organization and external members, in the order they joined.',
+  })
   async members(@Root() team: TeamType, @Ctx() ctx: RequestContext): Promise<UserType[]> {
-    const users = await Promise.all((await ctx.services.teams.memberIds(ctx, team.entityId)).map((id) => ctx.loaders.user.load(id)));
+    const users = await Promise.all(
+      (await ctx.services.teams.memberIds(ctx, team.entityId)).map((id) => ctx.loaders.user.load(id)),
+    );
     return users.filter((u) => u !== null).map(UserType.from);
   }
 
@@ -34,7 +38,10 @@ export class TeamFieldsResolver {
 /** Invitation.team: set for a team-only invitation (an external team member). */
 @Resolver(() => InvitationType)
 export class InvitationTeamResolver {
-  @FieldResolver(() => TeamType, { nullable: true, description: 'Set for a team-only invitation: the person joins this team only, with no membership.' })
+  @FieldResolver(() => TeamType, {
+    nullable: true,
+    description: 'Set for a team-only invitation: the person joins this team only, with no membership.',
+  })
   async team(@Root() invitation: InvitationType, @Ctx() ctx: RequestContext): Promise<TeamType | null> {
     const team = invitation.teamId ? await ctx.services.teams.findVisible(ctx, invitation.teamId) : null;
     return team ? TeamType.from(team) : null;

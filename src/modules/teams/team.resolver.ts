@@ -5,7 +5,15 @@ import { decodeId, decodeIds } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { InvitationType, OrganizationType } from '../organizations/organization.types';
-import { AddTeamMembersInput, CreateTeamInput, RemoveTeamMemberInput, SetTeamProductsInput, TeamConnection, TeamPayload, TeamType } from './team.types';
+import {
+  AddTeamMembersInput,
+  CreateTeamInput,
+  RemoveTeamMemberInput,
+  SetTeamProductsInput,
+  TeamConnection,
+  TeamPayload,
+  TeamType,
+} from './team.types';
 import { mapNodes } from '../../graphql/connection';
 
 registerNode('Team', (ctx, id) => ctx.services.teams.findVisible(ctx, id), TeamType.from);
@@ -15,7 +23,9 @@ const teamIdOf = (id: string) => decodeId(id, 'Team', ['input', 'teamId']);
 /** Organization.teams and the team mutations (R7). */
 @Resolver(() => OrganizationType)
 export class TeamResolver {
-  @FieldResolver(() => TeamConnection, { description: 'Every team for those who manage teams; otherwise the teams the viewer is in.' })
+  @FieldResolver(() => TeamConnection, {
+    description: 'Every team for those who manage teams; otherwise the teams the viewer is in.',
+  })
   async teams(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
     const connection = await ctx.services.teams.list(ctx, org.entityId, page);
     return mapNodes(connection, TeamType.from);
@@ -35,7 +45,10 @@ export class TeamResolver {
     });
   }
 
-  @Mutation(() => TeamPayload, { description: 'Members of the organization by userIds; people outside it by emails (existing accounts join as external members, others get a team-only invitation).' })
+  @Mutation(() => TeamPayload, {
+    description:
+      'Members of the organization by userIds; people outside it by emails (existing accounts join as external members, others get a team-only invitation).',
+  })
   addTeamMembers(@Arg('input') input: AddTeamMembersInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
@@ -50,7 +63,11 @@ export class TeamResolver {
   removeTeamMember(@Arg('input') input: RemoveTeamMemberInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
-      const team = await ctx.services.teams.removeMember(ctx, teamId, decodeId(input.userId, 'User', ['input', 'userId']));
+      const team = await ctx.services.teams.removeMember(
+        ctx,
+        teamId,
+        decodeId(input.userId, 'User', ['input', 'userId']),
+      );
       return { team: TeamType.from(team) };
     });
   }
@@ -59,7 +76,11 @@ export class TeamResolver {
   setTeamProducts(@Arg('input') input: SetTeamProductsInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
-      const team = await ctx.services.teams.setProducts(ctx, teamId, decodeIds(input.productIds, 'Product', ['input', 'productIds']));
+      const team = await ctx.services.teams.setProducts(
+        ctx,
+        teamId,
+        decodeIds(input.productIds, 'Product', ['input', 'productIds']),
+      );
       return { team: TeamType.from(team) };
     });
   }

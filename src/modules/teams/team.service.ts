@@ -28,7 +28,11 @@ export interface CreateTeamInput {
 const memberLoaders = new WeakMap<object, DataLoader<number, number[]>>();
 
 const teamNotFound = () => new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such team.', ['input', 'teamId']);
-const nameTaken = () => new BusinessError(MembershipErrorCode.TEAM_NAME_TAKEN, 'This organization already has a team with this name.', ['input', 'name']);
+const nameTaken = () =>
+  new BusinessError(MembershipErrorCode.TEAM_NAME_TAKEN, 'This organization already has a team with this name.', [
+    'input',
+    'name',
+  ]);
 
 /**
  * Teams (R7): named groups inside one organization, with an optional leader, members of the
@@ -39,7 +43,9 @@ export class TeamService {
   /** Organization.teams: every team for those who manage teams, otherwise the teams the viewer is in. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em.createQueryBuilder(TeamEntity, 't').where('t.organizationId = :organizationId', { organizationId });
+    const query = ctx.em
+      .createQueryBuilder(TeamEntity, 't')
+      .where('t.organizationId = :organizationId', { organizationId });
     if (!hasPermission(access, 'manageTeams')) {
       const own = await ctx.em.findBy(TeamMemberEntity, { organizationId, userId: ctx.user.id });
       query.andWhere('t.id IN (:...own)', { own: [0, ...own.map((t) => t.teamId)] });
@@ -60,7 +66,10 @@ export class TeamService {
     let loader = memberLoaders.get(ctx.loaders);
     if (!loader) {
       loader = new DataLoader(async (teamIds) => {
-        const rows = await ctx.em.find(TeamMemberEntity, { where: { teamId: In([...teamIds]) }, order: { createdAt: 'ASC', userId: 'ASC' } });
+        const rows = await ctx.em.find(TeamMemberEntity, {
+          where: { teamId: In([...teamIds]) },
+          order: { createdAt: 'ASC', userId: 'ASC' },
+        });
         return teamIds.map((id) => rows.filter((r) => r.teamId === id).map((r) => r.userId));
       });
       memberLoaders.set(ctx.loaders, loader);
@@ -76,16 +85,31 @@ export class TeamService {
     if (userIds.length > MAX_PEOPLE_PER_CALL) throw tooMany(['input', 'userIds']);
     if (leaderId) await this.requireMembers(ctx, organizationId, [leaderId], ['input', 'leaderId']);
     await this.requireMembers(ctx, organizationId, userIds, ['input', 'userIds']);
-    const productIds = await ctx.services.products.requireOwnProducts(ctx, organizationId, [...new Set(input.productIds ?? [])], ['input', 'productIds']);
+    const productIds = await ctx.services.products.requireOwnProducts(
+      ctx,
+      organizationId,
+      [...new Set(input.productIds ?? [])],
+      ['input', 'productIds'],
+    );
 
     return ctx.transaction(async (ctx) => {
-      const clash = await ctx.em.createQueryBuilder(TeamEntity, 't').where('t.organizationId = :organizationId AND LOWER(t.name) = LOWER(:name)', { organizationId, name }).getExists();
+      const clash = await ctx.em
+        .createQueryBuilder(TeamEntity, 't')
+        .where('t.organizationId = :organizationId AND LOWER(t.name) = LOWER(:name)', { organizationId, name })
+        .getExists();
       if (clash) throw nameTaken();
-      const team = await ctx.em.save(ctx.em.create(TeamEntity, { organizationId, name, leaderId, productIds, createdAt: ctx.now() })).catch((error) => {
-        throw isUniqueViolation(error) ? nameTaken() : error;
-      });
+      const team = await ctx.em
+        .save(ctx.em.create(TeamEntity, { organizationId, name, leaderId, productIds, createdAt: ctx.now() }))
+        .catch((error) => {
+          throw isUniqueViolation(error) ? nameTaken() : error;
+        });
       for (const userId of userIds) await this.addMemberRow(ctx, team, userId);
-      await ctx.services.audit.record(ctx, organizationId, 'team.created', `team:${team.id} (${name}): leader ${leaderId ? `user:${leaderId}` : 'none'}, members [${userIds.join(',')}], products [${productIds.join(',')}]`);
+      await ctx.services.audit.record(
+        ctx,
+        organizationId,
+        'team.created',
+        `team:${team.id} (${name}): leader ${leaderId ? `user:${leaderId}` : 'none'}, members [${userIds.join(',')}], products [${productIds.join(',')}]`,
+      );
       return team;
     });
   }
@@ -94,11 +118,18 @@ export class TeamService {
    * addTeamMembers: members of the organization by id; by email, an existing account outside the
    * organization becomes an external team member and an unknown email gets a team-only invitation.
    */
-  async addMembers(ctx: RequestContext, teamId: number, input: { userIds?: number[] | null; emails?: string[] | null }) {
+  async addMembers(
+    ctx: RequestContext,
+    teamId: number,
+    input: { userIds?: number[] | null; emails?: string[] | null },
+  ) {
     const team = await this.requireManageable(ctx, teamId);
     const userIds = [...new Set(input.userIds ?? [])];
-    const emails = [...new Set((input.emails ?? []).map((email, i) => requireEmail(email, ['input', 'emails', String(i)])))];
-    if (userIds.length + emails.length === 0) throw new BusinessError('INVALID_INPUT', 'Give userIds or emails to add.', ['input']);
+    const emails = [
+      ...new Set((input.emails ?? []).map((email, i) => requireEmail(email, ['input', 'emails', String(i)]))),
+    ];
+    if (userIds.length + emails.length === 0)
+      throw new BusinessError('INVALID_INPUT', 'Give userIds or emails to add.', ['input']);
     if (userIds.length + emails.length > MAX_PEOPLE_PER_CALL) throw tooMany(['input']);
     await this.requireMembers(ctx, team.organizationId, userIds, ['input', 'userIds']);
 
@@ -112,17 +143,27 @@ export class TeamService {
       for (const email of emails) {
         const user = await ctx.em.findOneBy(UserEntity, { email });
         if (!user) {
-          const issued = await ctx.services.invitations.issue(ctx, organization, team, email, { role: MemberRole.USER });
+          const issued = await ctx.services.invitations.issue(ctx, organization, team, email, {
+            role: MemberRole.USER,
+          });
           invitations.push(issued.invitation);
           mails.push(issued.mail);
         } else if (await this.addMemberRow(ctx, team, user.id)) {
-          const isMember = await ctx.em.existsBy(MembershipEntity, { organizationId: team.organizationId, userId: user.id });
+          const isMember = await ctx.em.existsBy(MembershipEntity, {
+            organizationId: team.organizationId,
+            userId: user.id,
+          });
           (isMember ? added : external).push(user.id);
           mails.push(addedToTeamMail(ctx, organization, team, email));
         }
       }
       const invited = invitations.map((i) => `invitation:${i.id}`);
-      await ctx.services.audit.record(ctx, team.organizationId, 'team.members_added', `team:${team.id} (${team.name}): members [${added.join(',')}], external [${external.join(',')}], invited [${invited.join(',')}]`);
+      await ctx.services.audit.record(
+        ctx,
+        team.organizationId,
+        'team.members_added',
+        `team:${team.id} (${team.name}): members [${added.join(',')}], external [${external.join(',')}], invited [${invited.join(',')}]`,
+      );
       return { mails, invitations };
     });
     for (const mail of mails) await ctx.services.mailer.send(mail);
@@ -134,9 +175,18 @@ export class TeamService {
     const team = await this.requireManageable(ctx, teamId);
     await ctx.transaction(async (ctx) => {
       const deleted = await ctx.em.delete(TeamMemberEntity, { teamId, userId });
-      if (!deleted.affected) throw new BusinessError(MembershipErrorCode.NOT_A_TEAM_MEMBER, 'This user is not in the team.', ['input', 'userId']);
+      if (!deleted.affected)
+        throw new BusinessError(MembershipErrorCode.NOT_A_TEAM_MEMBER, 'This user is not in the team.', [
+          'input',
+          'userId',
+        ]);
       await ctx.em.update(TeamEntity, { id: teamId, leaderId: userId }, { leaderId: null });
-      await ctx.services.audit.record(ctx, team.organizationId, 'team.member_removed', `team:${team.id} (${team.name}): user:${userId}${team.leaderId === userId ? ' (was leader)' : ''}`);
+      await ctx.services.audit.record(
+        ctx,
+        team.organizationId,
+        'team.member_removed',
+        `team:${team.id} (${team.name}): user:${userId}${team.leaderId === userId ? ' (was leader)' : ''}`,
+      );
     });
     return this.reload(ctx, teamId);
   }
@@ -144,10 +194,20 @@ export class TeamService {
   /** setTeamProducts: replaces the team's product grants (own products of the organization only). */
   async setProducts(ctx: RequestContext, teamId: number, productIds: number[]): Promise<TeamEntity> {
     const team = await this.requireManageable(ctx, teamId);
-    const ids = await ctx.services.products.requireOwnProducts(ctx, team.organizationId, [...new Set(productIds)], ['input', 'productIds']);
+    const ids = await ctx.services.products.requireOwnProducts(
+      ctx,
+      team.organizationId,
+      [...new Set(productIds)],
+      ['input', 'productIds'],
+    );
     await ctx.transaction(async (ctx) => {
       await ctx.em.update(TeamEntity, { id: teamId }, { productIds: ids });
-      await ctx.services.audit.record(ctx, team.organizationId, 'team.products_set', `team:${team.id} (${team.name}): products [${team.productIds.join(',')}]→[${ids.join(',')}]`);
+      await ctx.services.audit.record(
+        ctx,
+        team.organizationId,
+        'team.products_set',
+        `team:${team.id} (${team.name}): products [${team.productIds.join(',')}]→[${ids.join(',')}]`,
+      );
     });
     return this.reload(ctx, teamId);
   }
@@ -156,13 +216,15 @@ export class TeamService {
   async addMemberRow(ctx: RequestContext, team: TeamEntity, userId: number): Promise<boolean> {
     if (await ctx.em.existsBy(TeamMemberEntity, { teamId: team.id, userId })) return false;
     // A concurrent call may have added the same person since the check: that is the same outcome.
-    const inserted = await ctx.em.insert(TeamMemberEntity, { teamId: team.id, userId, organizationId: team.organizationId, createdAt: ctx.now() }).then(
-      () => true,
-      (error) => {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      },
-    );
+    const inserted = await ctx.em
+      .insert(TeamMemberEntity, { teamId: team.id, userId, organizationId: team.organizationId, createdAt: ctx.now() })
+      .then(
+        () => true,
+        (error) => {
+          if (isUniqueViolation(error)) return false;
+          throw error;
+        },
+      );
     if (!inserted) return false;
     ctx.access.clear(team.organizationId);
     memberLoaders.get(ctx.loaders)?.clear(team.id);
@@ -183,13 +245,24 @@ export class TeamService {
     return team;
   }
 
-  private async requireMembers(ctx: RequestContext, organizationId: number, userIds: number[], field: string[]): Promise<void> {
+  private async requireMembers(
+    ctx: RequestContext,
+    organizationId: number,
+    userIds: number[],
+    field: string[],
+  ): Promise<void> {
     const outside = await ctx.services.memberships.nonMembers(ctx, organizationId, userIds);
-    if (outside.length) throw new BusinessError(MembershipErrorCode.NOT_A_MEMBER, `${outside.length} user(s) are not members of this organization (add people from outside by email).`, field);
+    if (outside.length)
+      throw new BusinessError(
+        MembershipErrorCode.NOT_A_MEMBER,
+        `${outside.length} user(s) are not members of this organization (add people from outside by email).`,
+        field,
+      );
   }
 }
 
-const tooMany = (field: string[]) => new BusinessError(MembershipErrorCode.TOO_MANY, `At most ${MAX_PEOPLE_PER_CALL} people per call.`, field);
+const tooMany = (field: string[]) =>
+  new BusinessError(MembershipErrorCode.TOO_MANY, `At most ${MAX_PEOPLE_PER_CALL} people per call.`, field);
 
 function addedToTeamMail(ctx: RequestContext, organization: OrganizationEntity, team: TeamEntity, email: string): Mail {
   const by = ctx.viewer?.user.name ?? 'Someone';

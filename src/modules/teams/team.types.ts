@@ -33,7 +33,8 @@ export const TeamConnection = Connection(TeamType, 'Team');
 export class CreateTeamInput {
   @Field(() => ID) organizationId: string;
   @Field() name: string;
-  @Field(() => ID, { nullable: true, description: 'A member of the organization; becomes a member of the team too.' }) leaderId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'A member of the organization; becomes a member of the team too.' })
+  leaderId?: string | null;
   @Field(() => [ID], { nullable: true }) userIds?: string[] | null;
   @Field(() => [ID], { nullable: true }) productIds?: string[] | null;
 }
@@ -42,7 +43,11 @@ export class CreateTeamInput {
 export class AddTeamMembersInput {
   @Field(() => ID) teamId: string;
   @Field(() => [ID], { nullable: true }) userIds?: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'People outside the organization, invited into the team only.' }) emails?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'People outside the organization, invited into the team only.',
+  })
+  emails?: string[] | null;
 }
 
 @InputType('RemoveTeamMemberInput')
@@ -60,7 +65,10 @@ export class SetTeamProductsInput {
 @ObjectType('TeamPayload')
 export class TeamPayload {
   @Field(() => TeamType, { nullable: true }) team?: TeamType | null;
-  @Field(() => [InvitationType], { nullable: true, description: 'addTeamMembers: team-only invitations mailed to emails without an account.' })
+  @Field(() => [InvitationType], {
+    nullable: true,
+    description: 'addTeamMembers: team-only invitations mailed to emails without an account.',
+  })
   invitations?: InvitationType[] | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
