@@ -15,6 +15,7 @@ import { formatError, isExpectedError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
+import { verificationImagesRouter } from './http/verification-images.route';
 import { createMetrics } from './http/metrics';
 import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
 import { createJobLock } from './jobs/lock';
@@ -127,18 +128,17 @@ export async function createServer(options: AppOptions): Promise<App> {
     }),
   );
   app.use(invoicePdfRouter(requestContext));
+  app.use(verificationImagesRouter(requestContext));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          errors: [
-            { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
+      res.status(400).json({
+        errors: [
+          { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
+        ],
+      });
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {

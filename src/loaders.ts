@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { EntityManager, In, ObjectLiteral, EntityTarget } from 'typeorm';
 import { UserEntity } from './modules/accounts/user.entity';
+import { verificationOfOrderLoader } from './modules/identity/identity-verification.loaders';
 import { OrganizationEntity } from './modules/organizations/organization.entity';
 import { ProductEntity } from './modules/products/product.entity';
 
@@ -25,6 +26,7 @@ export function createLoaders(em: EntityManager) {
     user: byId(em, UserEntity),
     organization: byId(em, OrganizationEntity),
     product: byId(em, ProductEntity),
+    verificationOfOrder: verificationOfOrderLoader(em),
   };
 }
 

@@ -24,6 +24,17 @@ import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
 import { OrderService } from './modules/orders/order.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
+import { createSmsSender } from './common/sms';
+import { deriveKey } from './common/signed-token';
+import { PasswordResetService } from './modules/accounts/password-reset.service';
+import { DEFAULT_IDENTITY_CONFIG } from './modules/identity/identity.config';
+import { EncryptedFileStore } from './modules/identity/image-files';
+import { VerificationAuditLog } from './modules/identity/verification-audit';
+import { VerificationEffects } from './modules/identity/verification-effects';
+import { VerificationLinks } from './modules/identity/verification-links';
+import { VerificationReviewService } from './modules/identity/verification-review.service';
+import { VerificationStartService } from './modules/identity/verification-start.service';
+import { VerificationStepService } from './modules/identity/verification-steps.service';
 
 /** Every service, wired by hand (no DI container): plain constructors, easy to read and to test. */
 export function createServices(config: Config, mailer: Mailer, clock: Clock = systemClock) {
@@ -54,7 +65,33 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
   };
   // A reconciled bank transfer pays its pro-forma invoices (R15).
   services.payments.onSettled((ctx, paymentId) => ctx.services.invoicePayments.settle(ctx, paymentId));
-  return services;
+  return { ...services, ...createIdentityServices(config, mailer, services) };
+}
+
+/** Identity verification (R23, R24) and the password resets it leads to; peers passed to the constructors. */
+function createIdentityServices(config: Config, mailer: Mailer, peers: { audit: AuditService; orders: OrderService }) {
+  const rules = DEFAULT_IDENTITY_CONFIG;
+  const links = new VerificationLinks(config);
+  const files = new EncryptedFileStore(
+    config.identityFilesDir,
+    deriveKey(config.secretKey, 'identity-verification-images'),
+  );
+  const log = new VerificationAuditLog(peers.audit);
+  const passwordResets = new PasswordResetService(config);
+  const effects = new VerificationEffects(peers.orders, passwordResets);
+  return {
+    passwordResets,
+    identityVerifications: new VerificationStartService(links, mailer, log, rules),
+    verificationSteps: new VerificationStepService(
+      config,
+      links,
+      createSmsSender(config.smsTransport),
+      files,
+      log,
+      rules,
+    ),
+    verificationReviews: new VerificationReviewService(mailer, files, log, effects),
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

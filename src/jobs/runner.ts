@@ -3,6 +3,7 @@ import { databaseJobLock, JobLock, withJobLock } from './lock';
 import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.job';
 import { RENEWAL_JOBS } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
+import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
 
 /** A scheduled sweep: idempotent, so running it twice for the same `now` changes nothing the second time. */
 export interface Job {
@@ -12,7 +13,13 @@ export interface Job {
 }
 
 /** Every sweep, in the order they run. Modules add theirs here. */
-export const JOBS: Job[] = [...RENEWAL_JOBS, cancelBlockedOrdersJob, expireSupportGrantsJob];
+export const JOBS: Job[] = [
+  ...RENEWAL_JOBS,
+  cancelBlockedOrdersJob,
+  // After the cancellations: a blocked order cancelled now closes its verification in the same run.
+  purgeIdentityVerificationsJob,
+  expireSupportGrantsJob,
+];
 
 export interface JobRun {
   name: string;

@@ -1,5 +1,6 @@
 import {
   IdentityDocumentType as Doc,
+  VerificationReason,
   VerificationStatus,
   VerificationStep as Step,
 } from './identity-verification.entity';
@@ -10,6 +11,7 @@ import {
   isValidLocation,
   maskPhoneNumber,
   normalizePhoneNumber,
+  purgeDueReason,
   statusOfStep,
   stepAfterUpload,
 } from './verification-steps';
@@ -87,4 +89,50 @@ describe('isValidLocation', () => {
     [null, 6.1, false],
     [Number.NaN, 0, false],
   ])('(%p, %p) → %p', (lat, lon, valid) => expect(isValidLocation(lat, lon)).toBe(valid));
+});
+
+describe('purgeDueReason (R24)', () => {
+  const now = new Date('2026-03-10T12:00:00Z');
+  const before = new Date('2026-03-10T11:59:59Z');
+  const after = new Date('2026-03-10T12:00:01Z');
+  const v = (overrides: Partial<Parameters<typeof purgeDueReason>[0]>) => ({
+    status: VerificationStatus.STARTED,
+    reason: VerificationReason.FORGOTTEN_PASSWORD,
+    expiresAt: after,
+    purgeAt: null,
+    purgedAt: null,
+    ...overrides,
+  });
+  it.each([
+    ['started, link still valid', v({}), null],
+    ['started, link expired', v({ expiresAt: now }), 'Not completed before the link expired.'],
+    [
+      'phone confirmed, link expired',
+      v({ status: VerificationStatus.PHONE_CONFIRMED, expiresAt: before }),
+      'Not completed before the link expired.',
+    ],
+    ['submitted, before purgeAt', v({ status: VerificationStatus.SUBMITTED, purgeAt: after }), null],
+    [
+      'submitted, at purgeAt',
+      v({ status: VerificationStatus.SUBMITTED, purgeAt: now }),
+      'Not handled within 72 hours of submission.',
+    ],
+    [
+      'submitted, link expired but purgeAt ahead',
+      v({ status: VerificationStatus.SUBMITTED, expiresAt: before, purgeAt: after }),
+      null,
+    ],
+    [
+      'submitted for a blocked order past its auto-cancel',
+      v({
+        status: VerificationStatus.SUBMITTED,
+        reason: VerificationReason.BLOCKED_ORDER,
+        expiresAt: before,
+        purgeAt: after,
+      }),
+      'The order was not released before its automatic cancellation.',
+    ],
+    ['approved', v({ status: VerificationStatus.APPROVED, expiresAt: before }), null],
+    ['already purged', v({ expiresAt: before, purgedAt: before }), null],
+  ])('%s', (_label, verification, reason) => expect(purgeDueReason(verification, now)).toBe(reason));
 });

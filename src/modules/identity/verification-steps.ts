@@ -4,6 +4,7 @@
  */
 import {
   IdentityDocumentType,
+  IdentityVerificationEntity,
   VerificationReason,
   VerificationStatus,
   VerificationStep,
@@ -87,6 +88,24 @@ export function isValidLocation(latitude: number | null | undefined, longitude: 
   return (
     Math.abs(latitude!) <= 90 && Math.abs(longitude!) <= 180 && Number.isFinite(latitude) && Number.isFinite(longitude)
   );
+}
+
+/**
+ * Why the R24 sweep closes a verification now, or null: submitted and unhandled past purgeAt; not
+ * submitted by its link's expiry; a blocked order's also once the order's auto-cancel passed.
+ */
+export function purgeDueReason(
+  v: Pick<IdentityVerificationEntity, 'status' | 'reason' | 'expiresAt' | 'purgeAt' | 'purgedAt'>,
+  now: Date,
+): string | null {
+  if (v.purgedAt || !OPEN_STATUSES.includes(v.status)) return null;
+  if (v.status === VerificationStatus.SUBMITTED) {
+    if (v.purgeAt && v.purgeAt <= now) return 'Not handled within 72 hours of submission.';
+    if (v.reason === VerificationReason.BLOCKED_ORDER && v.expiresAt <= now)
+      return 'The order was not released before its automatic cancellation.';
+    return null;
+  }
+  return v.expiresAt <= now ? 'Not completed before the link expired.' : null;
 }
 
 /** Who may start a verification for `reason`: a signed-out person, a signed-in user, or only the platform. */

@@ -18,7 +18,6 @@ import { normalizeOrderLines, OrderLineRequest } from './order-lines';
 import { priceOrder } from './order-pricing';
 import { OrderEntity, OrderLineEntity, OrderStatus } from './order.entity';
 import { OrderErrorCode } from './order.errors';
-import { unblockMail } from './unblock-mail';
 
 const periodLabel = (period: BillingPeriod) => (period === BillingPeriod.YEARLY ? '1 year' : '1 month');
 
@@ -226,9 +225,9 @@ export class OrderService {
     return order;
   }
 
+  /** R21: the identity verification's link and QR code, mailed to the login address of the user who placed it. */
   private async mailUnblockProcedure(ctx: RequestContext, order: OrderEntity): Promise<void> {
-    const user = await ctx.em.findOneByOrFail(UserEntity, { id: order.placedByUserId });
-    await ctx.services.mailer.send(unblockMail(ctx.services.config, order, user.email));
+    await ctx.services.identityVerifications.sendUnblockProcedure(ctx, order.id);
   }
 
   private async mailCancelled(ctx: RequestContext, order: OrderEntity): Promise<void> {
