@@ -131,7 +131,11 @@ export class StartAccountRecoveryInput {
 
 @ObjectType('StartAccountRecoveryPayload')
 export class StartAccountRecoveryPayload {
-  @Field({ description: 'Always the same answer: whether an account exists is never revealed.' }) message: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The same answer whether an account exists or not (null with userErrors).',
+  })
+  message?: string | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
