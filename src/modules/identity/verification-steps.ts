@@ -82,12 +82,8 @@ export function maskPhoneNumber(e164: string): string {
 
 /** Latitude −90..90 and longitude −180..180, both given or both absent. */
 export function isValidLocation(latitude: number | null | undefined, longitude: number | null | undefined): boolean {
-  const absent = (v: number | null | undefined) => v === null || v === undefined;
-  if (absent(latitude) && absent(longitude)) return true;
-  if (absent(latitude) || absent(longitude)) return false;
-  return (
-    Math.abs(latitude!) <= 90 && Math.abs(longitude!) <= 180 && Number.isFinite(latitude) && Number.isFinite(longitude)
-  );
+  if (latitude == null || longitude == null) return latitude == null && longitude == null;
+  return Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
 }
 
 /**
