@@ -24,10 +24,8 @@ import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '..
 import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
 import { SupportAccessGrantFieldsResolver, SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationProgramsResolver } from '../modules/partners/partner-fields.resolver';
-import {
-  IdentityVerificationResolver,
-  OrderIdentityVerificationResolver,
-} from '../modules/identity/identity-verification.resolver';
+import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
+import { OrderIdentityVerificationResolver } from '../modules/identity/order-verification.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
 import { NodeResolver } from './node.resolver';
 

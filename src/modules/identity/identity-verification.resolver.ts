@@ -148,19 +148,6 @@ export class IdentityVerificationResolver {
   }
 }
 
-/** Order.identityVerification: the latest verification of the order (one query per page of orders). */
-@Resolver(() => OrderType)
-export class OrderIdentityVerificationResolver {
-  @FieldResolver(() => IdentityVerificationType, {
-    nullable: true,
-    description: 'The verification that unblocks this order (R23), the latest one if there were several.',
-  })
-  async identityVerification(@Root() order: OrderType, @Ctx() ctx: RequestContext) {
-    const verification = await ctx.loaders.verificationOfOrder.load(order.entityId);
-    return verification ? IdentityVerificationType.from(verification) : null;
-  }
-}
-
 async function step(work: () => Promise<Parameters<typeof IdentityVerificationType.from>[0]>) {
   return payload(async () => ({ verification: IdentityVerificationType.from(await work()) }));
 }

@@ -63,7 +63,7 @@ export class VerificationReviewService {
   /** The images of a verification (metadata only), for staff. */
   async imagesOf(ctx: RequestContext, verificationId: number): Promise<VerificationImageEntity[]> {
     requireStaff(ctx);
-    return ctx.em.find(VerificationImageEntity, { where: { verificationId }, order: { id: 'ASC' } });
+    return ctx.loaders.verificationImages.load(verificationId);
   }
 
   /**
@@ -169,7 +169,7 @@ export class VerificationReviewService {
   /** The order a verification releases, for staff. */
   async orderOf(ctx: RequestContext, orderId: number): Promise<OrderEntity | null> {
     requireStaff(ctx);
-    return ctx.em.findOneBy(OrderEntity, { id: orderId });
+    return ctx.loaders.order.load(orderId);
   }
 
   private async decide(
