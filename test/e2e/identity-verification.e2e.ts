@@ -412,8 +412,15 @@ describe('each refused step changes nothing', () => {
     expect(await imagesOf(link)).toEqual([]);
     expect(filesOf(link) ?? []).toEqual([]);
     expect(await byToken(link)).toMatchObject({ nextStep: 'DOCUMENT_PHOTOS' });
-    // The limit itself is accepted.
+    // The limit itself is accepted; a second front replaces the first, file included.
     expect((await upload(server, link, 'DOCUMENT_FRONT', aJpeg(max))).status).toBe(201);
+    const [first] = await imagesOf(link);
+    expect((await upload(server, link, 'DOCUMENT_FRONT', aJpeg(3000))).status).toBe(201);
+    const [second, ...none] = await imagesOf(link);
+    expect(none).toEqual([]);
+    expect(second).toMatchObject({ kind: 'DOCUMENT_FRONT', byteSize: 3000 });
+    expect(filesOf(link)).toEqual([second.fileName]);
+    expect(second.fileName).not.toBe(first.fileName);
   });
 });
 
@@ -527,6 +534,16 @@ describe('R24: the purge 72 hours after submission, and R22 still at day 10', ()
       .findBy({ organizationId: localId(customer.organizationId), category: 'CHARGE' as never });
     expect(charge).toMatchObject({ status: 'REFUNDED', refundedAmount: charge.amount });
   }, 180_000);
+
+  it('approving the verification of an order cancelled meanwhile is refused and changes nothing', async () => {
+    const { order, link } = await aBlockedOrder();
+    await walkToSubmitted(server, link);
+    await server.app.services.orders.cancelBlocked(server.app.systemContext(), localId(order.id));
+    const refused = await step(server, 'approve', { verificationId: link.verificationId, reason: 'ok' }, support.token);
+    expect(refused.userErrors[0]).toMatchObject({ code: 'ORDER_NOT_BLOCKED', field: ['input', 'verificationId'] });
+    expect(await rowOf(link)).toMatchObject({ status: 'SUBMITTED', purgedAt: null });
+    expect(filesOf(link)).toHaveLength(3);
+  });
 
   it('a blocked order cancelled at day 10 closes its unfinished verification and deletes what was uploaded', async () => {
     const { link } = await aBlockedOrder();

@@ -23,6 +23,8 @@ export enum IdentityErrorCode {
   /** Staff may not decide on a verification of their own account. */
   OWN_VERIFICATION = 'OWN_VERIFICATION',
   ACCOUNT_REQUIRED = 'ACCOUNT_REQUIRED',
+  /** The blocked order of the verification was cancelled meanwhile: nothing to release. */
+  ORDER_NOT_BLOCKED = 'ORDER_NOT_BLOCKED',
   TWO_FACTOR_NOT_ENABLED = 'TWO_FACTOR_NOT_ENABLED',
   NO_TICKETING_PRODUCT = 'NO_TICKETING_PRODUCT',
   ALREADY_VERIFIED = 'ALREADY_VERIFIED',

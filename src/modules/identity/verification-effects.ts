@@ -3,7 +3,9 @@ import { RequestContext } from '../../context';
 import type { PasswordResetService } from '../accounts/password-reset.service';
 import { UserEntity } from '../accounts/user.entity';
 import type { OrderService } from '../orders/order.service';
-import { OrderStatus } from '../orders/order.entity';
+import { OrderEntity, OrderStatus } from '../orders/order.entity';
+import { BusinessError } from '../../graphql/errors';
+import { IdentityErrorCode } from './identity.errors';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { IdentityVerificationEntity as Verification, VerificationReason } from './identity-verification.entity';
 import { decisionMail } from './verification-mail';
@@ -26,7 +28,14 @@ export class VerificationEffects {
     switch (v.reason) {
       case VerificationReason.BLOCKED_ORDER: {
         // The order is released: delivered at once when it was paid, payable like any other otherwise (R21).
-        const order = await this.orders.unblock(ctx, v.orderId!);
+        const blocked = await ctx.em.findOneBy(OrderEntity, { id: v.orderId!, status: OrderStatus.BLOCKED });
+        if (!blocked)
+          throw new BusinessError(
+            IdentityErrorCode.ORDER_NOT_BLOCKED,
+            `Order #${v.orderId} is no longer blocked (it was cancelled): reject this verification instead.`,
+            ['input', 'verificationId'],
+          );
+        const order = await this.orders.unblock(ctx, blocked.id);
         return [
           mail([
             `Order #${order.id} is released.`,

@@ -200,38 +200,10 @@ export class VerificationStepService {
     };
     await ctx.transaction(check);
     const fileName = await this.files.write(verificationId, bytes);
-    let replaced: string | null = null;
     try {
-      const result = await ctx.transaction(async (ctx) => {
+      const { replaced, ...result } = await ctx.transaction(async (ctx) => {
         const v = await check(ctx);
-        const previous = await ctx.em.findOneBy(VerificationImageEntity, { verificationId: v.id, kind: imageKind });
-        if (previous) {
-          replaced = previous.fileName;
-          await ctx.em.delete(VerificationImageEntity, { id: previous.id });
-        }
-        const now = ctx.now();
-        const image = await ctx.em.save(
-          ctx.em.create(VerificationImageEntity, {
-            verificationId: v.id,
-            kind: imageKind,
-            contentType,
-            byteSize: bytes.length,
-            fileName,
-            uploadedAt: now,
-          }),
-        );
-        const kinds = await ctx.em.find(VerificationImageEntity, {
-          select: { kind: true },
-          where: { verificationId: v.id },
-        });
-        const step = stepAfterUpload(v.documentType!, new Set(kinds.map((i) => i.kind)));
-        const submitted =
-          step === Step.REVIEW
-            ? { submittedAt: now, purgeAt: new Date(now.getTime() + this.rules.purgeAfterHours * 3_600_000) }
-            : {};
-        const verification = await this.save(ctx, v, { step, ...submitted });
-        if (step === Step.REVIEW) await this.log.record(ctx, v, 'identity_verification.submitted', v.reason, VIA);
-        return { verification, image };
+        return this.recordImage(ctx, v, { kind: imageKind, contentType, byteSize: bytes.length, fileName });
       });
       if (replaced) await this.files.remove(verificationId, replaced);
       return result;
@@ -239,6 +211,32 @@ export class VerificationStepService {
       await this.files.remove(verificationId, fileName);
       throw error;
     }
+  }
+
+  /** The image's row (replacing one of the same kind) and the next step; the selfie submits the verification. */
+  private async recordImage(
+    ctx: RequestContext,
+    v: Verification,
+    file: Pick<VerificationImageEntity, 'kind' | 'contentType' | 'byteSize' | 'fileName'>,
+  ) {
+    const previous = await ctx.em.findOneBy(VerificationImageEntity, { verificationId: v.id, kind: file.kind });
+    if (previous) await ctx.em.delete(VerificationImageEntity, { id: previous.id });
+    const now = ctx.now();
+    const image = await ctx.em.save(
+      ctx.em.create(VerificationImageEntity, { ...file, verificationId: v.id, uploadedAt: now }),
+    );
+    const kinds = await ctx.em.find(VerificationImageEntity, {
+      select: { kind: true },
+      where: { verificationId: v.id },
+    });
+    const step = stepAfterUpload(v.documentType!, new Set(kinds.map((i) => i.kind)));
+    const submitted =
+      step === Step.REVIEW
+        ? { submittedAt: now, purgeAt: new Date(now.getTime() + this.rules.purgeAfterHours * 3_600_000) }
+        : {};
+    const verification = await this.save(ctx, v, { step, ...submitted });
+    if (step === Step.REVIEW) await this.log.record(ctx, v, 'identity_verification.submitted', v.reason, VIA);
+    return { verification, image, replaced: previous?.fileName ?? null };
   }
 
   /** The verification of a valid, unexpired link, locked, at one of `steps`; the clear error otherwise. */
