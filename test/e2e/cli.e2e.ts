@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ interface CliResult {
   lines: string[];
 }
 
-/** Runs the real CLI in a child process, as `npm run cli -- …` does (`viaNpm` goes through npm itself). */
+/** Runs the real CLI from the compiled build in a child process, as `npm run cli -- …` does (`viaNpm` goes through npm itself). */
 function cli(
   databaseUrl: string,
   args: string[],
@@ -47,7 +47,7 @@ function cli(
 ): Promise<CliResult> {
   const [command, argv] = options.viaNpm
     ? ['npm', ['run', 'cli', '--silent', '--', ...args]]
-    : [process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', ...args]];
+    : [process.execPath, ['dist/src/cli/index.js', ...args]];
   const env = {
     ...process.env,
     NODE_ENV: 'test',
@@ -108,8 +108,10 @@ let databaseUrl: string;
 let server: Awaited<ReturnType<typeof serve>>;
 
 beforeAll(async () => {
+  // The CLI runs from dist/ like `npm run cli`: build it when a source is newer than the last build.
+  execFileSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: ROOT, stdio: 'ignore' });
   databaseUrl = await freshDatabase('main');
-});
+}, 120_000);
 afterAll(async () => {
   await server?.stop();
   for (const url of created) await dropMysqlDatabase(url);
