@@ -132,13 +132,11 @@ export async function createServer(options: AppOptions): Promise<App> {
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          errors: [
-            { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
+      res.status(400).json({
+        errors: [
+          { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
+        ],
+      });
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {

@@ -27,6 +27,7 @@ import { OrganizationProgramsResolver } from '../modules/partners/partner-fields
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class of every module. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the type buildSchema takes
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver,
   AccountResolver,
