@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
@@ -21,12 +21,12 @@ registerNode(
 @Resolver(() => UserType)
 export class AccountResolver {
   @Query(() => UserType, { nullable: true, description: 'The authenticated user.' })
-  viewer(@Ctx() ctx: RequestContext): UserType | null {
+  viewer(@Ctx() ctx: GraphQLContext): UserType | null {
     return ctx.viewer ? UserType.from(ctx.viewer.user) : null;
   }
 
   @Mutation(() => SignUpPayload)
-  signUp(@Arg('input') input: SignUpInput, @Ctx() ctx: RequestContext): Promise<SignUpPayload> {
+  signUp(@Arg('input') input: SignUpInput, @Ctx() ctx: GraphQLContext): Promise<SignUpPayload> {
     return payload(async () => {
       const { user, organization, token } = await ctx.services.auth.signUp(ctx, input);
       return { user: UserType.from(user), organization: OrganizationType.from(organization), token };
@@ -34,7 +34,7 @@ export class AccountResolver {
   }
 
   @Mutation(() => LogInPayload)
-  logIn(@Arg('input') input: LogInInput, @Ctx() ctx: RequestContext): Promise<LogInPayload> {
+  logIn(@Arg('input') input: LogInInput, @Ctx() ctx: GraphQLContext): Promise<LogInPayload> {
     return payload(async () => {
       const { user, token } = await ctx.services.auth.logIn(ctx, input);
       return { user: UserType.from(user), token };
@@ -42,13 +42,13 @@ export class AccountResolver {
   }
 
   @FieldResolver(() => MembershipConnection)
-  async memberships(@Root() user: UserType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+  async memberships(@Root() user: UserType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
     const connection = await ctx.services.organizations.membershipsOfUser(ctx, user.entityId, page);
     return mapNodes(connection, MembershipType.from);
   }
 
   @FieldResolver(() => [ApiTokenType])
-  async apiTokens(@Root() user: UserType, @Ctx() ctx: RequestContext): Promise<ApiTokenType[]> {
+  async apiTokens(@Root() user: UserType, @Ctx() ctx: GraphQLContext): Promise<ApiTokenType[]> {
     if (user.entityId !== ctx.viewer?.user.id) return [];
     return (await ctx.services.apiTokens.listForUser(ctx, user.entityId)).map(ApiTokenType.from);
   }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import {
@@ -13,7 +13,7 @@ import {
 @Resolver()
 export class ApiTokenResolver {
   @Mutation(() => CreateApiTokenPayload)
-  createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: RequestContext): Promise<CreateApiTokenPayload> {
+  createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiTokenPayload> {
     return payload(async () => {
       const { secret, apiToken } = await ctx.services.apiTokens.create(ctx, input);
       return { secret, apiToken: ApiTokenType.from(apiToken) };
@@ -21,7 +21,7 @@ export class ApiTokenResolver {
   }
 
   @Mutation(() => RevokeApiTokenPayload)
-  revokeApiToken(@Arg('input') input: RevokeApiTokenInput, @Ctx() ctx: RequestContext): Promise<RevokeApiTokenPayload> {
+  revokeApiToken(@Arg('input') input: RevokeApiTokenInput, @Ctx() ctx: GraphQLContext): Promise<RevokeApiTokenPayload> {
     return payload(async () => {
       const { apiToken } = await ctx.services.apiTokens.revoke(ctx, decodeId(input.id, 'ApiToken', ['input', 'id']));
       return { apiToken: ApiTokenType.from(apiToken) };

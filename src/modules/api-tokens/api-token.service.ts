@@ -6,11 +6,14 @@ import { ALL_SCOPES } from '../accounts/auth.service';
 import { MembershipEntity } from '../organizations/membership.entity';
 import { ApiTokenEntity, TokenKind } from './api-token.entity';
 import { hashSecret, newSecret } from './token-secret';
+import type { AuditService } from '../audit/audit.service';
 
 export const MAX_API_TOKENS_PER_USER = 50;
 
 /** API tokens (R26): the secret is returned once and only its hash is kept. */
 export class ApiTokenService {
+  constructor(private readonly audit: AuditService) {}
+
   async create(ctx: RequestContext, input: { name: string; scopes: string[]; expiresAt?: Date | null }) {
     const user = ctx.user;
     const name = requireText(input.name, ['input', 'name'], { max: 100 });
@@ -79,7 +82,7 @@ export class ApiTokenService {
   private async auditEverywhere(ctx: RequestContext, action: string, token: ApiTokenEntity): Promise<void> {
     const memberships = await ctx.em.findBy(MembershipEntity, { userId: token.userId });
     for (const m of memberships)
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         m.organizationId,
         action,

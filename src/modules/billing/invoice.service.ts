@@ -8,6 +8,7 @@ import { hasPermission } from '../access/permissions';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { BillingPeriod, ProductType } from '../products/product.entity';
 import { BillingConfig } from './billing.config';
+import type { BillingEvents } from './billing.events';
 import { InvoiceCounterEntity } from './invoice-counter.entity';
 import { InvoiceLineEntity } from './invoice-line.entity';
 import { formatInvoiceNumber, invoiceYear } from './invoice-number';
@@ -55,7 +56,10 @@ export class InvoiceService {
   /** Years whose counter row is known to exist (skips the INSERT on the hot path). */
   private readonly countedYears = new Set<number>();
 
-  constructor(readonly config: BillingConfig) {}
+  constructor(
+    readonly config: BillingConfig,
+    private readonly events: BillingEvents,
+  ) {}
 
   /** VAT rate in bp for a customer in `country` (R20: configuration, reverse charge outside the table). */
   vatRateFor(country: string): number {
@@ -79,7 +83,7 @@ export class InvoiceService {
   /**
    * Issues an invoice inside the caller's transaction: takes the next number of the year (the
    * counter row stays locked until commit, a rollback gives the number back), stores it OPEN with
-   * its lines and totals, due after `invoiceDueDays`.
+   * its lines and totals, due after `invoiceDueDays`, and publishes `issued` in that transaction.
    */
   async issue(ctx: RequestContext, draft: InvoiceDraft): Promise<InvoiceEntity> {
     return ctx.transaction(async (ctx) => {
@@ -112,6 +116,7 @@ export class InvoiceService {
           position,
         })),
       );
+      await this.events.emit('issued', { ctx, invoice });
       return invoice;
     });
   }

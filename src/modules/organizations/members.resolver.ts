@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId, decodeIds } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
@@ -36,7 +36,7 @@ export class MembersResolver {
   @FieldResolver(() => MembershipConnection, {
     description: "Everyone for those who manage members; otherwise only the viewer's own membership.",
   })
-  async members(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+  async members(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
     const connection = await ctx.services.memberships.list(ctx, org.entityId, page);
     return mapNodes(connection, MembershipType.from);
   }
@@ -45,7 +45,7 @@ export class MembersResolver {
     description:
       'Pending invitations and those of the last 30 days (newest first) for those who manage members; empty for everyone else.',
   })
-  async invitations(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<InvitationType[]> {
+  async invitations(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<InvitationType[]> {
     const now = ctx.now();
     return (await ctx.services.invitations.list(ctx, org.entityId)).map((i) => InvitationType.from(i, now));
   }
@@ -54,7 +54,7 @@ export class MembersResolver {
     description:
       'R5: an email without an account gets a pending invitation (token by mail only); an existing account becomes a member at once.',
   })
-  inviteMember(@Arg('input') input: InviteMemberInput, @Ctx() ctx: RequestContext): Promise<InviteMemberPayload> {
+  inviteMember(@Arg('input') input: InviteMemberInput, @Ctx() ctx: GraphQLContext): Promise<InviteMemberPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const { invitation, membership } = await ctx.services.invitations.invite(ctx, organizationId, {
@@ -72,7 +72,7 @@ export class MembersResolver {
     description:
       'Public: the token from the invitation mail. Creates the account (name and password required) when the email has none.',
   })
-  acceptInvitation(@Arg('input') input: AcceptInvitationInput, @Ctx() ctx: RequestContext): Promise<MembershipPayload> {
+  acceptInvitation(@Arg('input') input: AcceptInvitationInput, @Ctx() ctx: GraphQLContext): Promise<MembershipPayload> {
     return payload(async () => {
       const { membership, team } = await ctx.services.invitations.accept(ctx, input);
       return {
@@ -83,7 +83,7 @@ export class MembersResolver {
   }
 
   @Mutation(() => MembershipPayload)
-  updateMembership(@Arg('input') input: UpdateMembershipInput, @Ctx() ctx: RequestContext): Promise<MembershipPayload> {
+  updateMembership(@Arg('input') input: UpdateMembershipInput, @Ctx() ctx: GraphQLContext): Promise<MembershipPayload> {
     return payload(async () => {
       const membershipId = decodeId(input.membershipId, 'Membership', ['input', 'membershipId']);
       const membership = await ctx.services.memberships.update(ctx, membershipId, {
@@ -97,7 +97,7 @@ export class MembersResolver {
   @Mutation(() => RemoveMemberPayload, {
     description: 'Managers remove others; anyone may leave. R6: never the only legal representative.',
   })
-  removeMember(@Arg('input') input: RemoveMemberInput, @Ctx() ctx: RequestContext): Promise<RemoveMemberPayload> {
+  removeMember(@Arg('input') input: RemoveMemberInput, @Ctx() ctx: GraphQLContext): Promise<RemoveMemberPayload> {
     return payload(async () => {
       await ctx.services.memberships.remove(ctx, decodeId(input.membershipId, 'Membership', ['input', 'membershipId']));
       return { removedMembershipId: input.membershipId };
@@ -105,7 +105,7 @@ export class MembersResolver {
   }
 
   @Mutation(() => InvitationPayload, { description: 'A pending invitation stops working at once.' })
-  revokeInvitation(@Arg('input') input: RevokeInvitationInput, @Ctx() ctx: RequestContext): Promise<InvitationPayload> {
+  revokeInvitation(@Arg('input') input: RevokeInvitationInput, @Ctx() ctx: GraphQLContext): Promise<InvitationPayload> {
     return payload(async () => {
       const invitation = await ctx.services.invitations.revoke(
         ctx,

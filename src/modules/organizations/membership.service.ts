@@ -8,6 +8,8 @@ import { UserEntity } from '../accounts/user.entity';
 import { TeamEntity, TeamMemberEntity } from '../teams/team.entity';
 import { MembershipErrorCode } from './membership.errors';
 import { MemberRole, MembershipEntity } from './membership.entity';
+import type { AuditService } from '../audit/audit.service';
+import type { ProductService } from '../products/product.service';
 
 export interface ContactPreferencesValue {
   billing: boolean;
@@ -53,6 +55,11 @@ const lastLegalRepresentative = (what: string) =>
  * legal-representative rows are write-locked (MySQL) or the transaction is serialized (SQLite).
  */
 export class MembershipService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly products: ProductService,
+  ) {}
+
   /** Organization.members: everyone for those who manage members, otherwise only the viewer's own membership. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
@@ -177,7 +184,7 @@ export class MembershipService {
       const changed = describeChanges(current, next);
       await ctx.em.update(MembershipEntity, { id: current.id }, next);
       const user = await ctx.em.findOneByOrFail(UserEntity, { id: current.userId });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'member.updated',
@@ -211,7 +218,7 @@ export class MembershipService {
       await ctx.em.update(TeamEntity, { organizationId, leaderId: current.userId }, { leaderId: null });
       await ctx.em.delete(MembershipEntity, { id: current.id });
       const user = await ctx.em.findOneByOrFail(UserEntity, { id: current.userId });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'member.removed',
@@ -256,7 +263,7 @@ export class MembershipService {
         'productIds apply to role USER only: legal representatives and administrators reach every product.',
         field,
       );
-    return ctx.services.products.requireOwnProducts(ctx, organizationId, [...new Set(productIds)], field);
+    return this.products.requireOwnProducts(ctx, organizationId, [...new Set(productIds)], field);
   }
 }
 

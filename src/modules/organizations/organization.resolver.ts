@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId, parseGlobalId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
@@ -22,7 +22,7 @@ export class OrganizationResolver {
     nullable: true,
     description: 'An organization the viewer belongs to (or reaches); null otherwise.',
   })
-  async organization(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<OrganizationType | null> {
+  async organization(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<OrganizationType | null> {
     const parsed = parseGlobalId(id);
     if (!parsed || parsed.type !== 'Organization') return null;
     const org = await ctx.services.organizations.findAccessible(ctx, parsed.id);
@@ -32,7 +32,7 @@ export class OrganizationResolver {
   @Mutation(() => OrganizationPayload)
   updateOrganization(
     @Arg('input') input: UpdateOrganizationInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<OrganizationPayload> {
     return payload(async () => {
       const org = await ctx.services.organizations.update(
@@ -47,12 +47,12 @@ export class OrganizationResolver {
   @FieldResolver(() => OrganizationPermissions, {
     description: 'What the authenticated user may do here (the Manager greys out the rest).',
   })
-  async viewerPermissions(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<OrganizationPermissions> {
+  async viewerPermissions(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<OrganizationPermissions> {
     return permissionsOf(await ctx.access.forOrganization(org.entityId));
   }
 
   @FieldResolver(() => AuditEventConnection)
-  async auditEvents(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+  async auditEvents(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
     const connection = await ctx.services.audit.list(ctx, org.entityId, page);
     return mapNodes(connection, AuditEventType.from);
   }

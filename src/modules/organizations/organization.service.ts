@@ -7,6 +7,7 @@ import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
+import type { AuditService } from '../audit/audit.service';
 
 export interface UpdateOrganizationInput {
   name?: string | null;
@@ -19,6 +20,8 @@ export interface UpdateOrganizationInput {
 
 /** Organizations and their details (R1, R4). Memberships live in MembershipService. */
 export class OrganizationService {
+  constructor(private readonly audit: AuditService) {}
+
   /** The organization if the viewer reaches it at all; null otherwise (unknown and foreign look alike). */
   async findAccessible(ctx: RequestContext, organizationId: number): Promise<OrganizationEntity | null> {
     if (!(await ctx.access.forOrganization(organizationId))) return null;
@@ -55,7 +58,7 @@ export class OrganizationService {
     if (input.expiryNoticeDays !== undefined) changes.expiryNoticeDays = noticeDays(input.expiryNoticeDays);
     return ctx.transaction(async (ctx) => {
       await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'organization.updated',

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
@@ -30,7 +30,7 @@ export class TopUpResolver {
   @Mutation(() => TopUpPayload)
   topUpPrepaidAccount(
     @Arg('input') input: TopUpPrepaidAccountInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<TopUpPayload> {
     return payload(async () => {
       const { account, payment } = await ctx.services.prepaid.topUp(ctx, {
@@ -51,7 +51,7 @@ export class OrganizationPrepaidResolver {
     nullable: true,
     description: 'Needs billing rights (FORBIDDEN otherwise).',
   })
-  async prepaidAccount(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PrepaidAccountType> {
+  async prepaidAccount(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<PrepaidAccountType> {
     return PrepaidAccountType.from(await ctx.services.prepaid.account(ctx, org.entityId));
   }
 }
@@ -59,7 +59,7 @@ export class OrganizationPrepaidResolver {
 @Resolver(() => PrepaidAccountType)
 export class PrepaidAccountResolver {
   @FieldResolver(() => LedgerEntryConnection, { description: 'Oldest first (keyset on the entry id).' })
-  async entries(@Root() account: PrepaidAccountType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+  async entries(@Root() account: PrepaidAccountType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
     const connection = await ctx.services.prepaid.entries(ctx, account.organizationId, page);
     return mapNodes(connection, (node) => LedgerEntryType.from(node, account.currency));
   }

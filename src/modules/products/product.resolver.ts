@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
@@ -11,7 +11,7 @@ registerNode('Product', (ctx, id) => ctx.services.products.findAccessible(ctx, i
 @Resolver(() => ProductNode)
 export class ProductResolver {
   @FieldResolver(() => OrganizationType)
-  async organization(@Root() product: ProductNode, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
+  async organization(@Root() product: ProductNode, @Ctx() ctx: GraphQLContext): Promise<OrganizationType> {
     return OrganizationType.from((await ctx.loaders.organization.load(product.organizationId))!);
   }
 }
@@ -23,7 +23,7 @@ export class OrganizationProductsResolver {
     @Root() org: OrganizationType,
     @Args() page: PageArgsInput,
     @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | null,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ) {
     const connection = await ctx.services.products.list(ctx, org.entityId, page, filter ?? {});
     return mapNodes(connection, ProductNode.from);

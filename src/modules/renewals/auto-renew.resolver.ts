@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload, UserError } from '../../graphql/errors';
 import { decodeId, decodeIds } from '../../graphql/global-id';
 import { PaymentMethodType } from '../payments/payment.types';
@@ -9,7 +9,7 @@ import { SetAutoRenewInput, SetAutoRenewPayload } from './auto-renew.types';
 @Resolver()
 export class AutoRenewResolver {
   @Mutation(() => SetAutoRenewPayload)
-  async setAutoRenew(@Arg('input') input: SetAutoRenewInput, @Ctx() ctx: RequestContext): Promise<SetAutoRenewPayload> {
+  async setAutoRenew(@Arg('input') input: SetAutoRenewInput, @Ctx() ctx: GraphQLContext): Promise<SetAutoRenewPayload> {
     const outcome = await payload<{ results?: SetAutoRenewPayload['results'] }>(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const productIds = input.productIds ? decodeIds(input.productIds, 'Product', ['input', 'productIds']) : null;
@@ -43,7 +43,7 @@ export class ProductAutoRenewFieldsResolver {
   })
   async autoRenewPaymentMethod(
     @Root() product: ProductNode,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<PaymentMethodType | null> {
     if (!product.autoRenewPaymentMethodId) return null;
     const method = await ctx.services.paymentMethods.findAccessible(ctx, product.autoRenewPaymentMethodId);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
@@ -28,7 +28,7 @@ export class SupportAccessResolver {
   async supportAccessGrants(
     @Root() org: OrganizationType,
     @Arg('includeClosed', () => Boolean, { nullable: true, defaultValue: false }) includeClosed: boolean | null,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<SupportAccessGrantType[]> {
     const now = ctx.now();
     return (await ctx.services.supportAccess.list(ctx, org.entityId, includeClosed ?? false)).map((g) =>
@@ -39,7 +39,7 @@ export class SupportAccessResolver {
   @Mutation(() => SupportAccessGrantPayload)
   grantSupportAccess(
     @Arg('input') input: GrantSupportAccessInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<SupportAccessGrantPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
@@ -51,7 +51,7 @@ export class SupportAccessResolver {
   @Mutation(() => SupportAccessGrantPayload)
   revokeSupportAccess(
     @Arg('input') input: RevokeSupportAccessInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<SupportAccessGrantPayload> {
     return payload(async () => {
       const grant = await ctx.services.supportAccess.revoke(
@@ -70,7 +70,7 @@ export class SupportAccessResolver {
     @Arg('organizationId', () => ID) organizationId: string,
     @Arg('scope', () => SupportAccessScope) scope: SupportAccessScope,
     @Arg('resource') resource: string,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<boolean> {
     await ctx.services.supportAccess.readUnderGrant(
       ctx,
@@ -86,7 +86,7 @@ export class SupportAccessResolver {
 @Resolver(() => SupportAccessGrantType)
 export class SupportAccessGrantFieldsResolver {
   @FieldResolver(() => UserType)
-  async grantedBy(@Root() grant: SupportAccessGrantType, @Ctx() ctx: RequestContext): Promise<UserType> {
+  async grantedBy(@Root() grant: SupportAccessGrantType, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return UserType.from((await ctx.loaders.user.load(grant.grantedById))!);
   }
 }

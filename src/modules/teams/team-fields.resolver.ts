@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { UserType } from '../accounts/account.types';
 import { InvitationType, OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
@@ -9,7 +9,7 @@ import { TeamType } from './team.types';
 @Resolver(() => TeamType)
 export class TeamFieldsResolver {
   @FieldResolver(() => UserType, { nullable: true })
-  async leader(@Root() team: TeamType, @Ctx() ctx: RequestContext): Promise<UserType | null> {
+  async leader(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<UserType | null> {
     const user = team.leaderId ? await ctx.loaders.user.load(team.leaderId) : null;
     return user ? UserType.from(user) : null;
   }
@@ -17,7 +17,7 @@ export class TeamFieldsResolver {
   @FieldResolver(() => [UserType], {
     description: 'Members of the organization and external members, in the order they joined.',
   })
-  async members(@Root() team: TeamType, @Ctx() ctx: RequestContext): Promise<UserType[]> {
+  async members(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<UserType[]> {
     const users = await Promise.all(
       (await ctx.services.teams.memberIds(ctx, team.entityId)).map((id) => ctx.loaders.user.load(id)),
     );
@@ -25,12 +25,12 @@ export class TeamFieldsResolver {
   }
 
   @FieldResolver(() => [ProductNode], { description: 'Products granted to the team (those the viewer reaches).' })
-  async products(@Root() team: TeamType, @Ctx() ctx: RequestContext): Promise<ProductNode[]> {
+  async products(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<ProductNode[]> {
     return (await ctx.services.products.loadAccessible(ctx, team.productIds)).map(ProductNode.from);
   }
 
   @FieldResolver(() => OrganizationType)
-  async organization(@Root() team: TeamType, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
+  async organization(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<OrganizationType> {
     return OrganizationType.from((await ctx.loaders.organization.load(team.organizationId))!);
   }
 }
@@ -42,7 +42,7 @@ export class InvitationTeamResolver {
     nullable: true,
     description: 'Set for a team-only invitation: the person joins this team only, with no membership.',
   })
-  async team(@Root() invitation: InvitationType, @Ctx() ctx: RequestContext): Promise<TeamType | null> {
+  async team(@Root() invitation: InvitationType, @Ctx() ctx: GraphQLContext): Promise<TeamType | null> {
     const team = invitation.teamId ? await ctx.services.teams.findVisible(ctx, invitation.teamId) : null;
     return team ? TeamType.from(team) : null;
   }

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId, decodeIds } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
@@ -26,13 +26,13 @@ export class TeamResolver {
   @FieldResolver(() => TeamConnection, {
     description: 'Every team for those who manage teams; otherwise the teams the viewer is in.',
   })
-  async teams(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+  async teams(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
     const connection = await ctx.services.teams.list(ctx, org.entityId, page);
     return mapNodes(connection, TeamType.from);
   }
 
   @Mutation(() => TeamPayload)
-  createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const team = await ctx.services.teams.create(ctx, organizationId, {
@@ -49,7 +49,7 @@ export class TeamResolver {
     description:
       'Members of the organization by userIds; people outside it by emails (existing accounts join as external members, others get a team-only invitation).',
   })
-  addTeamMembers(@Arg('input') input: AddTeamMembersInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  addTeamMembers(@Arg('input') input: AddTeamMembersInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
       const userIds = decodeIds(input.userIds ?? [], 'User', ['input', 'userIds']);
@@ -60,7 +60,7 @@ export class TeamResolver {
   }
 
   @Mutation(() => TeamPayload)
-  removeTeamMember(@Arg('input') input: RemoveTeamMemberInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  removeTeamMember(@Arg('input') input: RemoveTeamMemberInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
       const team = await ctx.services.teams.removeMember(
@@ -73,7 +73,7 @@ export class TeamResolver {
   }
 
   @Mutation(() => TeamPayload)
-  setTeamProducts(@Arg('input') input: SetTeamProductsInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  setTeamProducts(@Arg('input') input: SetTeamProductsInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
       const team = await ctx.services.teams.setProducts(
