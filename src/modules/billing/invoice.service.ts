@@ -14,7 +14,7 @@ import { InvoiceLineEntity } from './invoice-line.entity';
 import { formatInvoiceNumber, invoiceYear } from './invoice-number';
 import { renderInvoicePdf } from './invoice-pdf';
 import { invoicePdfView } from './invoice-pdf-view';
-import { InvoiceEntity, InvoiceStatus, Payer } from './invoice.entity';
+import { InvoiceEntity, InvoiceStatus, InvoiceSubject, Payer } from './invoice.entity';
 
 /** A line to invoice, already priced (calc/computeInvoiceLine). Amounts in minor units. */
 export interface InvoiceLineDraft extends InvoiceLineAmounts {
@@ -34,7 +34,9 @@ export interface InvoiceDraft {
   /** Defaults to the organization itself (payer CLIENT); the partner when it pays (R31). */
   billedToOrganizationId?: number;
   payer?: Payer;
-  orderId: number | null;
+  /** What the invoice bills (an order, a product's renewal, ...) and its id; listeners of billing's events act on it. */
+  subject: InvoiceSubject;
+  subjectId: number;
   currency: string;
   lines: InvoiceLineDraft[];
   /** Defaults to issue time + invoiceDueDays; a renewal is due when the product expires. */
@@ -95,7 +97,9 @@ export class InvoiceService {
           organizationId: draft.organizationId,
           billedToOrganizationId: draft.billedToOrganizationId ?? draft.organizationId,
           payer: draft.payer ?? Payer.CLIENT,
-          orderId: draft.orderId,
+          subject: draft.subject,
+          subjectId: draft.subjectId,
+          orderId: draft.subject === InvoiceSubject.ORDER ? draft.subjectId : null,
           number,
           status: InvoiceStatus.OPEN,
           currency: draft.currency,

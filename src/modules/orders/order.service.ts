@@ -11,6 +11,7 @@ import type { Mailer } from '../../common/mail';
 import type { BillingEventMap } from '../billing/billing.events';
 import { BillingErrorCode } from '../billing/billing.errors';
 import type { InvoicePaymentService, PaymentChoice } from '../billing/invoice-payment.service';
+import { InvoiceSubject } from '../billing/invoice.entity';
 import type { InvoiceService } from '../billing/invoice.service';
 import type { CatalogService } from '../catalog/catalog.service';
 import { priceKeyOf } from '../catalog/catalog';
@@ -111,7 +112,8 @@ export class OrderService {
       );
       await this.invoices.issue(ctx, {
         organizationId,
-        orderId: order.id,
+        subject: InvoiceSubject.ORDER,
+        subjectId: order.id,
         currency: org.currency,
         lines: orderLines.map((line, i) => ({
           ...priced.lines[i],
@@ -198,7 +200,7 @@ export class OrderService {
    * can only be cancelled whole: so a transfer that pays a blocked order's invoice pays that invoice alone.
    */
   async onInvoicesPaying({ ctx, invoices, bankTransfer, field }: BillingEventMap['paying']): Promise<void> {
-    const orderIds = invoices.map((i) => i.orderId).filter((id): id is number => id !== null);
+    const orderIds = invoices.filter((i) => i.subject === InvoiceSubject.ORDER).map((i) => i.subjectId);
     if (bankTransfer && invoices.length > 1 && orderIds.length) {
       if (await ctx.em.existsBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED })) {
         throw new BusinessError(
@@ -213,7 +215,7 @@ export class OrderService {
 
   /** Billing `paid` listener: an order's invoice was paid (inside the paying transaction). */
   async onInvoicePaid({ ctx, invoice }: BillingEventMap['paid']): Promise<void> {
-    if (invoice.orderId !== null) await lifecycle.onInvoicePaid(ctx, this.billing, invoice.orderId);
+    if (invoice.subject === InvoiceSubject.ORDER) await lifecycle.onInvoicePaid(ctx, this.billing, invoice.subjectId);
   }
 
   /**

@@ -6,7 +6,7 @@ import { writeLock } from '../../db/transaction';
 import { sweepEach } from '../../jobs/sweep';
 import { BusinessError } from '../../graphql/errors';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
-import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
+import { InvoiceEntity, InvoiceStatus, InvoiceSubject } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import type { Mailer } from '../../common/mail';
@@ -108,7 +108,8 @@ export class RenewalService {
     return ctx.transaction((ctx) =>
       this.invoices.issue(ctx, {
         organizationId: product.organizationId,
-        orderId: null,
+        subject: InvoiceSubject.RENEWAL,
+        subjectId: product.id,
         currency: product.currency,
         dueAt: product.expiresAt,
         lines: [
@@ -164,9 +165,9 @@ export class RenewalService {
     );
   }
 
-  /** Billing `paid` listener: a paid renewal invoice extends its products. */
+  /** Billing `paid` listener: a paid renewal invoice extends its product. */
   async onInvoicePaid({ ctx, invoice }: BillingEventMap['paid']): Promise<void> {
-    if (invoice.orderId === null) await this.onRenewalInvoicePaid(ctx, invoice.id);
+    if (invoice.subject === InvoiceSubject.RENEWAL) await this.onRenewalInvoicePaid(ctx, invoice.id);
   }
 
   /**
