@@ -1,3 +1,4 @@
+import { registerNode } from '../../graphql/node-registry';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
@@ -9,6 +10,13 @@ import {
   RevokeApiTokenInput,
   RevokeApiTokenPayload,
 } from './api-token.types';
+
+registerNode(
+  'ApiToken',
+  async (ctx, id) =>
+    ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : null,
+  ApiTokenType.from,
+);
 
 @Resolver()
 export class ApiTokenResolver {

@@ -1,21 +1,12 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeIds } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
-import {
-  InvoiceConnection,
-  InvoiceFilter,
-  InvoiceLineType,
-  InvoiceType,
-  PayInvoicesInput,
-  PayInvoicesPayload,
-} from './invoice.types';
+import { InvoiceLineType, InvoiceType, PayInvoicesInput, PayInvoicesPayload } from './invoice.types';
 import { toPaymentChoice } from './payment-input';
-import { mapNodes } from '../../graphql/connection';
 
 registerNode('Invoice', (ctx, id) => ctx.services.invoices.findAccessible(ctx, id), InvoiceType.from);
 
@@ -60,19 +51,5 @@ export class InvoiceLineResolver {
   async product(@Root() line: InvoiceLineType, @Ctx() ctx: GraphQLContext): Promise<ProductNode | null> {
     const product = line.productId ? await ctx.services.products.findAccessible(ctx, line.productId) : null;
     return product ? ProductNode.from(product) : null;
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationInvoicesResolver {
-  @FieldResolver(() => InvoiceConnection)
-  async invoices(
-    @Root() org: OrganizationType,
-    @Args() page: PageArgsInput,
-    @Arg('filter', () => InvoiceFilter, { nullable: true }) filter: InvoiceFilter | null,
-    @Ctx() ctx: GraphQLContext,
-  ) {
-    const connection = await ctx.services.invoices.list(ctx, org.entityId, page, filter ?? {});
-    return mapNodes(connection, InvoiceType.from);
   }
 }

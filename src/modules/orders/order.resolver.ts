@@ -1,17 +1,14 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { PageArgsInput } from '../../graphql/page-args';
 import { InvoiceType } from '../billing/invoice.types';
 import { toPaymentChoice } from '../billing/payment-input';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
 import { IdentityVerificationType } from './identity-verification.types';
-import { OrderStatus } from './order.entity';
 import {
-  OrderConnection,
   OrderLineType,
   OrderPayload,
   OrderType,
@@ -19,7 +16,6 @@ import {
   PlaceOrderInput,
   ResendUnblockProcedureInput,
 } from './order.types';
-import { mapNodes } from '../../graphql/connection';
 
 registerNode('Order', (ctx, id) => ctx.services.orders.findAccessible(ctx, id), OrderType.from);
 
@@ -87,19 +83,5 @@ export class OrderLineResolver {
   async product(@Root() line: OrderLineType, @Ctx() ctx: GraphQLContext): Promise<ProductNode | null> {
     const product = line.productId ? await ctx.services.products.findAccessible(ctx, line.productId) : null;
     return product ? ProductNode.from(product) : null;
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationOrdersResolver {
-  @FieldResolver(() => OrderConnection)
-  async orders(
-    @Root() org: OrganizationType,
-    @Args() page: PageArgsInput,
-    @Arg('status', () => OrderStatus, { nullable: true }) status: OrderStatus | null,
-    @Ctx() ctx: GraphQLContext,
-  ) {
-    const connection = await ctx.services.orders.list(ctx, org.entityId, page, status);
-    return mapNodes(connection, OrderType.from);
   }
 }

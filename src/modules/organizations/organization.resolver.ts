@@ -1,18 +1,20 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root, ID, Query } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId, parseGlobalId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
-import { permissionsOf } from '../access/permissions';
-import { AuditEventConnection, AuditEventType } from '../audit/audit.types';
 import {
+  InvitationType,
+  MembershipConnection,
+  MembershipType,
+  OrganizationType,
   OrganizationPayload,
   OrganizationPermissions,
-  OrganizationType,
   UpdateOrganizationInput,
 } from './organization.types';
 import { mapNodes } from '../../graphql/connection';
+import { permissionsOf } from '../access/permissions';
 
 registerNode('Organization', (ctx, id) => ctx.services.organizations.findAccessible(ctx, id), OrganizationType.from);
 
@@ -44,16 +46,27 @@ export class OrganizationResolver {
     });
   }
 
+  @FieldResolver(() => MembershipConnection, {
+    description: "Everyone for those who manage members; otherwise only the viewer's own membership.",
+  })
+  async members(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
+    const connection = await ctx.services.memberships.list(ctx, org.entityId, page);
+    return mapNodes(connection, MembershipType.from);
+  }
+
+  @FieldResolver(() => [InvitationType], {
+    description:
+      'Pending invitations and those of the last 30 days (newest first) for those who manage members; empty for everyone else.',
+  })
+  async invitations(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<InvitationType[]> {
+    const now = ctx.now();
+    return (await ctx.services.invitations.list(ctx, org.entityId)).map((i) => InvitationType.from(i, now));
+  }
+
   @FieldResolver(() => OrganizationPermissions, {
     description: 'What the authenticated user may do here (the Manager greys out the rest).',
   })
   async viewerPermissions(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<OrganizationPermissions> {
     return permissionsOf(await ctx.access.forOrganization(org.entityId));
-  }
-
-  @FieldResolver(() => AuditEventConnection)
-  async auditEvents(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
-    const connection = await ctx.services.audit.list(ctx, org.entityId, page);
-    return mapNodes(connection, AuditEventType.from);
   }
 }

@@ -1,9 +1,8 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { OrganizationType } from '../organizations/organization.types';
 import {
   AddPaymentMethodInput,
   PaymentMethodPayload,
@@ -45,15 +44,5 @@ export class PaymentResolver {
       );
       return { payment: PaymentType.from(payment), changed };
     });
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationPaymentMethodsResolver {
-  @FieldResolver(() => [PaymentMethodType], {
-    description: 'Stored payment methods, oldest first. Needs billing rights (FORBIDDEN otherwise).',
-  })
-  async paymentMethods(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<PaymentMethodType[]> {
-    return (await ctx.services.paymentMethods.list(ctx, org.entityId)).map((m) => PaymentMethodType.from(m));
   }
 }

@@ -4,7 +4,6 @@ import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
-import { OrganizationType } from '../organizations/organization.types';
 import { PaymentType } from '../payments/payment.types';
 import {
   LedgerEntryConnection,
@@ -42,17 +41,6 @@ export class TopUpResolver {
       });
       return { prepaidAccount: PrepaidAccountType.from(account), payment: PaymentType.from(payment) };
     });
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationPrepaidResolver {
-  @FieldResolver(() => PrepaidAccountType, {
-    nullable: true,
-    description: 'Needs billing rights (FORBIDDEN otherwise).',
-  })
-  async prepaidAccount(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<PrepaidAccountType> {
-    return PrepaidAccountType.from(await ctx.services.prepaid.account(ctx, org.entityId));
   }
 }
 

@@ -1,8 +1,7 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload, UserError } from '../../graphql/errors';
 import { decodeId, decodeIds } from '../../graphql/global-id';
-import { PaymentMethodType } from '../payments/payment.types';
 import { ProductNode } from '../products/product.types';
 import { SetAutoRenewInput, SetAutoRenewPayload } from './auto-renew.types';
 
@@ -32,21 +31,5 @@ export class AutoRenewResolver {
       };
     });
     return { results: outcome.results ?? [], userErrors: outcome.userErrors };
-  }
-}
-
-@Resolver(() => ProductNode)
-export class ProductAutoRenewFieldsResolver {
-  @FieldResolver(() => PaymentMethodType, {
-    nullable: true,
-    description: 'The stored method auto-renewal charges (visible with billing rights).',
-  })
-  async autoRenewPaymentMethod(
-    @Root() product: ProductNode,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<PaymentMethodType | null> {
-    if (!product.autoRenewPaymentMethodId) return null;
-    const method = await ctx.services.paymentMethods.findAccessible(ctx, product.autoRenewPaymentMethodId);
-    return method ? PaymentMethodType.from(method) : null;
   }
 }

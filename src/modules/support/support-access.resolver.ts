@@ -4,7 +4,6 @@ import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
 import { UserType } from '../accounts/account.types';
-import { OrganizationType } from '../organizations/organization.types';
 import { SupportAccessScope } from './support-access-grant.entity';
 import {
   GrantSupportAccessInput,
@@ -19,23 +18,9 @@ registerNode(
   (row, ctx) => SupportAccessGrantType.from(row, ctx.now()),
 );
 
-/** Organization.supportAccessGrants, the grant mutations and the staff read check (R25). */
-@Resolver(() => OrganizationType)
+/** The grant mutations, the staff read check and SupportAccessGrant's fields (R25). */
+@Resolver(() => SupportAccessGrantType)
 export class SupportAccessResolver {
-  @FieldResolver(() => [SupportAccessGrantType], {
-    description: 'Active grants (all with includeClosed) for those who may grant support access; empty for others.',
-  })
-  async supportAccessGrants(
-    @Root() org: OrganizationType,
-    @Arg('includeClosed', () => Boolean, { nullable: true, defaultValue: false }) includeClosed: boolean | null,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<SupportAccessGrantType[]> {
-    const now = ctx.now();
-    return (await ctx.services.supportAccess.list(ctx, org.entityId, includeClosed ?? false)).map((g) =>
-      SupportAccessGrantType.from(g, now),
-    );
-  }
-
   @Mutation(() => SupportAccessGrantPayload)
   grantSupportAccess(
     @Arg('input') input: GrantSupportAccessInput,
@@ -80,11 +65,7 @@ export class SupportAccessResolver {
     );
     return true;
   }
-}
 
-/** SupportAccessGrant.grantedBy. */
-@Resolver(() => SupportAccessGrantType)
-export class SupportAccessGrantFieldsResolver {
   @FieldResolver(() => UserType)
   async grantedBy(@Root() grant: SupportAccessGrantType, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return UserType.from((await ctx.loaders.user.load(grant.grantedById))!);
