@@ -26,7 +26,7 @@ import { AutoRenewResolver } from '../modules/renewals/auto-renew.resolver';
 import { ProductRenewalsFieldsResolver } from '../modules/renewals/product-fields.resolver';
 import { SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationSupportFieldsResolver } from '../modules/support/organization-fields.resolver';
-import { OrganizationProgramsResolver } from '../modules/partners/partner-fields.resolver';
+import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -51,7 +51,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   ProductResolver,
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
-  OrganizationProgramsResolver,
+  OrganizationPartnersFieldsResolver,
   ProductRenewalsFieldsResolver,
   PaymentResolver,
   OrganizationPaymentsFieldsResolver,
