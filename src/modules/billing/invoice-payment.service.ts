@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import { allocateSequential } from '../../calc/allocate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
-import { BusinessError, ForbiddenError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { PaymentMethodEntity, PaymentMethodKind } from '../payments/payment-method.entity';
 import { requireIdempotencyKey } from '../payments/payment-request';
 import type { PaymentService } from '../payments/payment.service';
@@ -60,7 +60,7 @@ export class InvoicePaymentService {
   ): Promise<InvoiceEntity[]> {
     const ids = [...new Set(invoiceIds)];
     if (ids.length === 0)
-      throw new BusinessError(BillingErrorCode.INVALID_INPUT, 'Choose at least one invoice to pay.', idsField);
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'Choose at least one invoice to pay.', idsField);
     if (ids.length > MAX_INVOICES_PER_PAYMENT) {
       throw new BusinessError(
         BillingErrorCode.TOO_MANY_INVOICES,

@@ -3,7 +3,7 @@ import { Mail } from '../../common/mail';
 import { requireEmail, requirePassword, requireText } from '../../common/validate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { hashPassword } from '../accounts/password';
 import { UserEntity } from '../accounts/user.entity';
@@ -19,6 +19,7 @@ import { OrganizationEntity } from './organization.entity';
 import type { MembershipService } from './membership.service';
 import type { AuditService } from '../audit/audit.service';
 import type { Mailer } from '../../common/mail';
+import { AccountErrorCode } from '../accounts/account.errors';
 
 /** An invitation can be accepted for 7 days. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -267,7 +268,7 @@ export class InvitationService {
     account: { name: string; passwordHash: string } | null,
   ): Promise<UserEntity> {
     if (!account)
-      throw new BusinessError('INVALID_INPUT', 'name and password are required to create your account.', [
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'name and password are required to create your account.', [
         'input',
         'name',
       ]);
@@ -276,7 +277,7 @@ export class InvitationService {
       .catch((error) => {
         if (isUniqueViolation(error))
           throw new BusinessError(
-            'EMAIL_TAKEN',
+            AccountErrorCode.EMAIL_TAKEN,
             'An account with this email was just created: accept again to join with it.',
             ['input', 'token'],
           );

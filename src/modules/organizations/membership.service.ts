@@ -2,7 +2,7 @@ import { RequestContext } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { writeLock } from '../../db/transaction';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError, ForbiddenError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { hasPermission, OrgAccess } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { TeamEntity, TeamMemberEntity } from '../teams/team.entity';
@@ -155,7 +155,7 @@ export class MembershipService {
     if (changes.role === LR) requireMayTouchLegalRepresentative(access);
     const role = changes.role ?? existing.role;
     if (role === LR && changes.billingAccess === false)
-      throw new BusinessError('INVALID_INPUT', 'A legal representative always has billing access.', [
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'A legal representative always has billing access.', [
         'input',
         'billingAccess',
       ]);

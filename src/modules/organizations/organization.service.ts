@@ -1,6 +1,6 @@
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { optionalText, requireCountry, requireText, requireUrl } from '../../common/validate';
 import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../renewals/renewal.config';
 import { hasPermission } from '../access/permissions';
@@ -48,7 +48,7 @@ export class OrganizationService {
       changes.country = requireCountry(input.country, ['input', 'country']);
     if (input.address !== undefined) {
       if (input.address && input.address.length > 6)
-        throw new BusinessError('INVALID_INPUT', 'address has at most 6 lines.', ['input', 'address']);
+        throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'address has at most 6 lines.', ['input', 'address']);
       changes.address = input.address
         ? input.address.map((line, i) =>
             requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' }),
@@ -104,7 +104,7 @@ function noticeDays(days: number[] | null): number[] | null {
   const unique = [...new Set(days)].sort((a, b) => b - a);
   if (unique.length > MAX_NOTICES || unique.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_NOTICE_DAYS)) {
     throw new BusinessError(
-      'INVALID_INPUT',
+      CommonErrorCode.INVALID_INPUT,
       `expiryNoticeDays takes up to ${MAX_NOTICES} whole days between 1 and ${MAX_NOTICE_DAYS}.`,
       ['input', 'expiryNoticeDays'],
     );

@@ -1,7 +1,7 @@
 import { RequestContext } from '../../context';
 import { formatDecimal } from '../../calc/money';
 import { writeLock } from '../../db/transaction';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { PaymentErrorCode } from '../payments/payment.errors';
 import { LedgerEntryEntity, LedgerEntryKind } from './ledger-entry.entity';
@@ -34,7 +34,7 @@ export class PrepaidLedgerService {
     const found = await ctx.em.findOne(PrepaidAccountEntity, { where: { organizationId }, lock });
     if (found) return found;
     const organization = await ctx.em.findOneBy(OrganizationEntity, { id: organizationId });
-    if (!organization) throw new BusinessError('NOT_FOUND', `No organization ${organizationId}.`);
+    if (!organization) throw new BusinessError(CommonErrorCode.NOT_FOUND, `No organization ${organizationId}.`);
     await ctx.em
       .createQueryBuilder()
       .insert()

@@ -2,7 +2,7 @@ import { Mail } from '../../common/mail';
 import { requireEmail, requireText } from '../../common/validate';
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { InvitationEntity } from '../organizations/invitation.entity';
@@ -128,7 +128,7 @@ export class TeamService {
       ...new Set((input.emails ?? []).map((email, i) => requireEmail(email, ['input', 'emails', String(i)]))),
     ];
     if (userIds.length + emails.length === 0)
-      throw new BusinessError('INVALID_INPUT', 'Give userIds or emails to add.', ['input']);
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'Give userIds or emails to add.', ['input']);
     if (userIds.length + emails.length > MAX_PEOPLE_PER_CALL) throw tooMany(['input']);
     await this.requireMembers(ctx, team.organizationId, userIds, ['input', 'userIds']);
 
