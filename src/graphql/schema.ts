@@ -8,7 +8,6 @@ import { ApiTokenResolver } from '../modules/api-tokens/api-token.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { MembershipResolver } from '../modules/organizations/membership.resolver';
-import { OrganizationAuditFieldsResolver } from '../modules/audit/organization-fields.resolver';
 import { ProductResolver } from '../modules/products/product.resolver';
 import { OrganizationProductsFieldsResolver } from '../modules/products/organization-fields.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
@@ -33,7 +32,9 @@ import { NodeResolver } from './node.resolver';
  * Every resolver class of every module. A module's own types and root fields live in
  * `<module>/<type>.resolver.ts`; the fields it adds to another module's type in
  * `<module>/<type>-fields.resolver.ts` (class `<Type><Module>FieldsResolver`), e.g.
- * billing/organization-fields.resolver.ts adds Organization.invoices.
+ * billing/organization-fields.resolver.ts adds Organization.invoices. The field lives on the side of
+ * the import graph that already depends on the other (Organization.auditEvents stays in organizations,
+ * which records audit events).
  */
 export const RESOLVERS: NonEmptyArray<new () => object> = [
   NodeResolver,
@@ -47,7 +48,6 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   TeamResolver,
   InvitationTeamsFieldsResolver,
   AuditEventResolver,
-  OrganizationAuditFieldsResolver,
   ProductResolver,
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { BusinessError, UnauthenticatedError } from '../../graphql/errors';
 import { requireCountry, requireEmail, requirePassword, requireText } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
-import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { hashSecret, newSecret } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';

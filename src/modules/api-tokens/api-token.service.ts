@@ -5,7 +5,7 @@ import { requireText } from '../../common/validate';
 import { ALL_SCOPES } from '../accounts/auth.service';
 import { MembershipEntity } from '../organizations/membership.entity';
 import { ApiTokenEntity, TokenKind } from './api-token.entity';
-import { hashSecret, newSecret } from './token-secret';
+import { hashSecret, newSecret } from '../../common/token-secret';
 import type { AuditService } from '../audit/audit.service';
 import { ApiTokenErrorCode } from './api-token.errors';
 

@@ -7,7 +7,7 @@ import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { hashPassword } from '../accounts/password';
 import { UserEntity } from '../accounts/user.entity';
-import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { hashSecret, newSecret } from '../../common/token-secret';
 import { addTeamMemberRow } from '../teams/team-members';
 import { TeamEntity } from '../teams/team.entity';
 import { InvitationEntity, InvitationStatus } from './invitation.entity';

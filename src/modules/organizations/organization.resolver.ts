@@ -1,9 +1,11 @@
+import { AuditEventConnection, AuditEventType } from '../audit/audit.types';
+import { PageArgsInput } from '../../graphql/page-args';
+import { mapNodes } from '../../graphql/connection';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root, ID, Query } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId, parseGlobalId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { PageArgsInput } from '../../graphql/page-args';
 import {
   InvitationType,
   MembershipConnection,
@@ -13,7 +15,6 @@ import {
   OrganizationPermissions,
   UpdateOrganizationInput,
 } from './organization.types';
-import { mapNodes } from '../../graphql/connection';
 import { permissionsOf } from '../access/permissions';
 
 registerNode('Organization', (ctx, id) => ctx.services.organizations.findAccessible(ctx, id), OrganizationType.from);
@@ -68,5 +69,11 @@ export class OrganizationResolver {
   })
   async viewerPermissions(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<OrganizationPermissions> {
     return permissionsOf(await ctx.access.forOrganization(org.entityId));
+  }
+
+  @FieldResolver(() => AuditEventConnection)
+  async auditEvents(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
+    const connection = await ctx.services.audit.list(ctx, org.entityId, page);
+    return mapNodes(connection, AuditEventType.from);
   }
 }

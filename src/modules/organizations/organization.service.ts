@@ -2,7 +2,7 @@ import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { optionalText, requireCountry, requireText, requireUrl } from '../../common/validate';
-import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../renewals/renewal.config';
+import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../../calc/renewal-schedule';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { MembershipEntity } from './membership.entity';

@@ -4,7 +4,7 @@ import { BusinessError, ForbiddenError } from '../../graphql/errors';
 import { canReachProduct } from '../access/permissions';
 import { PaymentMethodEntity } from '../payments/payment-method.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
-import { DEFAULT_RENEWAL_CONFIG, isTooLateForAutoRenew, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, isTooLateForAutoRenew, RenewalConfig } from '../../calc/renewal-schedule';
 import { RenewalErrorCode } from './renewal.errors';
 import type { PaymentMethodService } from '../payments/payment-method.service';
 

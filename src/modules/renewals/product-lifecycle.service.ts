@@ -9,7 +9,7 @@ import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import { claimNotice, mailBillingContacts } from './notices';
-import { DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from '../../calc/renewal-schedule';
 import type { RenewalService } from './renewal.service';
 import type { Mailer } from '../../common/mail';
 

@@ -14,7 +14,7 @@ import type { BillingEventMap } from '../billing/billing.events';
 import type { InvoicePaymentService } from '../billing/invoice-payment.service';
 import type { InvoiceService } from '../billing/invoice.service';
 import { mailBillingContacts } from './notices';
-import { DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from '../../calc/renewal-schedule';
 
 const dateOf = (at: Date) => at.toISOString().slice(0, 10);
 const UNPAID = [InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.PRO_FORMA];
