@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import Redis from 'ioredis';
-import { hashSecret } from '../modules/api-tokens/token-secret';
+import { hashSecret } from '../common/token-secret';
 
 /**
  * R27: at most `limit` requests per minute per bearer token (fixed one-minute windows). Every

@@ -9,8 +9,8 @@ import { SQLITE_MIGRATIONS } from '../../migrations/sqlite';
 import { App, createServer } from '../../src/app';
 import { DEMO_PASSWORD } from '../../src/cli/seed-demo';
 import { loadConfig } from '../../src/config';
-import { connectDataSource, openDatabase } from '../../src/db/data-source';
-import { JOBS } from '../../src/jobs/runner';
+import { connectDataSource } from '../../src/db/data-source';
+import { openAppDatabase } from '../../src/startup';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
 import { anOrganization, aPaymentMethod, aPlacedOrder, localId } from '../fixtures/builders';
 import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
@@ -79,7 +79,7 @@ async function serve(
     JOBS_INTERVAL_MS: '0',
     LOG_LEVEL: 'silent',
   });
-  const { dataSource } = await openDatabase(databaseUrl);
+  const { dataSource } = await openAppDatabase(databaseUrl);
   const app = await createServer({ config, dataSource });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
@@ -243,14 +243,15 @@ describe('npm run cli', () => {
   it('jobs:run --now prints one line per job, and a second run at the same time changes nothing', async () => {
     const first = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    const expected = JOBS.length
-      ? JOBS.map((job) => new RegExp(`^${job.name}: \\d+ changed$`))
+    const jobs = server.app.jobs;
+    const expected = jobs.length
+      ? jobs.map((job) => new RegExp(`^${job.name}: \\d+ changed$`))
       : [/^No scheduled jobs are registered\.$/];
     expect(first.lines).toHaveLength(expected.length);
     first.lines.forEach((line, i) => expect(line).toMatch(expected[i]));
     const second = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
     expect(second.code).toBe(0);
-    expect(second.lines).toEqual(JOBS.length ? JOBS.map((job) => `${job.name}: 0 changed`) : first.lines);
+    expect(second.lines).toEqual(jobs.length ? jobs.map((job) => `${job.name}: 0 changed`) : first.lines);
   });
 
   it('jobs:run --now <expiry − 14 days> renews and charges a card-paid product (issue 3, done when)', async () => {
