@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import type { GraphQLContext } from '../app';
+import type { GraphQLContext } from '../graphql/context';
 import { BusinessError, ForbiddenError } from '../graphql/errors';
 import { parseGlobalId, toGlobalId } from '../graphql/global-id';
 import { IdentityErrorCode as Code } from '../modules/identity/identity.errors';

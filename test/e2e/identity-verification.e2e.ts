@@ -494,7 +494,7 @@ describe('R24: the purge 72 hours after submission, and R22 still at day 10', ()
     expect(submitted.purgeAt!.toISOString()).toBe('2026-03-05T09:00:00.000Z');
     expect(filesOf(link)).toHaveLength(3);
 
-    const early = await runJobs(server.app.systemContext(), new Date('2026-03-05T08:59:59.000Z'));
+    const early = await runJobs(server.app.systemContext(), new Date('2026-03-05T08:59:59.000Z'), server.app.jobs);
     expect(early.every((r) => !r.error)).toBe(true);
     expect(filesOf(link)).toHaveLength(3);
     expect(await imagesOf(link)).toHaveLength(3);
@@ -525,7 +525,7 @@ describe('R24: the purge 72 hours after submission, and R22 still at day 10', ()
 
     // Not approved: the order is still cancelled and refunded in full at day 10 (R22).
     expect(ok(await server.gql(ORDER, { id: order.id }, customer.token)).node.status).toBe('BLOCKED');
-    const cancel = await runJobs(server.app.systemContext(), new Date('2026-03-12T09:00:00.000Z'));
+    const cancel = await runJobs(server.app.systemContext(), new Date('2026-03-12T09:00:00.000Z'), server.app.jobs);
     expect(cancel.find((r) => r.name === 'cancel-blocked-orders')?.changed).toBeGreaterThanOrEqual(1);
     const cancelled = ok(await server.gql(ORDER, { id: order.id }, customer.token)).node;
     expect(cancelled).toMatchObject({ status: 'CANCELLED', invoice: { status: 'REFUNDED' } });
@@ -551,9 +551,7 @@ describe('R24: the purge 72 hours after submission, and R22 still at day 10', ()
     expect((await upload(server, link, 'DOCUMENT_FRONT', aJpeg())).status).toBe(201);
     expect(filesOf(link)).toHaveLength(1);
     const ctx = server.app.systemContext();
-    const runs = await import('../../src/jobs/runner').then(({ runJobs }) =>
-      runJobs(ctx, new Date('2026-03-12T09:00:00.000Z')),
-    );
+    const runs = await runJobs(ctx, new Date('2026-03-12T09:00:00.000Z'), server.app.jobs);
     expect(runs.find((r) => r.name === 'purge-identity-verifications')?.changed).toBeGreaterThanOrEqual(1);
     expect(filesOf(link)).toBeNull();
     expect(await rowOf(link)).toMatchObject({

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { ResetPasswordInput, ResetPasswordPayload } from './password-reset.types';
 
@@ -9,7 +9,7 @@ export class PasswordResetResolver {
   @Mutation(() => ResetPasswordPayload)
   async resetPassword(
     @Arg('input') input: ResetPasswordInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<ResetPasswordPayload> {
     const result = await payload(async () => {
       await ctx.services.passwordResets.reset(ctx, input.token, input.password);

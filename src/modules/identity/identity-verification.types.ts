@@ -4,7 +4,6 @@ import { UserError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
-import { DEFAULT_IDENTITY_CONFIG } from './identity.config';
 import {
   IdentityDocumentType,
   IdentityVerificationEntity,
@@ -49,7 +48,7 @@ export class IdentityVerificationType extends Node {
   @Field(() => DateTimeScalar, { description: 'The link and its steps work until then.' }) expiresAt: Date;
   @Field(() => IdentityDocumentType, { nullable: true }) documentType: IdentityDocumentType | null;
   @Field(() => Int, { description: 'Wrong SMS codes still allowed; the last one ends the verification.' })
-  codeAttemptsLeft: number;
+  codeAttemptsLeft?: number; // resolved against the configured limit (IdentityVerificationResolver)
   @Field(() => String, { nullable: true, description: 'The phone number with all but its last two digits hidden.' })
   phoneNumberHint: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) submittedAt: Date | null;
@@ -65,6 +64,7 @@ export class IdentityVerificationType extends Node {
   entityId: number;
   userId: number | null;
   orderId: number | null;
+  codeAttempts: number;
 
   static from(v: IdentityVerificationEntity): IdentityVerificationType {
     return Object.assign(new IdentityVerificationType(), {
@@ -79,7 +79,7 @@ export class IdentityVerificationType extends Node {
       nextStep: v.step,
       expiresAt: v.expiresAt,
       documentType: v.documentType,
-      codeAttemptsLeft: Math.max(DEFAULT_IDENTITY_CONFIG.maxCodeAttempts - v.codeAttempts, 0),
+      codeAttempts: v.codeAttempts,
       phoneNumberHint: v.phoneNumber ? maskPhoneNumber(v.phoneNumber) : null,
       submittedAt: v.submittedAt,
       decidedAt: v.decidedAt,

@@ -3,9 +3,10 @@ import type { Mailer } from '../../common/mail';
 import { requireEmail } from '../../common/validate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { UserEntity } from '../accounts/user.entity';
 import { OrderEntity, OrderStatus } from '../orders/order.entity';
+import type { UnblockProcedure } from '../orders/unblock-procedure';
 import { ProductEntity, ProductStatus, ProductType } from '../products/product.entity';
 import { IdentityConfig } from './identity.config';
 import { IdentityErrorCode } from './identity.errors';
@@ -28,7 +29,7 @@ type Subject = Pick<Verification, 'reason' | 'userId' | 'organizationId' | 'orde
  * account unlock), for a signed-in user (2FA deactivation, first ticketing payout). A verification
  * still open for the same purpose is reused, so asking again re-sends the same link.
  */
-export class VerificationStartService {
+export class VerificationStartService implements UnblockProcedure {
   constructor(
     private readonly links: VerificationLinks,
     private readonly mailer: Mailer,
@@ -90,7 +91,7 @@ export class VerificationStartService {
     const user = ctx.user;
     if (reason === VerificationReason.TICKETING_FIRST_PAYOUT) {
       if (organizationId === null)
-        throw new BusinessError('INVALID_INPUT', 'organizationId is required for a ticketing payout.', [
+        throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'organizationId is required for a ticketing payout.', [
           'input',
           'organizationId',
         ]);

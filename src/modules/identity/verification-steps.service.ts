@@ -21,6 +21,7 @@ import { closeAndPurge } from './verification-purge';
 import {
   acceptedImages,
   allowedContentTypes,
+  codeAttemptsLeft,
   isValidLocation,
   normalizePhoneNumber,
   statusOfStep,
@@ -53,6 +54,11 @@ export class VerificationStepService {
   /** Largest image an upload may have, in bytes. */
   get maxImageBytes(): number {
     return this.rules.maxImageBytes;
+  }
+
+  /** Wrong SMS codes `v` still allows under the configured limit (maxCodeAttempts); the last one ends it. */
+  codeAttemptsLeft(v: Pick<Verification, 'codeAttempts'>): number {
+    return codeAttemptsLeft(v.codeAttempts, this.rules.maxCodeAttempts);
   }
 
   /** The verification a link's token names, whatever its status, while the link has not expired. */
@@ -107,7 +113,7 @@ export class VerificationStepService {
       const attempts = v.codeAttempts + 1;
       if (attempts < this.rules.maxCodeAttempts) {
         await ctx.em.update(Verification, { id: v.id }, { codeAttempts: attempts });
-        return { left: this.rules.maxCodeAttempts - attempts };
+        return { left: codeAttemptsLeft(attempts, this.rules.maxCodeAttempts) };
       }
       await ctx.em.update(Verification, { id: v.id }, { codeAttempts: attempts });
       await closeAndPurge(ctx, v, VerificationStatus.EXPIRED, 'Too many wrong codes.');

@@ -8,6 +8,7 @@ import { VerificationImageKind as Kind } from './verification-image.entity';
 import {
   acceptedImages,
   allowedContentTypes,
+  codeAttemptsLeft,
   isValidLocation,
   maskPhoneNumber,
   normalizePhoneNumber,
@@ -75,6 +76,17 @@ describe('normalizePhoneNumber', () => {
   it('masks all but the country part and the last two digits', () => {
     expect(maskPhoneNumber('+41791234567')).toBe('+41 ••••••• 67');
   });
+});
+
+describe('codeAttemptsLeft', () => {
+  it.each([
+    [0, 5, 5],
+    [4, 5, 1],
+    [5, 5, 0],
+    [7, 5, 0],
+    [2, 3, 1],
+    [0, 10, 10],
+  ])('%i wrong of at most %i → %i left', (attempts, max, left) => expect(codeAttemptsLeft(attempts, max)).toBe(left));
 });
 
 describe('isValidLocation', () => {

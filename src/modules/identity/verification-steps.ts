@@ -80,6 +80,11 @@ export function maskPhoneNumber(e164: string): string {
   return `${prefix} ${'•'.repeat(Math.max(hidden, 0))} ${e164.slice(-2)}`;
 }
 
+/** Wrong SMS codes still allowed after `attempts` wrong ones under a limit of `max`; never below 0. */
+export function codeAttemptsLeft(attempts: number, max: number): number {
+  return Math.max(max - attempts, 0);
+}
+
 /** Latitude −90..90 and longitude −180..180, both given or both absent. */
 export function isValidLocation(latitude: number | null | undefined, longitude: number | null | undefined): boolean {
   if (latitude == null || longitude == null) return latitude == null && longitude == null;
