@@ -16,7 +16,7 @@ import { PaymentMethodService } from './modules/payments/payment-method.service'
 import { PaymentService } from './modules/payments/payment.service';
 import { PrepaidService } from './modules/prepaid/prepaid.service';
 import { TeamService } from './modules/teams/team.service';
-import { DEFAULT_BILLING_CONFIG } from './modules/billing/billing.config';
+import { billingConfigFor } from './modules/billing/billing.config';
 import { InvoicePaymentService } from './modules/billing/invoice-payment.service';
 import { InvoiceService } from './modules/billing/invoice.service';
 import { CatalogService } from './modules/catalog/catalog.service';
@@ -47,7 +47,7 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
     payments: new PaymentService(),
     prepaid: new PrepaidService(),
     catalog: new CatalogService(),
-    invoices: new InvoiceService(DEFAULT_BILLING_CONFIG),
+    invoices: new InvoiceService(billingConfigFor(config.billingCreditor)),
     invoicePayments: new InvoicePaymentService(),
     orders: new OrderService(DEFAULT_FRAUD_RULES),
     supportAccess: new SupportAccessService(DEFAULT_SUPPORT_ACCESS_CONFIG),
