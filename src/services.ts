@@ -14,6 +14,8 @@ import { RenewalService } from './modules/renewals/renewal.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
+import { BankStatementImportService } from './modules/payments/camt054-import';
+import { BankCreditMatcher } from './modules/billing/bank-credit-matcher';
 import { PrepaidService } from './modules/prepaid/prepaid.service';
 import { TeamService } from './modules/teams/team.service';
 import { billingConfigFor } from './modules/billing/billing.config';
@@ -51,6 +53,8 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
     invoicePayments: new InvoicePaymentService(),
     orders: new OrderService(DEFAULT_FRAUD_RULES),
     supportAccess: new SupportAccessService(DEFAULT_SUPPORT_ACCESS_CONFIG),
+    /** camt.054 imports: credits matched by reference and reconciled like reconcileBankTransfer. */
+    bankStatements: new BankStatementImportService(new BankCreditMatcher(config.billingCreditor)),
   };
   // A reconciled bank transfer pays its pro-forma invoices (R15).
   services.payments.onSettled((ctx, paymentId) => ctx.services.invoicePayments.settle(ctx, paymentId));

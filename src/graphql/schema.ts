@@ -24,6 +24,11 @@ import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '..
 import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
 import { SupportAccessGrantFieldsResolver, SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationProgramsResolver } from '../modules/partners/partner-fields.resolver';
+import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
+import {
+  InvoicePaymentReferenceResolver,
+  PaymentReferenceResolver,
+} from '../modules/billing/payment-reference.resolver';
 import { NodeResolver } from './node.resolver';
 
 /** Every resolver class of every module. */
@@ -56,6 +61,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrganizationInvoicesResolver,
   SupportAccessResolver,
   SupportAccessGrantFieldsResolver,
+  InvoicePaymentReferenceResolver,
+  PaymentReferenceResolver,
+  BankCreditResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

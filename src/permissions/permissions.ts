@@ -13,6 +13,7 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     viewer: isAuthenticated,
     organization: isAuthenticated,
     supportReadCheck: isSupportStaff,
+    bankCredits: isPlatformAdmin,
   },
   Mutation: {
     signUp: isPublic,
@@ -33,6 +34,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     addPaymentMethod: canWrite,
     topUpPrepaidAccount: canWrite,
     reconcileBankTransfer: and(isPlatformAdmin, canWrite),
+    importBankStatement: and(isPlatformAdmin, canWrite),
+    resolveBankCredit: and(isPlatformAdmin, canWrite),
     placeOrder: canWrite,
     payOrder: canWrite,
     payInvoices: canWrite,

@@ -22,7 +22,13 @@ export function invoicePdfView(
   lines: InvoiceLineEntity[],
   billedTo: OrganizationEntity,
 ): InvoicePdfView {
-  const reference = invoicePaymentReference(config.creditor, invoice);
+  const { id, status } = invoice;
+  const reference = invoicePaymentReference(config.creditor, {
+    id,
+    status,
+    currency: invoice.currency,
+    amountDue: amountDueOf(invoice),
+  });
   const currency = invoice.currency as Currency;
   return {
     number: invoice.number,

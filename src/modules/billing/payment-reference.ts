@@ -7,8 +7,7 @@ import {
   qrReference,
 } from '../../calc/qr-reference';
 import { BillingCreditor, creditorIban, usesQrReference } from './creditor.config';
-import { amountDueOf } from './invoice-payment.service';
-import { InvoiceEntity, InvoiceStatus } from './invoice.entity';
+import { InvoiceStatus } from './invoice.entity';
 
 /** What a reference pays: an invoice, or a prepaid top-up by bank transfer (its payment). */
 export type ReferenceKind = 'INVOICE' | 'TOP_UP';
@@ -68,14 +67,18 @@ export function creditorReferenceFor(
   return paymentReferenceFor(kind, id, creditor.referencePrefix, usesQrReference(creditorIban(creditor, currency)));
 }
 
-/** Invoices a bank transfer can still pay: pro-forma, open or overdue, with something due. */
-export function isPayableByTransfer(invoice: InvoiceEntity): boolean {
-  return PAYABLE.includes(invoice.status) && amountDueOf(invoice) > 0;
-}
-
 const PAYABLE = [InvoiceStatus.PRO_FORMA, InvoiceStatus.OPEN, InvoiceStatus.OVERDUE];
 
-/** Invoice.paymentReference: the invoice's reference while it is payable by transfer, else null. */
-export function invoicePaymentReference(creditor: BillingCreditor, invoice: InvoiceEntity): string | null {
-  return isPayableByTransfer(invoice) ? creditorReferenceFor(creditor, 'INVOICE', invoice.id, invoice.currency) : null;
+/** What decides an invoice's reference; `amountDue` in minor units. */
+export interface ReferencedInvoice {
+  id: number;
+  status: InvoiceStatus;
+  currency: string;
+  amountDue: number;
+}
+
+/** Invoice.paymentReference: set while a transfer can pay the invoice (pro-forma, open or overdue, something due). */
+export function invoicePaymentReference(creditor: BillingCreditor, invoice: ReferencedInvoice): string | null {
+  if (!PAYABLE.includes(invoice.status) || invoice.amountDue <= 0) return null;
+  return creditorReferenceFor(creditor, 'INVOICE', invoice.id, invoice.currency);
 }

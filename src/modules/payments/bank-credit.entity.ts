@@ -29,6 +29,7 @@ export enum UnmatchedReason {
 @Entity('bank_credit')
 @Index('uq_bank_credit_ref', ['bankReference'], { unique: true })
 @Index('ix_bank_credit_status', ['status', 'id'])
+@Index('ix_bank_credit_payment', ['paymentId'])
 export class BankCreditEntity {
   @PrimaryGeneratedColumn('increment') id: number;
   /** The bank's own reference of the entry (AcctSvcrRef), unique per account. */
