@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { isValidCreditorReference, isValidQrReference } from '../../src/calc/qr-reference';
-import { aMember, anOrganization, aPaymentMethod, aPlacedOrder, aPlatformAdmin, SignedUp } from '../fixtures/builders';
+import { PaymentEntity } from '../../src/modules/payments/payment.entity';
+import {
+  aMember,
+  anOrganization,
+  aPaymentMethod,
+  aPlacedOrder,
+  aPlatformAdmin,
+  localId,
+  SignedUp,
+} from '../fixtures/builders';
 import { decodeQrCode, parseSwissPaymentCode, shownText } from '../helpers/pdf';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
@@ -204,10 +213,10 @@ describe('invoice PDF with the Swiss QR-bill', () => {
     const org = await anOrganization(server);
     const invoice = await anOrderPaidByTransfer(org);
     const admin = await aPlatformAdmin(server);
-    const [{ id: paymentId }] = await server.dataSource.query(
-      `SELECT id FROM payment WHERE organizationId = ${Number(Buffer.from(org.organizationId, 'base64url').toString().split(':')[1])}`,
-    );
-    const paymentGid = Buffer.from(`Payment:${paymentId}`).toString('base64url');
+    const payment = await server.dataSource
+      .getRepository(PaymentEntity)
+      .findOneByOrFail({ organizationId: localId(org.organizationId) });
+    const paymentGid = Buffer.from(`Payment:${payment.id}`).toString('base64url');
     expect(
       ok(await server.gql(RECONCILE, { input: { paymentId: paymentGid } }, admin.token)).reconcileBankTransfer.changed,
     ).toBe(true);
