@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { connectDataSource, openDatabase } from '../../src/db/data-source';
 import { JOBS } from '../../src/jobs/runner';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
 import { anOrganization, aPaymentMethod, aPlacedOrder, localId } from '../fixtures/builders';
+import { camt054Xml } from '../fixtures/camt054';
 import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
 import { ProductEntity } from '../../src/modules/products/product.entity';
 import { dropMysqlDatabase, recreateMysqlDatabase } from '../helpers/mysql';
@@ -200,6 +201,58 @@ describe('npm run cli', () => {
     expect(again.stdout).toContain('already settled');
     expect(await balance()).toBe('120.00');
     expect((await cli(databaseUrl, ['payments:reconcile', '--payment', 'nonsense'])).code).toBe(1);
+  });
+
+  it('payments:import FILE.xml pays an invoice once however often it runs; payments:unmatched lists the rest; a malformed file exits 1', async () => {
+    const customer = await anOrganization(server as unknown as TestServer);
+    const order = await aPlacedOrder(server as unknown as TestServer, customer);
+    const INVOICE = `query($id: ID!) { node(id: $id) { ... on Invoice { status paymentReference amountDue { amount } } } }`;
+    const invoice = ok(await server.gql(INVOICE, { id: order.invoice.id }, customer.token)).node;
+    const file = join(dir, 'camt054.xml');
+    writeFileSync(
+      file,
+      camt054Xml([
+        { bankReference: 'CLI-EXACT-1', amount: invoice.amountDue.amount, reference: invoice.paymentReference },
+        {
+          bankReference: 'CLI-UNKNOWN-1',
+          amount: '7.00',
+          reference: null,
+          message: 'no idea',
+          debtorName: 'Hans Muster',
+        },
+      ]),
+    );
+    const imported = await cli(databaseUrl, ['payments:import', file]);
+    expect(imported).toMatchObject({ code: 0, stderr: '' });
+    expect(imported.lines[imported.lines.length - 1]).toBe(
+      `${file} (MSG-20260302-1): 1 matched, 1 unmatched, 0 already seen, 0 ignored.`,
+    );
+    expect(ok(await server.gql(INVOICE, { id: order.invoice.id }, customer.token)).node.status).toBe('PAID');
+
+    const again = await cli(databaseUrl, ['payments:import', file]);
+    expect(again.lines).toEqual([`${file} (MSG-20260302-1): 0 matched, 0 unmatched, 2 already seen, 0 ignored.`]);
+
+    const unmatched = await cli(databaseUrl, ['payments:unmatched']);
+    expect(unmatched.code).toBe(0);
+    expect(unmatched.lines).toEqual([
+      expect.stringMatching(/^\d+\tNO_REFERENCE\t7\.00 CHF\t2026-03-02\tCLI-UNKNOWN-1\t-\tHans Muster CH93/),
+    ]);
+
+    const broken = join(dir, 'broken.xml');
+    writeFileSync(broken, camt054Xml([{ bankReference: 'CLI-BROKEN', amount: 'ten' }]));
+    const refused = await cli(databaseUrl, ['payments:import', broken]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Not a readable camt\.054 file: .*no valid Amt/m);
+    expect((await cli(databaseUrl, ['payments:unmatched'])).lines).toEqual(unmatched.lines);
+    expect((await cli(databaseUrl, ['payments:import', join(dir, 'missing.xml')])).stderr).toMatch(
+      /cannot read .*ENOENT/,
+    );
+    expect((await cli(databaseUrl, ['payments:import'])).stderr).toMatch(/payments:import takes FILE\.xml/);
+
+    const id = unmatched.lines[0].split('\t')[0];
+    const resolved = await cli(databaseUrl, ['payments:resolve-credit', '--credit', id, '--note', 'refunded by hand']);
+    expect(resolved).toMatchObject({ code: 0, stderr: '' });
+    expect((await cli(databaseUrl, ['payments:unmatched'])).lines).toEqual(['No unmatched bank credit.']);
   });
 
   it.each([
