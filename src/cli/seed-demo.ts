@@ -3,6 +3,7 @@ import { hashPassword } from '../modules/accounts/password';
 import { UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
+import type { UpdateOrganizationInput } from '../modules/organizations/organization.service';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
 
 export interface DemoLogin {
@@ -38,7 +39,7 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
     currency: 'CHF',
     country: 'CH',
   });
-  await auth.signUp(ctx, {
+  const mario = await auth.signUp(ctx, {
     email: 'mario@example.it',
     password: DEMO_PASSWORD,
     name: 'Mario Rossi',
@@ -47,6 +48,13 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
     country: 'IT',
   });
   await seedDemoMembersAndTeam(ctx, demo.user, demo.organization);
+  await seedDemoBillingDetails(ctx, demo.user, demo.organization.id, {
+    billingAddress: { line1: 'Rue du Rhône 30', postalCode: '1204', city: 'Genève', country: 'CH' },
+    vatNumber: 'CHE-123.456.788 TVA',
+  });
+  await seedDemoBillingDetails(ctx, mario.user, mario.organization.id, {
+    billingAddress: { line1: 'Via del Corso 12', postalCode: '00186', city: 'Roma', country: 'IT' },
+  });
   return {
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
@@ -88,6 +96,20 @@ async function seedDemoMembersAndTeam(
     userIds: [bob.id],
     productIds: [hosting.id],
   });
+}
+
+/** The owner fills in the billing address (and VAT number) as in the Manager, so invoices and QR-bills carry them. */
+async function seedDemoBillingDetails(
+  ctx: RequestContext,
+  owner: UserEntity,
+  organizationId: number,
+  details: UpdateOrganizationInput,
+): Promise<void> {
+  await ctx.services.organizations.update(
+    ctx.withViewer({ user: owner, token: null, via: 'seed' }),
+    organizationId,
+    details,
+  );
 }
 
 /** An account without an organization of its own, so the invitation takes the existing-user path. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/cli/seed-demo';
 import { isValidCreditorReference, isValidQrReference } from '../../src/calc/qr-reference';
 import { PaymentEntity } from '../../src/modules/payments/payment.entity';
 import {
@@ -317,5 +318,40 @@ describe('with a plain IBAN configured (no QR-IBAN)', () => {
       referenceType: 'SCOR',
       reference: invoice.paymentReference,
     });
+  });
+});
+
+describe('demo data', () => {
+  let fresh: TestServer;
+  beforeAll(async () => {
+    fresh = await startTestServer();
+  });
+  afterAll(() => fresh.stop());
+
+  it('the demo organizations have billing addresses (and the company a VAT number)', async () => {
+    await seedDemoIfEmpty(fresh.app.systemContext());
+    const logIn = async (email: string) =>
+      ok(
+        await fresh.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token } }`, {
+          input: { email, password: DEMO_PASSWORD },
+        }),
+      ).logIn.token as string;
+    const details = async (email: string) => {
+      const token = await logIn(email);
+      const viewer = ok(
+        await fresh.gql(
+          `{ viewer { memberships { edges { node { organization { name billingAddress { city country } vatNumber } } } } } }`,
+          {},
+          token,
+        ),
+      ).viewer;
+      return viewer.memberships.edges.map((e: { node: { organization: unknown } }) => e.node.organization);
+    };
+    expect(await details('demo@example.ch')).toEqual([
+      { name: 'Demo Hosting SA', billingAddress: { city: 'Genève', country: 'CH' }, vatNumber: 'CHE-123.456.788 TVA' },
+    ]);
+    expect(await details('mario@example.it')).toEqual([
+      { name: 'Mario Rossi', billingAddress: { city: 'Roma', country: 'IT' }, vatNumber: null },
+    ]);
   });
 });
