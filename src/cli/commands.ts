@@ -241,17 +241,17 @@ const commands: Command[] = [
       return withSession(async ({ ctx }) => {
         const staff = ctx.asSystem();
         let after: string | null = null;
-        let total = 0;
+        let listed = 0;
         do {
           const page = await staff.services.bankStatements.list(staff, BankCreditStatus.UNMATCHED, {
             first: 100,
             after,
           });
           for (const edge of page.edges) output.out(creditLine(edge.node));
-          total = page.totalCount;
+          listed += page.edges.length;
           after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
         } while (after);
-        if (total === 0) output.out('No unmatched bank credit.');
+        if (listed === 0) output.out('No unmatched bank credit.');
         return 0;
       });
     },

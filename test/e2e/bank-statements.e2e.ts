@@ -12,6 +12,7 @@ import {
   localId,
   SignedUp,
 } from '../fixtures/builders';
+import { decodeQrCode, parseSwissPaymentCode } from '../helpers/pdf';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -210,6 +211,53 @@ describe('camt.054 import (Done when: the invoice turns PAID once, however many 
       await server.gql(RESOLVE, { input: { bankCreditId: credit.id, note: ' ' } }, admin.token),
     ).resolveBankCredit;
     expect(empty.userErrors[0].code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('Done when (issue 13)', () => {
+  it('a new customer fills in its address, orders by bank transfer, pays the QR-bill of its PDF, and turns PAID once staff import the bank file, however often', async () => {
+    const org = await anOrganization(server, { organizationName: 'Neukunde GmbH' });
+    const address = { line1: 'Marktgasse 5', postalCode: '3011', city: 'Bern', country: 'CH' };
+    const updated = ok(
+      await server.gql(
+        `mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { userErrors { code } } }`,
+        { input: { organizationId: org.organizationId, billingAddress: address } },
+        org.token,
+      ),
+    );
+    expect(updated.updateOrganization.userErrors).toEqual([]);
+    const transfer = await aTransferOrder(org);
+    const pdf = await fetch(`${server.url}/invoices/${transfer.invoiceId}.pdf`, {
+      headers: { authorization: `Bearer ${org.token}` },
+    });
+    // The bank credits what the payer's banking app read from the QR code.
+    const qr = parseSwissPaymentCode(decodeQrCode(Buffer.from(await pdf.arrayBuffer())) ?? '');
+    expect(qr.debtor).toEqual({
+      name: 'Neukunde GmbH',
+      street: 'Marktgasse 5',
+      postalCode: '3011',
+      city: 'Bern',
+      country: 'CH',
+    });
+    const file = camt054Xml([
+      {
+        bankReference: bankRef(),
+        amount: qr.amount,
+        currency: qr.currency,
+        reference: qr.reference,
+        debtorName: qr.debtor?.name,
+      },
+    ]);
+
+    expect(ok(await importXml(file)).importBankStatement).toMatchObject({ matched: 1, unmatched: 0, userErrors: [] });
+    const paid = await invoiceOf(org, transfer.invoiceId);
+    expect(paid).toMatchObject({ status: 'PAID', amountDue: { amount: '0.00' } });
+    for (let i = 0; i < 2; i++)
+      expect(ok(await importXml(file)).importBankStatement).toMatchObject({ matched: 0, unmatched: 0, alreadySeen: 1 });
+    expect(await invoiceOf(org, transfer.invoiceId)).toEqual(paid);
+    expect(
+      await server.dataSource.getRepository(PaymentEntity).countBy({ organizationId: localId(org.organizationId) }),
+    ).toBe(1);
   });
 });
 

@@ -243,17 +243,17 @@ describe('npm run cli', () => {
     const refused = await cli(databaseUrl, ['payments:import', broken]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: Not a readable camt\.054 file: .*no valid Amt/m);
-    expect((await cli(databaseUrl, ['payments:unmatched'])).lines).toEqual(unmatched.lines);
-    expect((await cli(databaseUrl, ['payments:import', join(dir, 'missing.xml')])).stderr).toMatch(
-      /cannot read .*ENOENT/,
-    );
-    expect((await cli(databaseUrl, ['payments:import'])).stderr).toMatch(/payments:import takes FILE\.xml/);
+    const credits = () => server.dataSource.query('SELECT bankReference, status FROM bank_credit ORDER BY id');
+    expect(await credits()).toEqual([
+      { bankReference: 'CLI-EXACT-1', status: 'MATCHED' },
+      { bankReference: 'CLI-UNKNOWN-1', status: 'UNMATCHED' },
+    ]);
 
     const id = unmatched.lines[0].split('\t')[0];
     const resolved = await cli(databaseUrl, ['payments:resolve-credit', '--credit', id, '--note', 'refunded by hand']);
     expect(resolved).toMatchObject({ code: 0, stderr: '' });
-    expect((await cli(databaseUrl, ['payments:unmatched'])).lines).toEqual(['No unmatched bank credit.']);
-  });
+    expect((await credits())[1]).toEqual({ bankReference: 'CLI-UNKNOWN-1', status: 'RESOLVED' });
+  }, 180_000);
 
   it.each([
     ['an unknown command', ['frobnicate'], /Unknown command "frobnicate"/],
@@ -283,6 +283,12 @@ describe('npm run cli', () => {
     ['an invalid --now', ['jobs:run', '--now', 'yesterday'], /--now must be an ISO-8601 date or date-time/],
     ['an impossible date', ['jobs:run', '--now', '2026-02-30T00:00:00Z'], /--now must be an ISO-8601/],
     ['a stray argument', ['migrate', 'now'], /Unexpected argument now/],
+    ['payments:import without a file', ['payments:import'], /payments:import takes FILE\.xml, got 0 argument/],
+    [
+      'payments:import of a missing file',
+      ['payments:import', '/nonexistent/camt.xml'],
+      /cannot read \/nonexistent\/camt\.xml: ENOENT/,
+    ],
   ])('refuses %s with exit code 1, a clear message and no token', async (_label, args, message) => {
     const result = await cli(databaseUrl, args);
     expect(result.code).toBe(1);

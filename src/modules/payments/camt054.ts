@@ -118,8 +118,8 @@ const AMOUNT = /^(\d{1,15})(?:\.(\d{1,5}))?$/;
 
 function amountOf(node: Node, where: string): { amount: number; currency: string } {
   const amt = child(node, 'Amt');
-  const value = amt ? String(amt['#text'] ?? '') : '';
-  const currency = amt ? String(amt['@Ccy'] ?? '') : '';
+  const value = typeof amt?.['#text'] === 'string' ? amt['#text'] : '';
+  const currency = typeof amt?.['@Ccy'] === 'string' ? amt['@Ccy'] : '';
   const match = AMOUNT.exec(value);
   if (!match || !/^[A-Z]{3}$/.test(currency)) throw new Camt054FormatError(`${where} has no valid Amt with Ccy.`);
   const fraction = (match[2] ?? '').padEnd(5, '0');
@@ -159,9 +159,8 @@ function child(node: unknown, name: string): Node | null {
 function list(node: unknown, name: string): Node[] {
   if (!node || typeof node !== 'object') return [];
   const value = (node as Node)[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) =>
-    v && typeof v === 'object' ? (v as Node) : ({ '#text': v } as Node),
-  );
+  const values: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.map((v): Node => (v && typeof v === 'object' ? (v as Node) : { '#text': v }));
 }
 
 /** Every text value of the repeated element `name`. */
