@@ -192,6 +192,18 @@ describe('renderInvoicePdf', () => {
     expect(decodeQrCode(pdf)).toContain('000000000000010000000001239');
   });
 
+  it('a debtor name outside the QR-bill character set or over 70 characters still renders', async () => {
+    const name = `Łódź 😀 Ωmega ${'x'.repeat(80)}`;
+    const pdf = await renderInvoicePdf(view({ qrBill: { ...qrBill, debtor: { ...qrBill.debtor, name } } }));
+    const debtor = parseSwissPaymentCode(decodeQrCode(pdf) ?? '').debtor;
+    expect(debtor?.name).toBe(`Łódź mega ${'x'.repeat(60)}`);
+  });
+
+  it('a debtor name entirely outside the character set leaves "Payable by" blank', async () => {
+    const pdf = await renderInvoicePdf(view({ qrBill: { ...qrBill, debtor: { ...qrBill.debtor, name: '株式会社' } } }));
+    expect(parseSwissPaymentCode(decodeQrCode(pdf) ?? '').debtor).toBeNull();
+  });
+
   it('an invoice without a QR-bill draws no QR code', async () => {
     expect(decodeQrCode(await renderInvoicePdf(view()))).toBeNull();
   });

@@ -27,31 +27,43 @@ export interface QrBillView {
 /** Height of the payment part (105 mm) in points: the bottom of an A4 page it is drawn on. */
 export const QR_BILL_HEIGHT = SwissQRBill.height;
 
-/** The data swissqrbill encodes: names cut to the standard's 70 characters, no building number field (it is in line 1). */
+/**
+ * The characters the QR-bill accepts (Swiss Implementation Guidelines, character set: Basic Latin,
+ * Latin-1 Supplement, Latin Extended-A, Ș ș Ț ț €); others are dropped so a banking app never refuses the code.
+ */
+const UNSUPPORTED = /[^\u0020-\u007e\u00a0-\u017f\u0218-\u021b\u20ac]/gu;
+
+/** `text` within the QR-bill character set, spaces collapsed, at most `max` characters. */
+export function qrText(text: string, max: number): string {
+  return text.normalize('NFC').replace(UNSUPPORTED, '').replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/** The data swissqrbill encodes: texts within the standard's character set and lengths, the street and number in one field. */
 export function qrBillData(view: QrBillView): Data {
-  const { creditor, debtor } = view;
+  const { creditor } = view;
+  const debtor = view.debtor && {
+    name: qrText(view.debtor.name, 70),
+    address: qrText(view.debtor.address.line1, 70),
+    zip: view.debtor.address.postalCode,
+    city: qrText(view.debtor.address.city, 35),
+    country: view.debtor.address.country,
+  };
+  // A name or address written entirely outside the character set leaves "Payable by" blank rather than failing.
+  const debtorUsable = debtor && debtor.name && debtor.address && debtor.city;
   return {
     currency: view.currency,
     amount: Number(formatDecimal(view.amount)),
     reference: view.reference,
-    message: view.message.slice(0, 140),
+    message: qrText(view.message, 140),
     creditor: {
       account: view.account,
-      name: creditor.name.slice(0, 70),
-      address: creditor.street,
+      name: qrText(creditor.name, 70),
+      address: qrText(creditor.street, 70),
       zip: creditor.postalCode,
-      city: creditor.city,
+      city: qrText(creditor.city, 35),
       country: creditor.country,
     },
-    ...(debtor && {
-      debtor: {
-        name: debtor.name.slice(0, 70),
-        address: debtor.address.line1,
-        zip: debtor.address.postalCode,
-        city: debtor.address.city,
-        country: debtor.address.country,
-      },
-    }),
+    ...(debtorUsable && { debtor }),
   };
 }
 
