@@ -119,7 +119,7 @@ export function renderInvoicePdf(view: InvoicePdfView): Promise<Buffer> {
 }
 
 /**
- * The recipient's address where a Swiss window envelope (window on the right, SN 010130) shows it:
+ * The recipient's address where a Swiss window envelope (C5/C6, window on the right) shows it:
  * 118 mm from the left edge, 50 mm from the top, 85 mm wide; a one-line return address above it.
  */
 const MM = 72 / 25.4;
