@@ -344,6 +344,42 @@ describe('camt.054 import: other cases', () => {
     expect((await invoiceOf(late, lateOrder.invoice.id)).status).toBe('OPEN');
   });
 
+  it('one transfer announced for two invoices: one invoice’s share alone waits for staff; the whole sum pays both', async () => {
+    const org = await anOrganization(server);
+    const iban = await aPaymentMethod(server, org, 'test_iban', 'IBAN_TRANSFER');
+    const first = await aPlacedOrder(server, org);
+    const second = await aPlacedOrder(server, org);
+    const announced = ok(
+      await server.gql(
+        `mutation($input: PayInvoicesInput!) { payInvoices(input: $input) { invoices { status } userErrors { code } } }`,
+        {
+          input: {
+            invoiceIds: [first.invoice.id, second.invoice.id],
+            payment: { paymentMethodId: iban, idempotencyKey: unique() },
+          },
+        },
+        org.token,
+      ),
+    ).payInvoices;
+    expect(announced).toEqual({ invoices: [{ status: 'PRO_FORMA' }, { status: 'PRO_FORMA' }], userErrors: [] });
+    const [a, b] = [await invoiceOf(org, first.invoice.id), await invoiceOf(org, second.invoice.id)];
+    const share = ok(
+      await importXml(
+        camt054Xml([{ bankReference: bankRef(), amount: a.amountDue.amount, reference: a.paymentReference }]),
+      ),
+    ).importBankStatement;
+    expect(share.credits).toEqual([expect.objectContaining({ status: 'UNMATCHED', reason: 'GROUPED_TRANSFER' })]);
+    expect((await invoiceOf(org, first.invoice.id)).status).toBe('PRO_FORMA');
+    const sum = (Number(a.amountDue.amount) + Number(b.amountDue.amount)).toFixed(2);
+    const whole = ok(
+      await importXml(camt054Xml([{ bankReference: bankRef(), amount: sum, reference: b.paymentReference }])),
+    ).importBankStatement;
+    expect(whole).toMatchObject({ matched: 1, unmatched: 0 });
+    expect([(await invoiceOf(org, first.invoice.id)).status, (await invoiceOf(org, second.invoice.id)).status]).toEqual(
+      ['PAID', 'PAID'],
+    );
+  });
+
   it('a top-up by bank transfer is credited when its credit arrives', async () => {
     const org = await anOrganization(server);
     const iban = await aPaymentMethod(server, org, 'test_iban', 'IBAN_TRANSFER');
