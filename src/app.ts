@@ -11,6 +11,7 @@ import { Clock, RequestContext, systemClock, Viewer } from './context';
 import { Config } from './config';
 import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
+import type { GraphQLContext } from './graphql/context';
 import { formatError, isExpectedError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
@@ -18,7 +19,7 @@ import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { createMetrics } from './http/metrics';
 import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
 import { createJobLock } from './jobs/lock';
-import { JOBS, runJobs } from './jobs/runner';
+import { createJobs, Job, runJobs } from './jobs/runner';
 import { createShield } from './permissions/permissions';
 import { createServices, Services } from './services';
 
@@ -34,6 +35,8 @@ export interface App {
   httpServer: http.Server;
   express: express.Express;
   services: Services;
+  /** Every sweep, bound to `services` (jobs/runner.ts). */
+  jobs: Job[];
   schema: GraphQLSchema;
   logger: Logger;
   /** A context outside any request (CLI, jobs, seeds): the platform itself, or acting as a user. */
@@ -43,9 +46,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Per-request GraphQL context: the RequestContext plus the authentication failure, if any, for the shield. */
-export type GraphQLContext = RequestContext & { authError?: GraphQLError };
-
 /** createServer(): schema + shield + Apollo + HTTP routes. Does not listen; main.ts does. */
 export async function createServer(options: AppOptions): Promise<App> {
   const { config, dataSource } = options;
@@ -53,6 +53,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const mailer = options.mailer ?? createMailer(config.mailTransport, config.mailFrom);
   const services = createServices(config, mailer, clock);
+  const jobs = createJobs(services);
   const schema = await buildAppSchema();
   const guarded = applyMiddleware(schema, createShield(schema));
 
@@ -64,24 +65,18 @@ export async function createServer(options: AppOptions): Promise<App> {
   const rateCounter = config.redisUrl ? redisCounter(config.redisUrl) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
-    const ctx = new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
+    const ctx = new RequestContext(dataSource, dataSource.manager, viewer, clock);
     return viewer ? ctx : ctx.asSystem();
   };
 
   /** The context of one HTTP request: its bearer token resolved to a viewer, or the reason it was refused. */
   const requestContext = async (req: Request, res: Response): Promise<GraphQLContext> => {
-    const base = new RequestContext(
-      services,
-      dataSource,
-      dataSource.manager,
-      null,
-      clock,
-      res.locals.requestId as string,
-    );
+    const base = new RequestContext(dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
     try {
-      return base.withViewer(await services.auth.authenticate(base, req.header('authorization'))) as GraphQLContext;
+      const viewer = await services.auth.authenticate(base, req.header('authorization'));
+      return Object.assign(base.withViewer(viewer), { services });
     } catch (error) {
-      if (error instanceof GraphQLError) return Object.assign(base, { authError: error }) as GraphQLContext;
+      if (error instanceof GraphQLError) return Object.assign(base, { services, authError: error });
       throw error;
     }
   };
@@ -132,13 +127,11 @@ export async function createServer(options: AppOptions): Promise<App> {
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          errors: [
-            { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
+      res.status(400).json({
+        errors: [
+          { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
+        ],
+      });
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {
@@ -155,6 +148,7 @@ export async function createServer(options: AppOptions): Promise<App> {
     httpServer,
     express: app,
     services,
+    jobs,
     schema,
     logger,
     systemContext,
@@ -164,7 +158,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        runJobs(systemContext(), clock.now(), JOBS, { lock: jobLock })
+        runJobs(systemContext(), clock.now(), jobs, { lock: jobLock })
           .then((runs) =>
             runs.forEach((r) => {
               if (r.error) logger.error('job failed', { job: r.name, error: r.error });

@@ -51,7 +51,7 @@ const commands: Command[] = [
         import('../modules/accounts/auth.service'),
       ]);
       const staffRole = role as StaffRole;
-      const { existing, previous, secret } = await withSession(({ ctx }) =>
+      const { existing, previous, secret } = await withSession(({ ctx, services }) =>
         ctx.transaction(async (ctx) => {
           const existing = await ctx.em.findOneBy(UserEntity, { email });
           const user =
@@ -63,7 +63,7 @@ const commands: Command[] = [
           if (previous !== staffRole) {
             // A customer account turned staff: each of its organizations sees the change of access.
             for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
-              await ctx.services.audit.record(
+              await services.audit.record(
                 asUser,
                 m.organizationId,
                 'user.staff_role_changed',
@@ -71,7 +71,7 @@ const commands: Command[] = [
               );
             }
           }
-          const { secret } = await ctx.services.apiTokens.create(asUser, {
+          const { secret } = await services.apiTokens.create(asUser, {
             name: `staff ${role.toLowerCase()} (cli)`,
             scopes: ALL_SCOPES,
           });
@@ -81,7 +81,7 @@ const commands: Command[] = [
       output.out(
         !existing
           ? `Created staff user ${email} with role ${role}.`
-          : previous === role
+          : previous === staffRole
             ? `${email} already has staff role ${role}.`
             : `Changed the staff role of ${email} from ${previous ?? 'none'} to ${role}.`,
       );
@@ -104,13 +104,13 @@ const commands: Command[] = [
         import('../modules/accounts/user.entity'),
         import('../modules/accounts/auth.service'),
       ]);
-      return withSession(async ({ ctx }) => {
+      return withSession(async ({ ctx, services }) => {
         const user = await ctx.em.findOneBy(UserEntity, { email });
         if (!user)
           throw new CliError(
             `No user with email ${email}; token:create is for existing users (staff:create makes staff users).`,
           );
-        const { secret } = await ctx.services.apiTokens.create(ctx.withViewer({ user, token: null, via: 'cli' }), {
+        const { secret } = await services.apiTokens.create(ctx.withViewer({ user, token: null, via: 'cli' }), {
           name,
           scopes: ALL_SCOPES,
         });
@@ -128,15 +128,15 @@ const commands: Command[] = [
     async run(values, output) {
       const now = values.now === undefined ? null : parseInstant(String(values.now));
       const clock = now ? { now: () => new Date(now) } : undefined;
-      const [{ createJobLock }, { JOBS, runJobs }] = await Promise.all([
+      const [{ createJobLock }, { createJobs, runJobs }] = await Promise.all([
         import('../jobs/lock'),
         import('../jobs/runner'),
       ]);
       return withSession(
-        async ({ config, dataSource, ctx }) => {
+        async ({ config, dataSource, ctx, services }) => {
           const lock = createJobLock(config.redisUrl, dataSource);
           try {
-            const runs = await runJobs(ctx, ctx.now(), JOBS, { lock });
+            const runs = await runJobs(ctx, ctx.now(), createJobs(services), { lock });
             if (runs.length === 0) output.out('No scheduled jobs are registered.');
             for (const run of runs) {
               if (run.error) output.err(`${run.name}: failed: ${run.error.message}`);
@@ -196,8 +196,8 @@ const commands: Command[] = [
       const paymentId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : global?.type === 'Payment' ? global.id : null;
       if (paymentId === null)
         throw new UsageError(`--payment must be a payment id (a number or a Payment global id), got "${raw}".`);
-      return withSession(async ({ ctx }) => {
-        const { payment, changed } = await ctx.services.payments.reconcile(ctx.asSystem(), paymentId);
+      return withSession(async ({ ctx, services }) => {
+        const { payment, changed } = await services.payments.reconcile(ctx.asSystem(), paymentId);
         output.out(
           changed
             ? `Payment ${payment.id} reconciled: ${payment.purpose}.`
@@ -220,8 +220,8 @@ const commands: Command[] = [
         throw new CliError(`cannot read ${file}: ${error.code ?? error.message}`);
       });
       const { importLines } = await import('./bank-statement-lines');
-      return withSession(async ({ ctx }) => {
-        const summary = await ctx.services.bankStatements.importCamt054(ctx.asSystem(), xml);
+      return withSession(async ({ ctx, services }) => {
+        const summary = await services.bankStatements.importCamt054(ctx.asSystem(), xml);
         for (const line of importLines(file, summary)) output.out(line);
         return 0;
       });
@@ -238,12 +238,12 @@ const commands: Command[] = [
         import('./bank-statement-lines'),
         import('../modules/payments/bank-credit.entity'),
       ]);
-      return withSession(async ({ ctx }) => {
+      return withSession(async ({ ctx, services }) => {
         const staff = ctx.asSystem();
         let after: string | null = null;
         let listed = 0;
         do {
-          const page = await staff.services.bankStatements.list(staff, BankCreditStatus.UNMATCHED, {
+          const page = await services.bankStatements.list(staff, BankCreditStatus.UNMATCHED, {
             first: 100,
             after,
           });
@@ -271,8 +271,8 @@ const commands: Command[] = [
         throw new UsageError(`--credit must be a bank credit id (as payments:unmatched lists), got "${raw}".`);
       if (values.note === undefined)
         throw new UsageError('--note is required (what was done, e.g. "refunded to CH93…").');
-      return withSession(async ({ ctx }) => {
-        const credit = await ctx.services.bankStatements.resolve(ctx.asSystem(), id, String(values.note));
+      return withSession(async ({ ctx, services }) => {
+        const credit = await services.bankStatements.resolve(ctx.asSystem(), id, String(values.note));
         output.out(`Bank credit ${credit.id} (${credit.bankReference}) resolved.`);
         return 0;
       });
@@ -288,8 +288,8 @@ const commands: Command[] = [
       if (config.isProduction) throw new CliError('seed:demo refuses to run with NODE_ENV=production.');
       const { seedDemoIfEmpty } = await import('./seed-demo');
       return withSession(
-        async ({ ctx }) => {
-          const demo = await seedDemoIfEmpty(ctx);
+        async ({ ctx, services }) => {
+          const demo = await seedDemoIfEmpty(ctx, services);
           if (!demo) {
             output.out('The database already has users: seed:demo only seeds an empty database. Nothing changed.');
             return 0;

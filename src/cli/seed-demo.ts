@@ -1,10 +1,14 @@
 import type { RequestContext } from '../context';
+import type { Services } from '../services';
 import { hashPassword } from '../modules/accounts/password';
 import { UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
 import type { UpdateOrganizationInput } from '../modules/organizations/organization.service';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
+
+/** The services the demo data goes through. */
+type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams' | 'organizations'>;
 
 export interface DemoLogin {
   email: string;
@@ -18,18 +22,21 @@ export const DEMO_PASSWORD = 'demo-password';
  * A small demo dataset: a company that will become a partner (with users and a team) and a second
  * organization. Idempotent: does nothing when any user exists.
  */
-export async function seedDemoIfEmpty(ctx: RequestContext): Promise<{ logins: DemoLogin[] } | null> {
+export async function seedDemoIfEmpty(
+  ctx: RequestContext,
+  services: DemoServices,
+): Promise<{ logins: DemoLogin[] } | null> {
   if ((await ctx.em.count(UserEntity)) > 0) return null;
-  return seedDemo(ctx);
+  return seedDemo(ctx, services);
 }
 
 /** Seeds in one transaction, so a failure leaves the database empty and the next start tries again. */
-export function seedDemo(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
-  return ctx.transaction(seedDemoData);
+export function seedDemo(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
+  return ctx.transaction((ctx) => seedDemoData(ctx, services));
 }
 
-async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
-  const { auth } = ctx.services;
+async function seedDemoData(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
+  const { auth } = services;
   const demo = await auth.signUp(ctx, {
     email: 'demo@example.ch',
     password: DEMO_PASSWORD,
@@ -47,12 +54,12 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
     currency: 'EUR',
     country: 'IT',
   });
-  await seedDemoMembersAndTeam(ctx, demo.user, demo.organization);
-  await seedDemoBillingDetails(ctx, demo.user, demo.organization.id, {
+  await seedDemoMembersAndTeam(ctx, services, demo.user, demo.organization);
+  await seedDemoBillingDetails(ctx, services, demo.user, demo.organization.id, {
     billingAddress: { line1: 'Rue du Rhône 30', postalCode: '1204', city: 'Genève', country: 'CH' },
     vatNumber: 'CHE-123.456.788 TVA',
   });
-  await seedDemoBillingDetails(ctx, mario.user, mario.organization.id, {
+  await seedDemoBillingDetails(ctx, services, mario.user, mario.organization.id, {
     billingAddress: { line1: 'Via del Corso 12', postalCode: '00186', city: 'Roma', country: 'IT' },
   });
   return {
@@ -76,6 +83,7 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
 /** Alice (administrator) and Bob (limited user) join through the membership services, as Dana would add them, and form the "Web team". */
 async function seedDemoMembersAndTeam(
   ctx: RequestContext,
+  services: DemoServices,
   owner: UserEntity,
   organization: OrganizationEntity,
 ): Promise<void> {
@@ -83,7 +91,7 @@ async function seedDemoMembersAndTeam(
   const alice = await demoUser(ctx, 'alice@example.ch', 'Alice Keller');
   const bob = await demoUser(ctx, 'bob@example.ch', 'Bob Meier');
   const [hosting] = await insertDemoProducts(ctx, organization);
-  const { invitations, teams } = ctx.services;
+  const { invitations, teams } = services;
   await invitations.invite(asOwner, organization.id, {
     email: alice.email,
     role: MemberRole.ADMINISTRATOR,
@@ -101,11 +109,12 @@ async function seedDemoMembersAndTeam(
 /** The owner fills in the billing address (and VAT number) as in the Manager, so invoices and QR-bills carry them. */
 async function seedDemoBillingDetails(
   ctx: RequestContext,
+  services: DemoServices,
   owner: UserEntity,
   organizationId: number,
   details: UpdateOrganizationInput,
 ): Promise<void> {
-  await ctx.services.organizations.update(
+  await services.organizations.update(
     ctx.withViewer({ user: owner, token: null, via: 'seed' }),
     organizationId,
     details,

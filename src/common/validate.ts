@@ -1,4 +1,4 @@
-import { BusinessError } from '../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../graphql/errors';
 
 /**
  * Input checks shared by every service. Each throws a BusinessError with code INVALID_INPUT and the
@@ -13,11 +13,15 @@ export function requireText(
   const label = options.label ?? field[field.length - 1];
   const trimmed = (value ?? '').trim();
   if (trimmed.length < (options.min ?? 1))
-    throw new BusinessError('INVALID_INPUT', `${label} must not be empty.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, `${label} must not be empty.`, field);
   if (trimmed.length > options.max)
-    throw new BusinessError('INVALID_INPUT', `${label} must be at most ${options.max} characters.`, field);
-  if (/[\u0000-\u001f\u007f]/.test(trimmed))
-    throw new BusinessError('INVALID_INPUT', `${label} must not contain control characters.`, field);
+    throw new BusinessError(
+      CommonErrorCode.INVALID_INPUT,
+      `${label} must be at most ${options.max} characters.`,
+      field,
+    );
+  if (hasControlCharacters(trimmed))
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, `${label} must not contain control characters.`, field);
   return trimmed;
 }
 
@@ -38,7 +42,7 @@ const EMAIL =
 export function requireEmail(value: string | null | undefined, field: string[]): string {
   const email = (value ?? '').trim().toLowerCase();
   if (email.length > 254 || !EMAIL.test(email))
-    throw new BusinessError('INVALID_EMAIL', `"${value ?? ''}" is not a valid email address.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_EMAIL, `"${value ?? ''}" is not a valid email address.`, field);
   return email;
 }
 
@@ -46,7 +50,11 @@ export function requireEmail(value: string | null | undefined, field: string[]):
 export function requireCountry(value: string | null | undefined, field: string[]): string {
   const country = (value ?? '').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(country))
-    throw new BusinessError('INVALID_COUNTRY', 'country must be a two-letter ISO 3166 code such as CH.', field);
+    throw new BusinessError(
+      CommonErrorCode.INVALID_COUNTRY,
+      'country must be a two-letter ISO 3166 code such as CH.',
+      field,
+    );
   return country;
 }
 
@@ -57,7 +65,7 @@ export function requireUrl(value: string | null | undefined, field: string[]): s
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
   } catch {
-    throw new BusinessError('INVALID_URL', `"${url}" is not an http(s) URL.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_URL, `"${url}" is not an http(s) URL.`, field);
   }
   return url;
 }
@@ -69,10 +77,16 @@ export function requirePassword(value: string | null | undefined, field: string[
   const password = value ?? '';
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
     throw new BusinessError(
-      'WEAK_PASSWORD',
+      CommonErrorCode.WEAK_PASSWORD,
       `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`,
       field,
     );
   }
   return password;
+}
+
+/** True when `text` holds a control character (C0 or DEL), which no name, label or key may contain. */
+export function hasControlCharacters(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+  return /[\u0000-\u001f\u007f]/.test(text);
 }

@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
-import { ensureCatalog } from '../modules/catalog/catalog';
 import { MYSQL_MIGRATIONS } from '../../migrations/mysql';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite';
 
@@ -68,11 +67,10 @@ export function dataSourceOptions(url: string, flavor?: MysqlFlavor): DataSource
   };
 }
 
-/** Opens the database, applies pending migrations and seeds missing catalog prices; returns how many migrations ran. */
+/** Opens the database and applies pending migrations; returns how many ran. Start-up seeds the catalog (startup.ts). */
 export async function openDatabase(url: string): Promise<{ dataSource: DataSource; migrated: number }> {
   const dataSource = await connectDataSource(url);
   const ran = await dataSource.runMigrations({ transaction: 'each' });
-  await ensureCatalog(dataSource);
   return { dataSource, migrated: ran.length };
 }
 

@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import Redis from 'ioredis';
-import { hashSecret } from '../modules/api-tokens/token-secret';
+import { hashSecret } from '../common/token-secret';
 
 /**
  * R27: at most `limit` requests per minute per bearer token (fixed one-minute windows). Every
@@ -65,16 +65,14 @@ export function rateLimit(counter: RateCounter, limit: number, windowMs = 60_000
       res.setHeader('X-RateLimit-Reset', String(resetSeconds));
       if (count > limit) {
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000))));
-        res
-          .status(429)
-          .json({
-            errors: [
-              {
-                message: `Rate limit of ${limit} requests per minute exceeded; retry after the Retry-After delay.`,
-                extensions: { code: 'RATE_LIMITED' },
-              },
-            ],
-          });
+        res.status(429).json({
+          errors: [
+            {
+              message: `Rate limit of ${limit} requests per minute exceeded; retry after the Retry-After delay.`,
+              extensions: { code: 'RATE_LIMITED' },
+            },
+          ],
+        });
         return;
       }
       next();

@@ -344,6 +344,29 @@ describe('camt.054 import: other cases', () => {
     expect((await invoiceOf(late, lateOrder.invoice.id)).status).toBe('OPEN');
   });
 
+  it('a blocked order is not paid by an unannounced transfer (the money could only go back by hand): kept for staff', async () => {
+    const org = await anOrganization(server);
+    const order = await aPlacedOrder(server, org, [{ productType: 'DOMAIN', name: `postfinance-${unique()}.ch` }]);
+    expect((await orderOf(org, order.id)).status).toBe('BLOCKED');
+    const invoice = await invoiceOf(org, order.invoice.id);
+    const before = await snapshot();
+    const result = ok(
+      await importXml(
+        camt054Xml([
+          { bankReference: bankRef(), amount: invoice.amountDue.amount, reference: invoice.paymentReference },
+        ]),
+      ),
+    ).importBankStatement;
+    expect(result).toMatchObject({ matched: 0, unmatched: 1, userErrors: [] });
+    expect(result.credits).toEqual([
+      expect.objectContaining({ status: 'UNMATCHED', reason: 'NOT_PAYABLE', invoiceId: order.invoice.id }),
+    ]);
+    expect(await orderOf(org, order.id)).toMatchObject({ status: 'BLOCKED', invoice: { status: 'OPEN' } });
+    const after = await snapshot();
+    expect(after.credits).toHaveLength(before.credits.length + 1);
+    expect({ ...after, credits: [] }).toEqual({ ...before, credits: [] });
+  });
+
   it('one transfer announced for two invoices: one invoice’s share alone waits for staff; the whole sum pays both', async () => {
     const org = await anOrganization(server);
     const iban = await aPaymentMethod(server, org, 'test_iban', 'IBAN_TRANSFER');

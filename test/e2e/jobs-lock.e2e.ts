@@ -54,7 +54,7 @@ const systemCtx = () => server.app.systemContext();
 /** A system context of the "second instance": same services, its own connection pool. */
 const otherCtx = () => {
   const ctx = server.app.systemContext();
-  return new RequestContext(ctx.services, other, other.manager, null, ctx.clock);
+  return new RequestContext(other, other.manager, null, ctx.clock);
 };
 
 describe('job locks on the database (no REDIS_URL)', () => {
@@ -124,17 +124,14 @@ describe('job locks on the database (no REDIS_URL)', () => {
  */
 const WORKER = `
 require('reflect-metadata');
-const { createMailer } = require('./src/common/mail');
 const { loadConfig } = require('./src/config');
 const { RequestContext, systemClock } = require('./src/context');
 const { connectDataSource } = require('./src/db/data-source');
 const { runJobs } = require('./src/jobs/runner');
-const { createServices } = require('./src/services');
 (async () => {
   const config = loadConfig();
   const dataSource = await connectDataSource(config.databaseUrl);
-  const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
-  const ctx = new RequestContext(services, dataSource, dataSource.manager, null, systemClock);
+  const ctx = new RequestContext(dataSource, dataSource.manager, null, systemClock);
   let calls = 0;
   const job = { name: process.env.JOB_NAME, run: async () => { calls += 1; await new Promise((r) => setTimeout(r, 3000)); return 1; } };
   process.stdout.write('ready\\n');

@@ -329,7 +329,7 @@ describe('demo data', () => {
   afterAll(() => fresh.stop());
 
   it('the demo organizations have billing addresses (and the company a VAT number)', async () => {
-    await seedDemoIfEmpty(fresh.app.systemContext());
+    await seedDemoIfEmpty(fresh.app.systemContext(), fresh.app.services);
     const logIn = async (email: string) =>
       ok(
         await fresh.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token } }`, {

@@ -7,7 +7,7 @@ import { App, createServer } from '../../src/app';
 import { readOutbox } from '../../src/common/mail';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/context';
-import { openDatabase } from '../../src/db/data-source';
+import { openAppDatabase } from '../../src/startup';
 import { dropMysqlDatabase, recreateMysqlDatabase } from './mysql';
 
 /** A clock tests can move; starts at the real time unless told otherwise. */
@@ -76,7 +76,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
   });
-  const { dataSource } = await openDatabase(databaseUrl);
+  const { dataSource } = await openAppDatabase(databaseUrl);
   const clock = new TestClock();
   const app = await createServer({ config, dataSource, clock });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

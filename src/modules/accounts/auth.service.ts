@@ -3,12 +3,13 @@ import { isUniqueViolation } from '../../db/errors';
 import { BusinessError, UnauthenticatedError } from '../../graphql/errors';
 import { requireCountry, requireEmail, requirePassword, requireText } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
-import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { hashSecret, newSecret } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { UserEntity } from './user.entity';
+import type { AuditService } from '../audit/audit.service';
 
 export const LOGIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 export const ALL_SCOPES = ['read', 'write'];
@@ -26,6 +27,8 @@ export interface SignUpInput {
 
 /** Sign-up, log-in and bearer-token authentication (R1, R2, R26). */
 export class AuthService {
+  constructor(private readonly audit: AuditService) {}
+
   /** Creates the user, its organization (named after the person or the company, R1) and a login token. */
   async signUp(ctx: RequestContext, input: SignUpInput) {
     const email = requireEmail(input.email, ['input', 'email']);
@@ -73,7 +76,7 @@ export class AuthService {
         }),
       );
       const token = await this.issueLoginToken(ctx, user);
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx.withViewer({ user, token: null, via: 'sign_up' }),
         organization.id,
         'organization.created',

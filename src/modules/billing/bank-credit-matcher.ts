@@ -3,11 +3,13 @@ import { In } from 'typeorm';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
 import { BusinessError } from '../../graphql/errors';
-import { OrderEntity, OrderStatus } from '../orders/order.entity';
 import { BankCreditEntity, BankCreditStatus, UnmatchedReason } from '../payments/bank-credit.entity';
 import type { BankTransaction } from '../payments/camt054';
 import { PaymentMethodEntity, PaymentMethodKind } from '../payments/payment-method.entity';
 import { PaymentCategory, PaymentEntity, PaymentStatus } from '../payments/payment.entity';
+import type { PaymentService } from '../payments/payment.service';
+import type { PrepaidLedgerService } from '../prepaid/prepaid-ledger.service';
+import type { BillingEvents } from './billing.events';
 import type { BillingCreditor } from './creditor.config';
 import { InvoicePaymentEntity, InvoicePaymentStatus } from './invoice-payment.entity';
 import { amountDueOf } from './invoice-payment.service';
@@ -31,7 +33,12 @@ export type MatchOutcome = {
  * pays nothing. Runs inside the caller's transaction.
  */
 export class BankCreditMatcher {
-  constructor(private readonly creditor: BillingCreditor) {}
+  constructor(
+    private readonly creditor: BillingCreditor,
+    private readonly payments: PaymentService,
+    private readonly ledger: PrepaidLedgerService,
+    private readonly events: BillingEvents,
+  ) {}
 
   async match(ctx: RequestContext, credit: BankTransaction): Promise<MatchOutcome> {
     if (!credit.reference) return unmatched(UnmatchedReason.NO_REFERENCE);
@@ -78,15 +85,16 @@ export class BankCreditMatcher {
       const shared = (await ctx.em.countBy(InvoicePaymentEntity, { paymentId: payment.id })) > 1;
       return unmatched(shared ? UnmatchedReason.GROUPED_TRANSFER : UnmatchedReason.AMOUNT_MISMATCH, ids);
     }
-    await ctx.services.payments.reconcile(ctx, payment.id);
+    await this.payments.reconcile(ctx, payment.id);
     return { status: BankCreditStatus.MATCHED, reason: null, ...ids };
   }
 
   /**
    * Money for an open invoice that nobody announced (the customer paid the QR-bill of the PDF): recorded
-   * as the pending transfer payInvoices would have made (no stored method), then reconciled. An order
-   * that is blocked or can no longer be delivered is left to staff: such money would have to go back
-   * by hand, which a transfer without a gateway transaction cannot do by itself.
+   * as the pending transfer payInvoices would have made (no stored method), then reconciled. What the
+   * invoice bills must still accept the money (billing's `paying` event, `unannounced`: an order that is
+   * cancelled, blocked or can no longer be delivered refuses): otherwise it is left to staff, since such
+   * money would have to go back by hand, which a transfer without a gateway transaction cannot do by itself.
    */
   private async payByArrivedTransfer(
     ctx: RequestContext,
@@ -94,13 +102,12 @@ export class BankCreditMatcher {
     credit: BankTransaction,
   ): Promise<MatchOutcome> {
     const ids = { organizationId: found.organizationId, invoiceId: found.id, paymentId: null };
-    if (found.orderId && !(await this.canComplete(ctx, found.orderId)))
-      return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
     // Lock order of payInvoices: the invoice, then the prepaid account (which serializes the organization's payments).
     const invoice = await ctx.em.findOneOrFail(InvoiceEntity, { where: { id: found.id }, lock: writeLock(ctx.em) });
     if (![InvoiceStatus.OPEN, InvoiceStatus.OVERDUE].includes(invoice.status) || amountDueOf(invoice) !== credit.amount)
       return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
-    await ctx.services.prepaid.lockAccount(ctx, invoice.organizationId);
+    await this.ledger.lockAccount(ctx, invoice.organizationId);
+    if (!(await this.accepted(ctx, invoice))) return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
     const now = ctx.now();
     const idempotencyKey = `bank-transfer:${credit.bankReference}`.slice(0, 100);
     const fingerprint = createHash('sha256').update(`${idempotencyKey}|invoice:${invoice.id}`).digest('hex');
@@ -139,16 +146,21 @@ export class BankCreditMatcher {
       createdAt: now,
     });
     await ctx.em.update(InvoiceEntity, { id: invoice.id }, { status: InvoiceStatus.PRO_FORMA });
-    await ctx.services.payments.reconcile(ctx, payment.id);
+    await this.payments.reconcile(ctx, payment.id);
     return { status: BankCreditStatus.MATCHED, reason: null, ...ids, paymentId: payment.id };
   }
 
-  /** Not cancelled, not blocked, its domains still free. */
-  private async canComplete(ctx: RequestContext, orderId: number): Promise<boolean> {
-    const order = await ctx.em.findOneBy(OrderEntity, { id: orderId });
-    if (!order || order.status === OrderStatus.BLOCKED) return false;
+  /** Billing's `paying` guard for money that already arrived: false when a listener refuses (nothing was written). */
+  private async accepted(ctx: RequestContext, invoice: InvoiceEntity): Promise<boolean> {
     try {
-      await ctx.services.orders.assertCanComplete(ctx, orderId);
+      await this.events.emit('paying', {
+        ctx,
+        organizationId: invoice.organizationId,
+        invoices: [invoice],
+        bankTransfer: true,
+        unannounced: true,
+        field: ['input', 'xml'],
+      });
       return true;
     } catch (error) {
       if (error instanceof BusinessError) return false;
@@ -184,7 +196,7 @@ export class BankCreditMatcher {
     if (credit.currency !== payment.currency) return unmatched(UnmatchedReason.CURRENCY_MISMATCH, ids);
     if (credit.amount !== payment.amount) return unmatched(UnmatchedReason.AMOUNT_MISMATCH, ids);
     if (payment.status === PaymentStatus.PENDING) {
-      await ctx.services.payments.reconcile(ctx, payment.id);
+      await this.payments.reconcile(ctx, payment.id);
       return { status: BankCreditStatus.MATCHED, reason: null, ...ids };
     }
     if (payment.status === PaymentStatus.SUCCEEDED && (await this.isUnclaimedTransfer(ctx, payment)))

@@ -51,7 +51,8 @@ export function usesQrReference(iban: string): boolean {
 }
 
 /**
- * Reads BILLING_* from `env` (defaults: DEFAULT_CREDITOR) and checks every value.
+ * Reads BILLING_* from `env` (defaults: DEFAULT_CREDITOR) and checks every value. Under
+ * NODE_ENV=production the accounts must be set: the sample QR-IBAN is refused.
  * @throws Error naming the variable at fault and what it must look like
  */
 export function creditorFromEnv(env: NodeJS.ProcessEnv): BillingCreditor {
@@ -66,6 +67,14 @@ export function creditorFromEnv(env: NodeJS.ProcessEnv): BillingCreditor {
   const iban = ibanOf(env, 'BILLING_IBAN', DEFAULT_CREDITOR.iban);
   const vat = parseVatNumber(text('BILLING_VAT_NUMBER', DEFAULT_CREDITOR.vatNumber, 40));
   if (!vat) throw new Error('BILLING_VAT_NUMBER must be a VAT number such as CHE-123.456.789 MWST (valid check digit)');
+  const ibanEur = env.BILLING_IBAN_EUR?.trim() ? ibanOf(env, 'BILLING_IBAN_EUR', iban) : iban;
+  if (env.NODE_ENV === 'production') {
+    // The sample account belongs to nobody here: customers' transfers would go astray.
+    const sample =
+      iban === DEFAULT_CREDITOR.iban ? 'BILLING_IBAN' : ibanEur === DEFAULT_CREDITOR.iban && 'BILLING_IBAN_EUR';
+    if (sample)
+      throw new Error(`${sample} must be the provider's own account when NODE_ENV=production, not the sample QR-IBAN`);
+  }
   const referencePrefix = (env.BILLING_REFERENCE_PREFIX ?? '').trim();
   if (!new RegExp(`^\\d{0,${MAX_REFERENCE_PREFIX}}$`).test(referencePrefix))
     throw new Error(`BILLING_REFERENCE_PREFIX must be 0 to ${MAX_REFERENCE_PREFIX} digits`);
@@ -76,7 +85,7 @@ export function creditorFromEnv(env: NodeJS.ProcessEnv): BillingCreditor {
     city: text('BILLING_CREDITOR_CITY', DEFAULT_CREDITOR.city, 35),
     country,
     iban,
-    ibanEur: env.BILLING_IBAN_EUR?.trim() ? ibanOf(env, 'BILLING_IBAN_EUR', iban) : iban,
+    ibanEur,
     vatNumber: vat.value,
     referencePrefix,
   };

@@ -2,12 +2,7 @@ import { checkPostalCode } from '../../calc/postal-code';
 import { parseVatNumber } from '../../calc/vat-number';
 import { requireCountry, requireText } from '../../common/validate';
 import { BusinessError } from '../../graphql/errors';
-
-/** Stable userError codes of an organization's billing details. */
-export enum BillingDetailsErrorCode {
-  INVALID_POSTAL_CODE = 'INVALID_POSTAL_CODE',
-  INVALID_VAT_NUMBER = 'INVALID_VAT_NUMBER',
-}
+import { OrganizationErrorCode } from './organization.errors';
 
 /** A postal address as invoices print it and the QR-bill's debtor carries it. */
 export interface PostalAddress {
@@ -37,7 +32,7 @@ export function requireAddress(input: AddressFields, field: string[]): PostalAdd
   const postal = checkPostalCode(country, requireText(input.postalCode, at('postalCode'), { max: 16 }));
   if (!postal.ok)
     throw new BusinessError(
-      BillingDetailsErrorCode.INVALID_POSTAL_CODE,
+      OrganizationErrorCode.INVALID_POSTAL_CODE,
       `postalCode must be ${postal.expected} in ${country}.`,
       at('postalCode'),
     );
@@ -57,7 +52,7 @@ export function requireVatNumber(value: string | null, field: string[]): string 
   const parsed = parseVatNumber(value);
   if (!parsed)
     throw new BusinessError(
-      BillingDetailsErrorCode.INVALID_VAT_NUMBER,
+      OrganizationErrorCode.INVALID_VAT_NUMBER,
       'vatNumber must be a Swiss VAT number such as CHE-123.456.789 MWST (TVA, IVA) with a valid check digit, or an EU VAT id such as DE123456789.',
       field,
     );

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { RequestContext } from '../../context';
 import { mapNodes } from '../../graphql/connection';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
@@ -25,7 +25,7 @@ export class BankCreditResolver {
   async bankCredits(
     @Arg('status', () => BankCreditStatus, { defaultValue: BankCreditStatus.UNMATCHED }) status: BankCreditStatus,
     @Args() page: PageArgsInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ) {
     return mapNodes(await ctx.services.bankStatements.list(ctx, status, page), BankCreditType.from);
   }
@@ -36,7 +36,7 @@ export class BankCreditResolver {
   })
   importBankStatement(
     @Arg('input') input: ImportBankStatementInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<ImportBankStatementPayload> {
     return payload(async () => {
       const summary = await ctx.services.bankStatements.importCamt054(ctx, input.xml);
@@ -50,7 +50,7 @@ export class BankCreditResolver {
   })
   resolveBankCredit(
     @Arg('input') input: ResolveBankCreditInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<BankCreditPayload> {
     return payload(async () => {
       const id = decodeId(input.bankCreditId, 'BankCredit', ['input', 'bankCreditId']);

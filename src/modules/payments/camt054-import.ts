@@ -1,7 +1,7 @@
 import { RequestContext } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError, ForbiddenError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { StaffRole } from '../accounts/user.entity';
 import { BankCreditEntity, BankCreditStatus, UnmatchedReason } from './bank-credit.entity';
 import { BankStatementErrorCode } from './bank-credit.errors';
@@ -128,10 +128,7 @@ export class BankStatementImportService {
     requireAdmin(ctx);
     const resolutionNote = note.trim();
     if (!resolutionNote || resolutionNote.length > 255)
-      throw new BusinessError(BankStatementErrorCode.INVALID_INPUT, 'note must be 1 to 255 characters.', [
-        'input',
-        'note',
-      ]);
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'note must be 1 to 255 characters.', ['input', 'note']);
     return ctx.transaction(async (ctx) => {
       const credit = await ctx.em.findOneBy(BankCreditEntity, { id });
       if (!credit)
