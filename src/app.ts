@@ -16,6 +16,7 @@ import { formatError, isExpectedError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
+import { verificationImagesRouter } from './http/verification-images.route';
 import { createMetrics } from './http/metrics';
 import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
 import { createJobLock } from './jobs/lock';
@@ -122,6 +123,7 @@ export async function createServer(options: AppOptions): Promise<App> {
     }),
   );
   app.use(invoicePdfRouter(requestContext));
+  app.use(verificationImagesRouter(requestContext));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });

@@ -1,7 +1,10 @@
 import type { Config } from './config';
 import type { Mailer } from './common/mail';
+import { deriveKey } from './common/signed-token';
+import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
 import { AuthService } from './modules/accounts/auth.service';
+import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
 import { BankCreditMatcher } from './modules/billing/bank-credit-matcher';
@@ -10,6 +13,14 @@ import { BillingEvents } from './modules/billing/billing.events';
 import { InvoicePaymentService } from './modules/billing/invoice-payment.service';
 import { InvoiceService } from './modules/billing/invoice.service';
 import { CatalogService } from './modules/catalog/catalog.service';
+import { DEFAULT_IDENTITY_CONFIG } from './modules/identity/identity.config';
+import { EncryptedFileStore } from './modules/identity/image-files';
+import { VerificationAuditLog } from './modules/identity/verification-audit';
+import { VerificationEffects } from './modules/identity/verification-effects';
+import { VerificationLinks } from './modules/identity/verification-links';
+import { VerificationReviewService } from './modules/identity/verification-review.service';
+import { VerificationStartService } from './modules/identity/verification-start.service';
+import { VerificationStepService } from './modules/identity/verification-steps.service';
 import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
 import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
@@ -46,6 +57,26 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
   const invitations = new InvitationService(memberships, audit, mailer, config.publicUrl);
   const teams = new TeamService(products, memberships, invitations, audit, mailer, config.publicUrl);
   const supportAccess = new SupportAccessService(audit, DEFAULT_SUPPORT_ACCESS_CONFIG);
+  const passwordResets = new PasswordResetService(config);
+
+  // Identity verification (R23, R24): its link, sealed image files, audit trail; starting one (a blocked
+  // order's unblocking procedure among them) needs no other module's service, so orders can call it
+  const identityRules = DEFAULT_IDENTITY_CONFIG;
+  const verificationLinks = new VerificationLinks(config);
+  const verificationFiles = new EncryptedFileStore(
+    config.identityFilesDir,
+    deriveKey(config.secretKey, 'identity-verification-images'),
+  );
+  const verificationLog = new VerificationAuditLog(audit);
+  const identityVerifications = new VerificationStartService(verificationLinks, mailer, verificationLog, identityRules);
+  const verificationSteps = new VerificationStepService(
+    config,
+    verificationLinks,
+    createSmsSender(config.smsTransport),
+    verificationFiles,
+    verificationLog,
+    identityRules,
+  );
 
   // Money: the gateway, stored methods, the prepaid ledger, payments
   /** The embedded test gateway (DESIGN section 10); a real processor implements the same interface. */
@@ -66,10 +97,26 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
 
   // What is billed: orders (catalog prices) and renewals of products
   const catalog = new CatalogService();
-  const orders = new OrderService(invoices, invoicePayments, catalog, mailer, config, DEFAULT_FRAUD_RULES);
+  const orders = new OrderService(
+    invoices,
+    invoicePayments,
+    catalog,
+    identityVerifications, // a blocked order's unblocking procedure (R21)
+    mailer,
+    DEFAULT_FRAUD_RULES,
+  );
   const renewals = new RenewalService(invoices, invoicePayments, mailer);
   const productLifecycle = new ProductLifecycleService(renewals, mailer);
   const autoRenew = new AutoRenewService(paymentMethods);
+
+  // Support's review of identity verifications: approval performs the reason's effect (releases an order, ...)
+  const verificationEffects = new VerificationEffects(orders, passwordResets);
+  const verificationReviews = new VerificationReviewService(
+    mailer,
+    verificationFiles,
+    verificationLog,
+    verificationEffects,
+  );
 
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
@@ -103,6 +150,10 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
     renewals,
     productLifecycle,
     autoRenew,
+    passwordResets,
+    identityVerifications,
+    verificationSteps,
+    verificationReviews,
   };
 }
 

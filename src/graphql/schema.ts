@@ -28,6 +28,9 @@ import { OrganizationSupportFieldsResolver } from '../modules/support/organizati
 import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
 import { PaymentBillingFieldsResolver } from '../modules/billing/payment-fields.resolver';
 import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
+import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
+import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
+import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -70,6 +73,9 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   SupportAccessResolver,
   PaymentBillingFieldsResolver,
   BankCreditResolver,
+  IdentityVerificationResolver,
+  OrderIdentityFieldsResolver,
+  PasswordResetResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

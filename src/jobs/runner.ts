@@ -2,6 +2,7 @@ import type { RequestContext } from '../context';
 import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.job';
 import { renewalJobs } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
+import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
@@ -13,6 +14,8 @@ export function createJobs(services: Services): Job[] {
   return [
     ...renewalJobs(services.renewals, services.productLifecycle),
     cancelBlockedOrdersJob(services.orders),
+    // After the cancellations: a blocked order cancelled now closes its verification in the same run.
+    purgeIdentityVerificationsJob(services.verificationReviews),
     expireSupportGrantsJob(services.supportAccess),
   ];
 }

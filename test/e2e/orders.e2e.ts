@@ -220,7 +220,8 @@ describe('fraud screening and blocked orders (R21)', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].to).toContain(placer.email);
     expect(mails[0].to).not.toContain(org.email);
-    expect(mails[0].text).toContain(`/verify/order/${order.id}?token=`);
+    expect(order.identityVerification.id).toEqual(expect.any(String));
+    expect(mails[0].text).toContain(`/verify/${order.identityVerification.id}?token=`);
     expect(mails[0].text).toContain('2026-03-12');
 
     const resent = ok(await server.gql(RESEND, { input: { orderId: order.id } }, org.token)).resendUnblockProcedure;

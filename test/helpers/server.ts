@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { App, createServer } from '../../src/app';
 import { readOutbox } from '../../src/common/mail';
+import { readSmsOutbox } from '../../src/common/sms';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/context';
 import { openAppDatabase } from '../../src/startup';
@@ -39,9 +40,15 @@ export interface TestServer {
   clock: TestClock;
   dialect: 'sqlite' | 'mysql';
   mailDir: string;
+  /** SMS_TRANSPORT folder (file transport). */
+  smsDir: string;
+  /** DATA_DIR: identity-verification files live in `<dataDir>/identity`. */
+  dataDir: string;
+  databaseUrl: string;
   /** POST /graphql; `token` becomes the bearer. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   mails(): ReturnType<typeof readOutbox>;
+  sms(): ReturnType<typeof readSmsOutbox>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +75,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     DATABASE_URL: databaseUrl,
     SECRET_KEY: 'test-secret-key',
     MAIL_TRANSPORT: `file:${join(dir, 'mail')}`,
+    SMS_TRANSPORT: `file:${join(dir, 'sms')}`,
     DATA_DIR: dir,
     JOBS_INTERVAL_MS: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
@@ -90,6 +98,9 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     clock,
     dialect: mysqlBase ? 'mysql' : 'sqlite',
     mailDir,
+    smsDir: join(dir, 'sms'),
+    dataDir: dir,
+    databaseUrl,
     async gql(query, variables = {}, token = null) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -100,6 +111,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
       return { ...body, status: response.status };
     },
     mails: () => readOutbox(mailDir),
+    sms: () => readSmsOutbox(join(dir, 'sms')),
     async stop() {
       await app.stop();
       await dataSource.destroy();

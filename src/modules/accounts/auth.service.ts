@@ -94,6 +94,12 @@ export class AuthService {
       : await verifyPassword(input.password ?? '', await DUMMY_HASH_PROMISE).then(() => false);
     if (!user || !valid)
       throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
+    if (user.lockedAt)
+      throw new BusinessError(
+        AccountErrorCode.ACCOUNT_LOCKED,
+        'This account is locked: unlock it with an identity verification (startAccountRecovery, reason ACCOUNT_UNLOCK).',
+        ['input'],
+      );
     const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
     return { user, token };
   }
@@ -129,6 +135,7 @@ export class AuthService {
     });
     if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
+    if (token.user.lockedAt) throw new UnauthenticatedError('This account is locked.');
     const now = ctx.now();
     if (token.expiresAt && token.expiresAt.getTime() <= now.getTime())
       throw new UnauthenticatedError('This token has expired.');

@@ -7,7 +7,6 @@ import { InvoiceType } from '../billing/invoice.types';
 import { toPaymentChoice } from '../billing/payment-input';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
-import { IdentityVerificationType } from './identity-verification.types';
 import {
   OrderLineType,
   OrderPayload,
@@ -66,14 +65,6 @@ export class OrderResolver {
   async invoice(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<InvoiceType | null> {
     const invoice = await ctx.services.invoices.findByOrder(ctx, order.entityId);
     return invoice && (await ctx.services.invoices.canView(ctx, invoice)) ? InvoiceType.from(invoice) : null;
-  }
-
-  @FieldResolver(() => IdentityVerificationType, {
-    nullable: true,
-    description: 'The verification that unblocks this order (R23); null until that module exists.',
-  })
-  identityVerification(): IdentityVerificationType | null {
-    return null;
   }
 }
 

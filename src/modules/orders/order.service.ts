@@ -6,7 +6,6 @@ import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
-import type { Config } from '../../config';
 import type { Mailer } from '../../common/mail';
 import type { BillingEventMap } from '../billing/billing.events';
 import { BillingErrorCode } from '../billing/billing.errors';
@@ -26,7 +25,7 @@ import { normalizeOrderLines, OrderLineRequest } from './order-lines';
 import { priceOrder } from './order-pricing';
 import { OrderEntity, OrderLineEntity, OrderStatus } from './order.entity';
 import { OrderErrorCode } from './order.errors';
-import { unblockMail } from './unblock-mail';
+import type { UnblockProcedure } from './unblock-procedure';
 
 const periodLabel = (period: BillingPeriod) => (period === BillingPeriod.YEARLY ? '1 year' : '1 month');
 
@@ -41,8 +40,8 @@ export class OrderService {
     private readonly invoices: InvoiceService,
     private readonly invoicePayments: InvoicePaymentService,
     private readonly catalog: CatalogService,
+    private readonly unblockProcedure: UnblockProcedure,
     private readonly mailer: Mailer,
-    private readonly config: Pick<Config, 'publicUrl' | 'secretKey'>,
     readonly rules: FraudRules = DEFAULT_FRAUD_RULES,
   ) {
     this.billing = { invoices, invoicePayments };
@@ -269,9 +268,9 @@ export class OrderService {
     return order;
   }
 
+  /** R21: the identity verification's link and QR code, mailed to the login address of the user who placed it. */
   private async mailUnblockProcedure(ctx: RequestContext, order: OrderEntity): Promise<void> {
-    const user = await ctx.em.findOneByOrFail(UserEntity, { id: order.placedByUserId });
-    await this.mailer.send(unblockMail(this.config, order, user.email));
+    await this.unblockProcedure.sendUnblockProcedure(ctx, order.id);
   }
 
   private async mailCancelled(ctx: RequestContext, order: OrderEntity): Promise<void> {
