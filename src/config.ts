@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { BillingCreditor, creditorFromEnv } from './modules/billing/creditor.config';
 
 /** Everything the process reads from its environment, parsed once. The only place that reads process.env. */
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** R27: requests per minute per token (60; the test harness raises it for its own load). */
   rateLimitPerMinute: number;
+  /** Invoice issuer and QR-bill creditor: name, address, IBANs, VAT number (BILLING_*). */
+  billingCreditor: BillingCreditor;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/partner-platform.sqlite';
@@ -52,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE || 60),
+    billingCreditor: creditorFromEnv(env),
   };
 }
 

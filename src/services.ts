@@ -7,7 +7,8 @@ import { AuthService } from './modules/accounts/auth.service';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
-import { DEFAULT_BILLING_CONFIG } from './modules/billing/billing.config';
+import { BankCreditMatcher } from './modules/billing/bank-credit-matcher';
+import { billingConfigFor } from './modules/billing/billing.config';
 import { BillingEvents } from './modules/billing/billing.events';
 import { InvoicePaymentService } from './modules/billing/invoice-payment.service';
 import { InvoiceService } from './modules/billing/invoice.service';
@@ -28,6 +29,7 @@ import { OrganizationService } from './modules/organizations/organization.servic
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
+import { BankStatementImportService } from './modules/payments/camt054-import';
 import { PrepaidLedgerService } from './modules/prepaid/prepaid-ledger.service';
 import { PrepaidService } from './modules/prepaid/prepaid.service';
 import { ProductService } from './modules/products/product.service';
@@ -86,8 +88,12 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
 
   // Billing: invoices and paying them; it knows no order or renewal, it publishes billingEvents
   const billingEvents = new BillingEvents();
-  const invoices = new InvoiceService(DEFAULT_BILLING_CONFIG, billingEvents);
+  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents);
   const invoicePayments = new InvoicePaymentService(payments, prepaidLedger, billingEvents);
+  /** camt.054 imports: credits matched by reference (billing) and reconciled like reconcileBankTransfer. */
+  const bankStatements = new BankStatementImportService(
+    new BankCreditMatcher(config.billingCreditor, payments, prepaidLedger, billingEvents),
+  );
 
   // What is billed: orders (catalog prices) and renewals of products
   const catalog = new CatalogService();
@@ -138,6 +144,7 @@ export function createServices(config: Config, mailer: Mailer, clock: Clock = sy
     billingEvents,
     invoices,
     invoicePayments,
+    bankStatements,
     catalog,
     orders,
     renewals,

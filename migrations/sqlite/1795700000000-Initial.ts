@@ -12,7 +12,7 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE TABLE "audit_event" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "actorId" integer, "action" varchar(64) NOT NULL, "target" varchar(255) NOT NULL, "via" varchar(120), "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE INDEX "ix_audit_event_org" ON "audit_event" ("organizationId", "id") `);
-    await queryRunner.query(`CREATE TABLE "organization" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(120) NOT NULL, "kind" varchar(18) NOT NULL, "currency" varchar(3) NOT NULL, "country" varchar(2) NOT NULL, "website" varchar(255), "companyRegistrationId" varchar(40), "address" text, "expiryNoticeDays" text, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE TABLE "organization" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(120) NOT NULL, "kind" varchar(18) NOT NULL, "currency" varchar(3) NOT NULL, "country" varchar(2) NOT NULL, "website" varchar(255), "companyRegistrationId" varchar(40), "billingAddress" text, "vatNumber" varchar(40), "expiryNoticeDays" text, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE TABLE "membership" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "userId" integer NOT NULL, "role" varchar(28) NOT NULL, "billingAccess" boolean NOT NULL, "productIds" text NOT NULL, "notifyBilling" boolean NOT NULL, "notifyTechnical" boolean NOT NULL, "notifyAdministrative" boolean NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE INDEX "ix_membership_user" ON "membership" ("userId") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_membership_org_user" ON "membership" ("organizationId", "userId") `);
@@ -24,6 +24,10 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_product_org" ON "product" ("organizationId", "id") `);
     await queryRunner.query(`CREATE TABLE "payment_method" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "kind" varchar(24) NOT NULL, "brand" varchar(18), "last4" varchar(4), "expiresOn" varchar(10), "gatewayRef" varchar(100) NOT NULL, "supportsAutoRenewal" boolean NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "removedAt" datetime)`);
     await queryRunner.query(`CREATE INDEX "ix_payment_method_org" ON "payment_method" ("organizationId", "id") `);
+    await queryRunner.query(`CREATE TABLE "bank_credit" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "bankReference" varchar(100) NOT NULL, "status" varchar(17) NOT NULL, "reason" varchar(25), "paymentReference" varchar(35), "amount" bigint NOT NULL, "currency" varchar(3) NOT NULL, "bookingDate" varchar(10), "debtorName" varchar(140), "debtorIban" varchar(34), "message" varchar(140), "organizationId" integer, "invoiceId" integer, "paymentId" integer, "importedAt" datetime NOT NULL, "resolvedAt" datetime, "resolutionNote" varchar(255))`);
+    await queryRunner.query(`CREATE INDEX "ix_bank_credit_payment" ON "bank_credit" ("paymentId") `);
+    await queryRunner.query(`CREATE INDEX "ix_bank_credit_status" ON "bank_credit" ("status", "id") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_bank_credit_ref" ON "bank_credit" ("bankReference") `);
     await queryRunner.query(`CREATE TABLE "payment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "idempotencyKey" varchar(100) NOT NULL, "fingerprint" varchar(64) NOT NULL, "category" varchar(16) NOT NULL, "status" varchar(26) NOT NULL, "currency" varchar(3) NOT NULL, "amount" bigint NOT NULL, "prepaidAmount" bigint NOT NULL, "methodAmount" bigint NOT NULL, "paymentMethodId" integer, "gatewayTransactionId" varchar(100), "failureReason" varchar(255), "refundedAmount" bigint NOT NULL, "purpose" varchar(255) NOT NULL, "recurring" boolean NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "settledAt" datetime)`);
     await queryRunner.query(`CREATE INDEX "ix_payment_org" ON "payment" ("organizationId", "id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_payment_org_key" ON "payment" ("organizationId", "idempotencyKey") `);
@@ -379,6 +383,10 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "uq_payment_org_key"`);
     await queryRunner.query(`DROP INDEX "ix_payment_org"`);
     await queryRunner.query(`DROP TABLE "payment"`);
+    await queryRunner.query(`DROP INDEX "uq_bank_credit_ref"`);
+    await queryRunner.query(`DROP INDEX "ix_bank_credit_status"`);
+    await queryRunner.query(`DROP INDEX "ix_bank_credit_payment"`);
+    await queryRunner.query(`DROP TABLE "bank_credit"`);
     await queryRunner.query(`DROP INDEX "ix_payment_method_org"`);
     await queryRunner.query(`DROP TABLE "payment_method"`);
     await queryRunner.query(`DROP INDEX "ix_product_org"`);

@@ -13,8 +13,10 @@ export interface Command {
   usage: string;
   summary: string;
   options: Options;
+  /** Names of the positional arguments it takes (all required); none by default. */
+  positionals?: string[];
   /** Returns the exit code. Arguments are checked before the database is opened. */
-  run(values: Values, output: CliOutput): Promise<number>;
+  run(values: Values, output: CliOutput, positionals: string[]): Promise<number>;
 }
 
 const commands: Command[] = [
@@ -206,6 +208,77 @@ const commands: Command[] = [
     },
   },
   {
+    name: 'payments:import',
+    usage: 'payments:import FILE.xml',
+    summary:
+      'Import a camt.054 bank notification: credits with an exact amount pay their invoice or top-up, the rest is kept unmatched; a file imported again changes nothing; a malformed file changes nothing and exits 1.',
+    options: {},
+    positionals: ['FILE.xml'],
+    async run(_values, output, [file]) {
+      const { readFile } = await import('node:fs/promises');
+      const xml = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`cannot read ${file}: ${error.code ?? error.message}`);
+      });
+      const { importLines } = await import('./bank-statement-lines');
+      return withSession(async ({ ctx, services }) => {
+        const summary = await services.bankStatements.importCamt054(ctx.asSystem(), xml);
+        for (const line of importLines(file, summary)) output.out(line);
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'payments:unmatched',
+    usage: 'payments:unmatched',
+    summary:
+      'List imported bank credits that paid nothing (id, reason, amount, booking date, bank reference, reference, payer, message).',
+    options: {},
+    async run(_values, output) {
+      const [{ creditLine }, { BankCreditStatus }] = await Promise.all([
+        import('./bank-statement-lines'),
+        import('../modules/payments/bank-credit.entity'),
+      ]);
+      return withSession(async ({ ctx, services }) => {
+        const staff = ctx.asSystem();
+        let after: string | null = null;
+        let listed = 0;
+        do {
+          const page = await services.bankStatements.list(staff, BankCreditStatus.UNMATCHED, {
+            first: 100,
+            after,
+          });
+          for (const edge of page.edges) output.out(creditLine(edge.node));
+          listed += page.edges.length;
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+        } while (after);
+        if (listed === 0) output.out('No unmatched bank credit.');
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'payments:resolve-credit',
+    usage: 'payments:resolve-credit --credit ID --note TEXT',
+    summary:
+      'Record that staff dealt with an unmatched bank credit (refunded it, reconciled by hand); it leaves the list.',
+    options: { credit: { type: 'string' }, note: { type: 'string' } },
+    async run(values, output) {
+      const raw = String(values.credit ?? '').trim();
+      const { parseGlobalId } = await import('../graphql/global-id');
+      const global = parseGlobalId(raw);
+      const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : global?.type === 'BankCredit' ? global.id : null;
+      if (id === null)
+        throw new UsageError(`--credit must be a bank credit id (as payments:unmatched lists), got "${raw}".`);
+      if (values.note === undefined)
+        throw new UsageError('--note is required (what was done, e.g. "refunded to CH93…").');
+      return withSession(async ({ ctx, services }) => {
+        const credit = await services.bankStatements.resolve(ctx.asSystem(), id, String(values.note));
+        output.out(`Bank credit ${credit.id} (${credit.bankReference}) resolved.`);
+        return 0;
+      });
+    },
+  },
+  {
     name: 'seed:demo',
     usage: 'seed:demo',
     summary: 'Seed the demo data set into an empty database (never with NODE_ENV=production).',
@@ -297,7 +370,8 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
   try {
     if (!command)
       throw new UsageError(`Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}, help.`);
-    return await command.run(parseOptions(command, rest), output);
+    const { values, positionals } = parseOptions(command, rest);
+    return await command.run(values, output, positionals);
   } catch (error) {
     const { BusinessError } = await import('../graphql/errors');
     if (error instanceof CliError || error instanceof BusinessError) {
@@ -310,9 +384,11 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
   }
 }
 
-function parseOptions(command: Command, args: string[]): Values {
+function parseOptions(command: Command, args: string[]): { values: Values; positionals: string[] } {
+  const expected = command.positionals ?? [];
+  let parsed;
   try {
-    return parseArgs({ args, options: command.options, strict: true, allowPositionals: false }).values as Values;
+    parsed = parseArgs({ args, options: command.options, strict: true, allowPositionals: expected.length > 0 });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
@@ -327,4 +403,7 @@ function parseOptions(command: Command, args: string[]): Values {
       );
     throw error;
   }
+  if (parsed.positionals.length !== expected.length)
+    throw new UsageError(`${command.name} takes ${expected.join(' ')}, got ${parsed.positionals.length} argument(s).`);
+  return { values: parsed.values as Values, positionals: parsed.positionals };
 }

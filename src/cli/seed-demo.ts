@@ -1,13 +1,14 @@
 import type { RequestContext } from '../context';
 import type { Services } from '../services';
-
-/** The services the demo data goes through. */
-type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams'>;
 import { hashPassword } from '../modules/accounts/password';
 import { UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
+import type { UpdateOrganizationInput } from '../modules/organizations/organization.service';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
+
+/** The services the demo data goes through. */
+type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams' | 'organizations'>;
 
 export interface DemoLogin {
   email: string;
@@ -45,7 +46,7 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices): Promis
     currency: 'CHF',
     country: 'CH',
   });
-  await auth.signUp(ctx, {
+  const mario = await auth.signUp(ctx, {
     email: 'mario@example.it',
     password: DEMO_PASSWORD,
     name: 'Mario Rossi',
@@ -54,6 +55,13 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices): Promis
     country: 'IT',
   });
   await seedDemoMembersAndTeam(ctx, services, demo.user, demo.organization);
+  await seedDemoBillingDetails(ctx, services, demo.user, demo.organization.id, {
+    billingAddress: { line1: 'Rue du Rhône 30', postalCode: '1204', city: 'Genève', country: 'CH' },
+    vatNumber: 'CHE-123.456.788 TVA',
+  });
+  await seedDemoBillingDetails(ctx, services, mario.user, mario.organization.id, {
+    billingAddress: { line1: 'Via del Corso 12', postalCode: '00186', city: 'Roma', country: 'IT' },
+  });
   return {
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
@@ -96,6 +104,21 @@ async function seedDemoMembersAndTeam(
     userIds: [bob.id],
     productIds: [hosting.id],
   });
+}
+
+/** The owner fills in the billing address (and VAT number) as in the Manager, so invoices and QR-bills carry them. */
+async function seedDemoBillingDetails(
+  ctx: RequestContext,
+  services: DemoServices,
+  owner: UserEntity,
+  organizationId: number,
+  details: UpdateOrganizationInput,
+): Promise<void> {
+  await services.organizations.update(
+    ctx.withViewer({ user: owner, token: null, via: 'seed' }),
+    organizationId,
+    details,
+  );
 }
 
 /** An account without an organization of its own, so the invitation takes the existing-user path. */

@@ -7,6 +7,7 @@ import { MembershipEntity } from '../modules/organizations/membership.entity';
 import { OrganizationEntity } from '../modules/organizations/organization.entity';
 import { ProductEntity } from '../modules/products/product.entity';
 import { PaymentMethodEntity } from '../modules/payments/payment-method.entity';
+import { BankCreditEntity } from '../modules/payments/bank-credit.entity';
 import { PaymentEntity } from '../modules/payments/payment.entity';
 import { LedgerEntryEntity } from '../modules/prepaid/ledger-entry.entity';
 import { PrepaidAccountEntity } from '../modules/prepaid/prepaid-account.entity';
@@ -48,6 +49,7 @@ export const ENTITIES = [
   InvoicePaymentEntity,
   NoticeEntity,
   SupportAccessGrantEntity,
+  BankCreditEntity,
   IdentityVerificationEntity,
   VerificationImageEntity,
   VerificationEventEntity,

@@ -26,6 +26,8 @@ import { ProductRenewalsFieldsResolver } from '../modules/renewals/product-field
 import { SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationSupportFieldsResolver } from '../modules/support/organization-fields.resolver';
 import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
+import { PaymentBillingFieldsResolver } from '../modules/billing/payment-fields.resolver';
+import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
@@ -69,6 +71,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationBillingFieldsResolver,
   OrganizationSupportFieldsResolver,
   SupportAccessResolver,
+  PaymentBillingFieldsResolver,
+  BankCreditResolver,
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,

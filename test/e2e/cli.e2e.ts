@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { connectDataSource } from '../../src/db/data-source';
 import { openAppDatabase } from '../../src/startup';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
 import { anOrganization, aPaymentMethod, aPlacedOrder, localId } from '../fixtures/builders';
+import { camt054Xml } from '../fixtures/camt054';
 import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
 import { ProductEntity } from '../../src/modules/products/product.entity';
 import { dropMysqlDatabase, recreateMysqlDatabase } from '../helpers/mysql';
@@ -204,6 +205,58 @@ describe('npm run cli', () => {
     expect((await cli(databaseUrl, ['payments:reconcile', '--payment', 'nonsense'])).code).toBe(1);
   });
 
+  it('payments:import FILE.xml pays an invoice once however often it runs; payments:unmatched lists the rest; a malformed file exits 1', async () => {
+    const customer = await anOrganization(server as unknown as TestServer);
+    const order = await aPlacedOrder(server as unknown as TestServer, customer);
+    const INVOICE = `query($id: ID!) { node(id: $id) { ... on Invoice { status paymentReference amountDue { amount } } } }`;
+    const invoice = ok(await server.gql(INVOICE, { id: order.invoice.id }, customer.token)).node;
+    const file = join(dir, 'camt054.xml');
+    writeFileSync(
+      file,
+      camt054Xml([
+        { bankReference: 'CLI-EXACT-1', amount: invoice.amountDue.amount, reference: invoice.paymentReference },
+        {
+          bankReference: 'CLI-UNKNOWN-1',
+          amount: '7.00',
+          reference: null,
+          message: 'no idea',
+          debtorName: 'Hans Muster',
+        },
+      ]),
+    );
+    const imported = await cli(databaseUrl, ['payments:import', file]);
+    expect(imported).toMatchObject({ code: 0, stderr: '' });
+    expect(imported.lines[imported.lines.length - 1]).toBe(
+      `${file} (MSG-20260302-1): 1 matched, 1 unmatched, 0 already seen, 0 ignored.`,
+    );
+    expect(ok(await server.gql(INVOICE, { id: order.invoice.id }, customer.token)).node.status).toBe('PAID');
+
+    const again = await cli(databaseUrl, ['payments:import', file]);
+    expect(again.lines).toEqual([`${file} (MSG-20260302-1): 0 matched, 0 unmatched, 2 already seen, 0 ignored.`]);
+
+    const unmatched = await cli(databaseUrl, ['payments:unmatched']);
+    expect(unmatched.code).toBe(0);
+    expect(unmatched.lines).toEqual([
+      expect.stringMatching(/^\d+\tNO_REFERENCE\t7\.00 CHF\t2026-03-02\tCLI-UNKNOWN-1\t-\tHans Muster CH93/),
+    ]);
+
+    const broken = join(dir, 'broken.xml');
+    writeFileSync(broken, camt054Xml([{ bankReference: 'CLI-BROKEN', amount: 'ten' }]));
+    const refused = await cli(databaseUrl, ['payments:import', broken]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Not a readable camt\.054 file: .*no valid Amt/m);
+    const credits = () => server.dataSource.query('SELECT bankReference, status FROM bank_credit ORDER BY id');
+    expect(await credits()).toEqual([
+      { bankReference: 'CLI-EXACT-1', status: 'MATCHED' },
+      { bankReference: 'CLI-UNKNOWN-1', status: 'UNMATCHED' },
+    ]);
+
+    const id = unmatched.lines[0].split('\t')[0];
+    const resolved = await cli(databaseUrl, ['payments:resolve-credit', '--credit', id, '--note', 'refunded by hand']);
+    expect(resolved).toMatchObject({ code: 0, stderr: '' });
+    expect((await credits())[1]).toEqual({ bankReference: 'CLI-UNKNOWN-1', status: 'RESOLVED' });
+  }, 180_000);
+
   it.each([
     ['an unknown command', ['frobnicate'], /Unknown command "frobnicate"/],
     ['no command', [], /Usage: npm run cli/],
@@ -232,6 +285,12 @@ describe('npm run cli', () => {
     ['an invalid --now', ['jobs:run', '--now', 'yesterday'], /--now must be an ISO-8601 date or date-time/],
     ['an impossible date', ['jobs:run', '--now', '2026-02-30T00:00:00Z'], /--now must be an ISO-8601/],
     ['a stray argument', ['migrate', 'now'], /Unexpected argument now/],
+    ['payments:import without a file', ['payments:import'], /payments:import takes FILE\.xml, got 0 argument/],
+    [
+      'payments:import of a missing file',
+      ['payments:import', '/nonexistent/camt.xml'],
+      /cannot read \/nonexistent\/camt\.xml: ENOENT/,
+    ],
   ])('refuses %s with exit code 1, a clear message and no token', async (_label, args, message) => {
     const result = await cli(databaseUrl, args);
     expect(result.code).toBe(1);
@@ -299,7 +358,13 @@ describe('npm run cli -- seed:demo', () => {
   });
 
   it('refuses under NODE_ENV=production and writes nothing', async () => {
-    const result = await cli(seedUrl, ['seed:demo'], { env: { NODE_ENV: 'production' } });
+    // Production refuses to start at all while the creditor account is the sample QR-IBAN.
+    const sample = await cli(seedUrl, ['seed:demo'], { env: { NODE_ENV: 'production', BILLING_IBAN: '' } });
+    expect(sample.code).toBe(1);
+    expect(sample.stderr).toMatch(/configuration: BILLING_IBAN must be the provider's own account/);
+    const result = await cli(seedUrl, ['seed:demo'], {
+      env: { NODE_ENV: 'production', BILLING_IBAN: 'CH93 0076 2011 6238 5295 7' },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/seed:demo refuses to run with NODE_ENV=production/);
     const untouched = await connectDataSource(seedUrl);

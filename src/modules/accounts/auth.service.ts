@@ -57,7 +57,8 @@ export class AuthService {
           country,
           website: null,
           companyRegistrationId: null,
-          address: null,
+          billingAddress: null,
+          vatNumber: null,
           createdAt: now,
         }),
       );

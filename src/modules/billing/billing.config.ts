@@ -1,4 +1,5 @@
 import { DEFAULT_VAT_BP } from '../../calc/vat';
+import { BillingCreditor, DEFAULT_CREDITOR } from './creditor.config';
 
 /**
  * Billing configuration (DESIGN R20 and [design] values): who issues invoices, VAT rates by the
@@ -7,25 +8,40 @@ import { DEFAULT_VAT_BP } from '../../calc/vat';
 export interface BillingConfig {
   /** Printed at the top of every invoice PDF. */
   provider: { name: string; address: string[]; vatNumber: string };
+  /** The issuer as QR-bill creditor: accounts, address, reference prefix (BILLING_* configuration). */
+  creditor: BillingCreditor;
   /** Upper-case ISO country code → VAT rate in bp; other countries get `vatFallbackBp`. */
   vatTable: Readonly<Record<string, number>>;
   /** 0 = reverse charge for customers outside the table. */
   vatFallbackBp: number;
   /** Days between issuing an invoice and its due date. */
   invoiceDueDays: number;
-  /** Printed on pro-forma invoices (payment by bank transfer, R15). */
-  bankTransferInstructions: string;
 }
 
-export const DEFAULT_BILLING_CONFIG: BillingConfig = {
-  provider: {
-    name: 'Partner Platform Hosting SA',
-    address: ['Rue de la Colline 12', '1227 Carouge GE', 'Switzerland'],
-    vatNumber: 'CHE-100.200.300 TVA',
-  },
-  vatTable: DEFAULT_VAT_BP,
-  vatFallbackBp: 0,
-  invoiceDueDays: 14,
-  bankTransferInstructions:
-    'Bank transfer to IBAN CH93 0076 2011 6238 5295 7 (Partner Platform Hosting SA), quoting the invoice number. Bank fees are borne by the customer.',
-};
+/** The billing configuration for `creditor`: the provider block of the invoice is the creditor's name and address. */
+export function billingConfigFor(creditor: BillingCreditor): BillingConfig {
+  return {
+    provider: {
+      name: creditor.name,
+      address: [creditor.street, `${creditor.postalCode} ${creditor.city}`, countryName(creditor.country)],
+      vatNumber: creditor.vatNumber,
+    },
+    creditor,
+    vatTable: DEFAULT_VAT_BP,
+    vatFallbackBp: 0,
+    invoiceDueDays: 14,
+  };
+}
+
+export const DEFAULT_BILLING_CONFIG: BillingConfig = billingConfigFor(DEFAULT_CREDITOR);
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** The English name of an ISO 3166-1 alpha-2 country ("Switzerland"), or the code itself when unknown. */
+export function countryName(code: string): string {
+  try {
+    return REGION_NAMES.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

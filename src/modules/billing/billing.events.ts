@@ -22,6 +22,12 @@ export interface BillingEventMap {
     organizationId: number;
     invoices: InvoiceEntity[];
     bankTransfer: boolean;
+    /**
+     * The money already arrived by a transfer nobody announced (an imported bank credit for an open
+     * invoice): it has no gateway transaction, so it could only go back by hand. A listener refuses
+     * what might have to be refunded (a blocked order); the credit is then left to staff.
+     */
+    unannounced?: boolean;
     /** The input field naming the invoices, for a refusal's userError. */
     field: string[];
   };

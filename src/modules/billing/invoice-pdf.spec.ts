@@ -1,3 +1,4 @@
+import { decodeQrCode, parseSwissPaymentCode, shownText } from '../../../test/helpers/pdf';
 import { InvoicePdfLine, InvoicePdfView, renderInvoicePdf } from './invoice-pdf';
 
 const line = (i: number): InvoicePdfLine => ({
@@ -41,17 +42,6 @@ const view = (over: Partial<InvoicePdfView> = {}): InvoicePdfView => ({
 
 const raw = (pdf: Buffer) => pdf.toString('latin1');
 const pageCount = (pdf: Buffer) => raw(pdf).match(/\/Type \/Page\b/g)?.length ?? 0;
-
-/**
- * The text drawn with the standard fonts: pdfkit writes each run as a TJ array of hex
- * strings (split where it kerns), one byte per WinAnsi glyph, which latin1 decodes for ASCII.
- */
-function shownText(pdf: Buffer): string {
-  const runs = raw(pdf).match(/\[[^\]]*\] TJ/g) ?? [];
-  const decode = (run: string) =>
-    (run.match(/<([0-9a-f]*)>/g) ?? []).map((hex) => Buffer.from(hex.slice(1, -1), 'hex').toString('latin1')).join('');
-  return runs.map(decode).join('\n');
-}
 
 describe('renderInvoicePdf', () => {
   it('renders a PDF whose title carries the invoice number', async () => {
@@ -105,7 +95,7 @@ describe('renderInvoicePdf', () => {
       '-52.08',
       '208.32',
       '16.87',
-      'VAT 8.1 % on 208.32',
+      'VAT 8.1 %: sum of line VAT, net 208.32',
       'CHF 225.19',
       'Amount due',
       'page 1 of 1',
@@ -134,8 +124,8 @@ describe('renderInvoicePdf', () => {
   it('sums VAT per rate', async () => {
     const lines = [line(1), line(2), { ...line(3), vatRateBp: 0, vatAmount: 0, grossAmount: 20832 }];
     const text = shownText(await renderInvoicePdf(view({ lines })));
-    expect(text).toContain('VAT 8.1 % on 416.64');
-    expect(text).toContain('VAT 0 % on 208.32');
+    expect(text).toContain('VAT 8.1 %: sum of line VAT, net 416.64');
+    expect(text).toContain('VAT 0 %: sum of line VAT, net 208.32');
   });
 
   it.each([
@@ -147,5 +137,83 @@ describe('renderInvoicePdf', () => {
   ])('renders %s', async (_name, over) => {
     const pdf = await renderInvoicePdf(view(over));
     expect(raw(pdf.subarray(0, 4))).toBe('%PDF');
+  });
+
+  const qrBill = {
+    account: 'CH4431999123000889012',
+    creditor: { name: 'Hosting SA', street: 'Rue du Test 1', postalCode: '1227', city: 'Carouge', country: 'CH' },
+    currency: 'CHF' as const,
+    amount: 22519,
+    reference: '000000000000010000000001239',
+    debtor: {
+      name: 'Client Sàrl',
+      address: { line1: 'Bahnhofstrasse 1', line2: null, postalCode: '8001', city: 'Zürich', country: 'CH' },
+    },
+    message: 'Invoice 2026-000123',
+  };
+
+  it('draws the QR-bill payment part at the bottom of the last page, and its code decodes', async () => {
+    const pdf = await renderInvoicePdf(view({ qrBill }));
+    expect(pageCount(pdf)).toBe(1);
+    const text = shownText(pdf);
+    for (const expected of [
+      'Payment part',
+      'Receipt',
+      'CH44 3199 9123 0008 8901 2',
+      '00 00000 00000 01000 00000 01239',
+    ])
+      expect(text).toContain(expected);
+    const code = parseSwissPaymentCode(decodeQrCode(pdf) ?? '');
+    expect(code).toEqual({
+      header: ['SPC', '0200', '1'],
+      account: 'CH4431999123000889012',
+      creditor: { name: 'Hosting SA', street: 'Rue du Test 1', postalCode: '1227', city: 'Carouge', country: 'CH' },
+      amount: '225.19',
+      currency: 'CHF',
+      debtor: { name: 'Client Sàrl', street: 'Bahnhofstrasse 1', postalCode: '8001', city: 'Zürich', country: 'CH' },
+      referenceType: 'QRR',
+      reference: '000000000000010000000001239',
+      message: 'Invoice 2026-000123',
+      trailer: 'EPD',
+    });
+  });
+
+  it('leaves "Payable by" blank without a debtor', async () => {
+    const pdf = await renderInvoicePdf(view({ qrBill: { ...qrBill, debtor: null } }));
+    expect(shownText(pdf)).toContain('Payable by (name/address)');
+    expect(parseSwissPaymentCode(decodeQrCode(pdf) ?? '').debtor).toBeNull();
+  });
+
+  it('moves the payment part to a page of its own when the lines reach into it', async () => {
+    const lines = Array.from({ length: 14 }, (_, i) => line(i + 1));
+    const pdf = await renderInvoicePdf(view({ lines, qrBill }));
+    expect(pageCount(pdf)).toBe(2);
+    expect(shownText(pdf)).toContain('page 2 of 2');
+    expect(decodeQrCode(pdf)).toContain('000000000000010000000001239');
+  });
+
+  it('a debtor name outside the QR-bill character set or over 70 characters still renders', async () => {
+    const name = `Łódź 😀 Ωmega ${'x'.repeat(80)}`;
+    const pdf = await renderInvoicePdf(view({ qrBill: { ...qrBill, debtor: { ...qrBill.debtor, name } } }));
+    const debtor = parseSwissPaymentCode(decodeQrCode(pdf) ?? '').debtor;
+    expect(debtor?.name).toBe(`Łódź mega ${'x'.repeat(60)}`);
+  });
+
+  it('a debtor name entirely outside the character set leaves "Payable by" blank', async () => {
+    const pdf = await renderInvoicePdf(view({ qrBill: { ...qrBill, debtor: { ...qrBill.debtor, name: '株式会社' } } }));
+    expect(parseSwissPaymentCode(decodeQrCode(pdf) ?? '').debtor).toBeNull();
+  });
+
+  it('an invoice without a QR-bill draws no QR code', async () => {
+    expect(decodeQrCode(await renderInvoicePdf(view()))).toBeNull();
+  });
+
+  it('prints the customer VAT number and the VAT note', async () => {
+    const note = 'Reverse charge: VAT to be accounted for by the recipient.';
+    const text = shownText(
+      await renderInvoicePdf(view({ vatNote: note, customer: { ...view().customer, vatNumber: 'DE123456789' } })),
+    );
+    expect(text).toContain('Your VAT no.: DE123456789');
+    expect(text).toContain(note);
   });
 });

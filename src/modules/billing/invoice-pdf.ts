@@ -5,6 +5,7 @@
 import PDFDocument from 'pdfkit';
 import { Currency, formatDecimal } from '../../calc/money';
 import { rateToPercentString } from '../../calc/rates';
+import { drawQrBill, QR_BILL_HEIGHT, QrBillView } from './qr-bill';
 
 /** Everything printed on an invoice. Amounts are minor units; the renderer computes nothing. */
 export interface InvoicePdfView {
@@ -15,7 +16,14 @@ export interface InvoicePdfView {
   dueAt: Date;
   currency: Currency;
   provider: { name: string; address: string[]; vatNumber: string };
-  customer: { name: string; address: string[]; country: string; companyRegistrationId?: string | null };
+  /** `address`: the lines under the name as a window envelope shows them (street … postal code and city, country abroad). */
+  customer: {
+    name: string;
+    address: string[];
+    country: string;
+    companyRegistrationId?: string | null;
+    vatNumber?: string | null;
+  };
   lines: InvoicePdfLine[];
   subtotal: number;
   vat: number;
@@ -23,6 +31,10 @@ export interface InvoicePdfView {
   amountDue: number;
   /** Shown under the totals, e.g. the IBAN and reference for a pro-forma invoice. */
   paymentInstructions?: string;
+  /** The VAT mention under the totals (reverse charge, supply abroad). */
+  vatNote?: string;
+  /** The Swiss QR-bill payment part, for an invoice payable by transfer. */
+  qrBill?: QrBillView;
 }
 
 export interface InvoicePdfLine {
@@ -100,27 +112,49 @@ export function renderInvoicePdf(view: InvoicePdfView): Promise<Buffer> {
   drawHeader(doc, view);
   drawLines(doc, view.lines);
   drawTotals(doc, view);
-  drawFooters(doc, view.number);
+  if (view.qrBill) drawQrBill(doc, view.qrBill);
+  drawFooters(doc, view.number, !!view.qrBill);
   doc.end();
   return done;
 }
 
+/**
+ * The recipient's address where a Swiss window envelope (C5/C6, window on the right) shows it:
+ * 118 mm from the left edge, 50 mm from the top, 85 mm wide; a one-line return address above it.
+ */
+const MM = 72 / 25.4;
+const WINDOW = { x: 118 * MM, y: 50 * MM, width: 85 * MM };
+
 function drawHeader(doc: Doc, view: InvoicePdfView): void {
   const top = doc.y;
-  const right = doc.page.width - MARGIN - 200;
   doc.font(BOLD).fontSize(14).text(view.provider.name, MARGIN, top, { width: 260 });
   doc
     .font(FONT)
     .fontSize(9)
     .text([...view.provider.address, `VAT no. ${view.provider.vatNumber}`].join('\n'));
-  const leftBottom = doc.y;
+  const senderBottom = doc.y;
+
+  doc.font(FONT).fontSize(6.5).fillColor('#555555');
+  doc.text([view.provider.name, ...view.provider.address].join(', '), WINDOW.x, WINDOW.y, {
+    width: WINDOW.width,
+    lineBreak: false,
+    ellipsis: true,
+  });
+  doc
+    .fillColor('black')
+    .font(BOLD)
+    .fontSize(10)
+    .text(view.customer.name, WINDOW.x, doc.y + 4, { width: WINDOW.width });
+  doc.font(FONT).fontSize(10).text(view.customer.address.join('\n'), { width: WINDOW.width });
+  const windowBottom = doc.y;
 
   const proForma = view.status === PRO_FORMA;
+  const titleTop = Math.max(senderBottom + 24, WINDOW.y);
   doc
     .font(BOLD)
     .fontSize(18)
     .fillColor(proForma ? '#b00020' : 'black');
-  doc.text(proForma ? 'PRO FORMA INVOICE' : 'INVOICE', right, top, { width: 200, align: 'right' });
+  doc.text(proForma ? 'PRO FORMA INVOICE' : 'INVOICE', MARGIN, titleTop, { width: 260 });
   doc.fillColor('black').font(FONT).fontSize(9);
   const facts = [
     `Number: ${view.number}`,
@@ -129,20 +163,16 @@ function drawHeader(doc: Doc, view: InvoicePdfView): void {
     `Status: ${view.status.replace(/_/g, ' ')}`,
     `Currency: ${view.currency}`,
   ];
-  doc.text(facts.join('\n'), right, doc.y + 4, { width: 200, align: 'right' });
-
-  const customerTop = Math.max(leftBottom, doc.y) + 24;
-  doc.font(BOLD).fontSize(9).text('Bill to', MARGIN, customerTop);
-  doc.font(BOLD).fontSize(11).text(view.customer.name, { width: 300 });
-  const customerLines = [...view.customer.address, view.customer.country];
-  if (view.customer.companyRegistrationId) customerLines.push(`Company ID: ${view.customer.companyRegistrationId}`);
-  doc.font(FONT).fontSize(9).text(customerLines.join('\n'), { width: 300 });
+  if (view.customer.vatNumber) facts.push(`Your VAT no.: ${view.customer.vatNumber}`);
+  if (view.customer.companyRegistrationId) facts.push(`Company ID: ${view.customer.companyRegistrationId}`);
+  doc.text(facts.join('\n'), MARGIN, doc.y + 4, { width: 260 });
   if (proForma) {
     doc.moveDown(0.5).font(BOLD).fillColor('#b00020');
-    doc.text('Pro forma: a request for payment, not a tax invoice.');
+    doc.text('Pro forma: a request for payment, not a tax invoice.', { width: 260 });
     doc.fillColor('black');
   }
-  doc.moveDown(1.5);
+  doc.x = MARGIN;
+  doc.y = Math.max(doc.y, windowBottom) + 24;
 }
 
 function cellOptions(i: number) {
@@ -212,32 +242,35 @@ function vatByRate(lines: InvoicePdfLine[]): Array<{ bp: number; base: number; v
 function drawTotals(doc: Doc, view: InvoicePdfView): void {
   const c = view.currency;
   const rows: Array<[string, string, boolean]> = [[`Subtotal (net)`, `${c} ${money(view.subtotal)}`, false]];
+  // VAT is rounded per line (R20): each rate shows its net base and the sum of its lines' VAT, not a recomputation.
   for (const group of vatByRate(view.lines)) {
-    const label = `VAT ${rateToPercentString(group.bp)} % on ${money(group.base)}`;
+    const label = `VAT ${rateToPercentString(group.bp)} %: sum of line VAT, net ${money(group.base)}`;
     rows.push([label, `${c} ${money(group.vat)}`, false]);
   }
   rows.push([`VAT total`, `${c} ${money(view.vat)}`, false], [`Total`, `${c} ${money(view.total)}`, true]);
   if (view.amountDue !== view.total) rows.push(['Already paid', `${c} ${money(view.total - view.amountDue)}`, false]);
   rows.push(['Amount due', `${c} ${money(view.amountDue)}`, true]);
 
-  const needed = rows.length * 14 + 20 + (view.paymentInstructions ? 60 : 0);
+  const needed = rows.length * 14 + 20 + (view.paymentInstructions ? 60 : 0) + (view.vatNote ? 30 : 0);
   if (doc.y + needed > doc.page.maxY()) doc.addPage();
-  const labelX = doc.page.width - MARGIN - 300;
+  const labelX = doc.page.width - MARGIN - 380;
   doc.moveDown(1);
   for (const [label, amount, strong] of rows) {
     const y = doc.y;
     doc.font(strong ? BOLD : FONT).fontSize(10);
-    doc.text(label, labelX, y, { width: 200, align: 'right' });
-    doc.text(amount, labelX + 200, y, { width: 100, align: 'right' });
+    doc.text(label, labelX, y, { width: 280, align: 'right' });
+    doc.text(amount, labelX + 280, y, { width: 100, align: 'right' });
     doc.y = Math.max(doc.y, y + 14);
   }
+  if (view.vatNote) doc.moveDown(0.5).font(FONT).fontSize(9).text(view.vatNote, MARGIN, doc.y, { width: 515 });
   if (view.paymentInstructions) {
     doc.moveDown(1.5).font(BOLD).fontSize(10).text('Payment', MARGIN, doc.y);
     doc.font(FONT).fontSize(9).text(view.paymentInstructions, { width: 515 });
   }
 }
 
-function drawFooters(doc: Doc, number: string): void {
+/** The page footer; on the last page above the payment part when there is one. */
+function drawFooters(doc: Doc, number: string, paymentPartOnLastPage: boolean): void {
   const { start, count } = doc.bufferedPageRange();
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i);
@@ -245,7 +278,9 @@ function drawFooters(doc: Doc, number: string): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.font(FONT).fontSize(8).fillColor('#555555');
-    doc.text(`Invoice ${number} – page ${i - start + 1} of ${count}`, MARGIN, doc.page.height - 28, {
+    const last = i === start + count - 1;
+    const y = doc.page.height - (last && paymentPartOnLastPage ? QR_BILL_HEIGHT + 14 : 28);
+    doc.text(`Invoice ${number} – page ${i - start + 1} of ${count}`, MARGIN, y, {
       width: doc.page.width - 2 * MARGIN,
       align: 'center',
     });

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { parseDecimal } from '../../calc/money';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeIds } from '../../graphql/global-id';
@@ -7,6 +8,7 @@ import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
 import { InvoiceLineType, InvoiceType, PayInvoicesInput, PayInvoicesPayload } from './invoice.types';
 import { toPaymentChoice } from './payment-input';
+import { invoicePaymentReference } from './payment-reference';
 
 registerNode('Invoice', (ctx, id) => ctx.services.invoices.findAccessible(ctx, id), InvoiceType.from);
 
@@ -42,6 +44,20 @@ export class InvoiceResolver {
     return (await ctx.services.invoices.linesOf(ctx, invoice.entityId)).map((line) =>
       InvoiceLineType.from(line, invoice.currency),
     );
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The reference a bank transfer must carry (Swiss QR reference, 27 digits, or ISO 11649 RF creditor reference); set while the invoice is payable by transfer.',
+  })
+  paymentReference(@Root() invoice: InvoiceType, @Ctx() ctx: GraphQLContext): string | null {
+    return invoicePaymentReference(ctx.services.config.billingCreditor, {
+      id: invoice.entityId,
+      status: invoice.status,
+      currency: invoice.currency,
+      amountDue: parseDecimal(invoice.amountDue.amount),
+    });
   }
 }
 

@@ -196,15 +196,24 @@ export class OrderService {
   /**
    * Billing `paying` listener, before money moves: every order invoiced can still be delivered. A
    * blocked order may be cancelled with a full refund (R22), and a bank transfer still on its way
-   * can only be cancelled whole: so a transfer that pays a blocked order's invoice pays that invoice alone.
+   * can only be cancelled whole: so a transfer that pays a blocked order's invoice pays that invoice alone,
+   * and money that arrived unannounced (no gateway transaction to refund through) does not pay a blocked order.
    */
-  async onInvoicesPaying({ ctx, invoices, bankTransfer, field }: BillingEventMap['paying']): Promise<void> {
+  async onInvoicesPaying({
+    ctx,
+    invoices,
+    bankTransfer,
+    unannounced,
+    field,
+  }: BillingEventMap['paying']): Promise<void> {
     const orderIds = invoices.filter((i) => i.subject === InvoiceSubject.ORDER).map((i) => i.subjectId);
-    if (bankTransfer && invoices.length > 1 && orderIds.length) {
+    if (bankTransfer && (invoices.length > 1 || unannounced) && orderIds.length) {
       if (await ctx.em.existsBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED })) {
         throw new BusinessError(
           BillingErrorCode.INVOICE_NOT_PAYABLE,
-          'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.',
+          unannounced
+            ? 'Money that arrived unannounced for a blocked order is left to staff (it could only go back by hand).'
+            : 'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.',
           field,
         );
       }

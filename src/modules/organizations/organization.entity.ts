@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, EnumColumn } from '../../db/columns';
+import type { PostalAddress } from './address';
 
 export enum OrganizationKind {
   INDIVIDUAL = 'INDIVIDUAL',
@@ -17,8 +18,10 @@ export class OrganizationEntity {
   @Column({ type: 'varchar', length: 2 }) country: string;
   @Column({ type: 'varchar', length: 255, nullable: true }) website: string | null;
   @Column({ type: 'varchar', length: 40, nullable: true }) companyRegistrationId: string | null;
-  /** Postal address, one line per entry, printed on invoices. */
-  @Column({ type: 'simple-json', nullable: true }) address: string[] | null;
+  /** Where invoices are addressed (and the QR-bill's debtor); optional. */
+  @Column({ type: 'simple-json', nullable: true }) billingAddress: PostalAddress | null;
+  /** Canonical VAT number (`CHE-123.456.789 MWST` or an EU VAT id). */
+  @Column({ type: 'varchar', length: 40, nullable: true }) vatNumber: string | null;
   /** Billing-message setting (R14): expiry notices this many days before; null = the default (30 and 7). */
   @Column({ type: 'simple-json', nullable: true }) expiryNoticeDays: number[] | null;
   @CreatedAtColumn() createdAt: Date;

@@ -5,6 +5,7 @@ import { optionalText, requireCountry, requireText, requireUrl } from '../../com
 import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../../calc/renewal-schedule';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
+import { AddressFields, requireAddress, requireVatNumber } from './address';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
 import type { AuditService } from '../audit/audit.service';
@@ -14,7 +15,8 @@ export interface UpdateOrganizationInput {
   website?: string | null;
   companyRegistrationId?: string | null;
   country?: string | null;
-  address?: string[] | null;
+  billingAddress?: AddressFields | null;
+  vatNumber?: string | null;
   expiryNoticeDays?: number[] | null;
 }
 
@@ -46,15 +48,10 @@ export class OrganizationService {
         optionalText(input.companyRegistrationId, ['input', 'companyRegistrationId'], { max: 40 }) ?? null;
     if (input.country !== undefined && input.country !== null)
       changes.country = requireCountry(input.country, ['input', 'country']);
-    if (input.address !== undefined) {
-      if (input.address && input.address.length > 6)
-        throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'address has at most 6 lines.', ['input', 'address']);
-      changes.address = input.address
-        ? input.address.map((line, i) =>
-            requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' }),
-          )
-        : null;
-    }
+    if (input.billingAddress !== undefined)
+      changes.billingAddress =
+        input.billingAddress && requireAddress(input.billingAddress, ['input', 'billingAddress']);
+    if (input.vatNumber !== undefined) changes.vatNumber = requireVatNumber(input.vatNumber, ['input', 'vatNumber']);
     if (input.expiryNoticeDays !== undefined) changes.expiryNoticeDays = noticeDays(input.expiryNoticeDays);
     return ctx.transaction(async (ctx) => {
       await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);

@@ -6,6 +6,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { CurrencyCode } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { AddressInput, AddressType } from './address.types';
 import { InvitationEntity, InvitationStatus } from './invitation.entity';
 import { MemberRole, MembershipEntity } from './membership.entity';
 import { OrganizationEntity, OrganizationKind } from './organization.entity';
@@ -22,7 +23,22 @@ export class OrganizationType extends Node {
   @Field(() => String, { nullable: true }) website: string | null;
   @Field(() => String, { nullable: true }) companyRegistrationId: string | null;
   @Field() country: string;
-  @Field(() => [String], { nullable: true, description: 'Postal address, one line per entry (printed on invoices).' })
+  @Field(() => AddressType, {
+    nullable: true,
+    description:
+      'Where invoices are addressed. Optional: without it an invoice shows what is known and its QR-bill leaves "Payable by" blank.',
+  })
+  billingAddress: AddressType | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'VAT number (CHE-123.456.789 MWST/TVA/IVA, or an EU VAT id for reverse charge).',
+  })
+  vatNumber: string | null;
+  @Field(() => [String], {
+    nullable: true,
+    deprecationReason: 'Use billingAddress.',
+    description: 'The billing address as printed lines (street, second line, postal code and city).',
+  })
   address: string[] | null;
   @Field(() => [Int], {
     description: 'Billing-message setting (R14): expiry notices are sent this many days before a product expires.',
@@ -31,7 +47,7 @@ export class OrganizationType extends Node {
   entityId: number;
 
   static from(org: OrganizationEntity): OrganizationType {
-    const { name, kind, website, companyRegistrationId, country, address } = org;
+    const { name, kind, website, companyRegistrationId, country, billingAddress, vatNumber } = org;
     const expiryNoticeDays = org.expiryNoticeDays ?? DEFAULT_RENEWAL_CONFIG.expiryNoticeDays;
     return Object.assign(new OrganizationType(), {
       id: toGlobalId('Organization', org.id),
@@ -42,7 +58,13 @@ export class OrganizationType extends Node {
       website,
       companyRegistrationId,
       country,
-      address,
+      billingAddress: billingAddress ? AddressType.from(billingAddress) : null,
+      vatNumber,
+      address: billingAddress
+        ? [billingAddress.line1, billingAddress.line2, `${billingAddress.postalCode} ${billingAddress.city}`].filter(
+            (line): line is string => !!line,
+          )
+        : null,
       expiryNoticeDays,
     });
   }
@@ -134,7 +156,9 @@ export class UpdateOrganizationInput {
   @Field(() => String, { nullable: true }) website?: string | null;
   @Field(() => String, { nullable: true }) companyRegistrationId?: string | null;
   @Field(() => String, { nullable: true }) country?: string | null;
-  @Field(() => [String], { nullable: true }) address?: string[] | null;
+  @Field(() => AddressInput, { nullable: true, description: 'null removes the billing address.' })
+  billingAddress?: AddressInput | null;
+  @Field(() => String, { nullable: true, description: 'null or blank removes it.' }) vatNumber?: string | null;
   @Field(() => [Int], {
     nullable: true,
     description: 'Expiry notice days (R14); an empty list restores the default 30 and 7.',

@@ -5,7 +5,7 @@ import { Money } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { DateScalar, DateTimeScalar } from '../../graphql/scalars';
 import { CardBrand, PaymentMethodEntity, PaymentMethodKind } from './payment-method.entity';
-import { PaymentEntity, PaymentStatus } from './payment.entity';
+import { PaymentCategory, PaymentEntity, PaymentStatus } from './payment.entity';
 
 registerEnumType(PaymentMethodKind, { name: 'PaymentMethodKind' });
 registerEnumType(CardBrand, { name: 'CardBrand' });
@@ -54,6 +54,7 @@ export class PaymentType extends Node {
   settledAt: Date | null;
   entityId: number;
   organizationId: number;
+  category: PaymentCategory;
 
   static from(p: PaymentEntity): PaymentType {
     const money = (minor: number) => Money.of(minor, p.currency);
@@ -61,6 +62,7 @@ export class PaymentType extends Node {
       id: toGlobalId('Payment', p.id),
       entityId: p.id,
       organizationId: p.organizationId,
+      category: p.category,
       status: p.status,
       amount: money(p.amount),
       prepaidAmount: money(p.prepaidAmount),
