@@ -12,6 +12,7 @@ import { Config } from './config';
 import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
 import { formatError, isExpectedError } from './graphql/errors';
+import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
@@ -91,10 +92,18 @@ export async function createServer(options: AppOptions): Promise<App> {
     introspection: config.enableIntrospection,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Limits on depth, aliases, directives, tokens and cost, all before execution (src/graphql/query-limits.ts).
+    validationRules: queryLimitRules(config.queryLimits),
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
     // Authentication is a bearer header, never a cookie, so a cross-site request carries no
     // credentials: CSRF prevention is not needed, and it would refuse plain GET queries (section 10).
     csrfPrevention: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger), metrics.apolloPlugin],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      errorLogging(logger),
+      metrics.apolloPlugin,
+      queryCostPlugin(config.queryLimits.maxCost),
+    ],
   });
   await apollo.start();
 

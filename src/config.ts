@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { QueryLimits } from './graphql/query-limits';
 
 /** Everything the process reads from its environment, parsed once. The only place that reads process.env. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** R27: requests per minute per token (60; the test harness raises it for its own load). */
   rateLimitPerMinute: number;
+  /** Checked before execution (src/graphql/query-limits.ts); `QUERY_MAX_*`. */
+  queryLimits: QueryLimits;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/partner-platform.sqlite';
@@ -46,8 +49,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE || 60),
+    queryLimits: {
+      maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', 12),
+      maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', 15),
+      maxDirectives: positiveInt(env, 'QUERY_MAX_DIRECTIVES', 10),
+      maxTokens: positiveInt(env, 'QUERY_MAX_TOKENS', 5000),
+      maxCost: positiveInt(env, 'QUERY_MAX_COST', 5000),
+    },
   };
 }
+
+/** A whole number ≥ 1 from the environment, or the default when unset; anything else stops the start-up. */
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a whole number of at least 1, got "${raw}"`);
+  return value;
+}
+
+/** A configuration mistake: main.ts prints its message (no stack trace) and exits. */
+export class ConfigError extends Error {}
 
 function dataDirFor(databaseUrl: string): string {
   if (databaseUrl.startsWith('sqlite:')) {
