@@ -16,7 +16,7 @@ import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
-import { createMetrics } from './http/metrics';
+import { createMetrics, metricsAccess } from './http/metrics';
 import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
 import { createJobLock } from './jobs/lock';
 import { JOBS, runJobs } from './jobs/runner';
@@ -90,6 +90,8 @@ export async function createServer(options: AppOptions): Promise<App> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: guarded,
     introspection: config.enableIntrospection,
+    // In production no "Did you mean …?" in errors: they would spell out the schema field by field.
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError,
     includeStacktraceInErrorResponses: false,
     // Limits on depth, aliases, directives, tokens and cost, all before execution (src/graphql/query-limits.ts).
@@ -114,7 +116,8 @@ export async function createServer(options: AppOptions): Promise<App> {
     next();
   });
   app.use(metrics.httpMiddleware);
-  app.get('/metrics', metrics.handler);
+  if (config.isProduction) app.get('/metrics', metricsAccess(config.metricsToken), metrics.handler);
+  else app.get('/metrics', metrics.handler);
   app.get('/healthz', async (_req, res) => {
     try {
       await dataSource.query('SELECT 1');
@@ -124,7 +127,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
-  app.use(graphiqlRouter());
+  if (config.enableGraphiql) app.use(graphiqlRouter({ demoHint: !config.isProduction }));
   const limited = rateLimit(rateCounter, config.rateLimitPerMinute);
   app.use('/invoices', limited);
   app.use(
@@ -141,13 +144,11 @@ export async function createServer(options: AppOptions): Promise<App> {
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          errors: [
-            { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
+      res.status(400).json({
+        errors: [
+          { message: `Malformed JSON in the request body: ${error.message}`, extensions: { code: 'BAD_REQUEST' } },
+        ],
+      });
       return;
     }
     if (error.status && error.status >= 400 && error.status < 500) {

@@ -13,6 +13,10 @@ export interface Config {
   secretKey: string;
   isProduction: boolean;
   enableIntrospection: boolean;
+  /** GraphiQL at `/`: always outside production; in production only with ENABLE_GRAPHIQL=1 (and never with demo hints). */
+  enableGraphiql: boolean;
+  /** In production `/metrics` answers loopback without a proxy, or this bearer token. */
+  metricsToken: string | null;
   /** Folder for the embedded database, mail files, exports and the generated secret. */
   dataDir: string;
   /** Public base URL used in mails (links to accept invitations, unblock orders). */
@@ -33,7 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || dataDirFor(databaseUrl));
   const port = Number(env.PORT || 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+    throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
   const isProduction = env.NODE_ENV === 'production';
   return {
     port,
@@ -41,9 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || null,
     mailTransport: env.MAIL_TRANSPORT || 'file:./data/mail',
     mailFrom: env.MAIL_FROM || 'Partner Platform <no-reply@partner-platform.local>',
-    secretKey: env.SECRET_KEY || embeddedSecret(dataDir, isProduction),
+    secretKey: env.SECRET_KEY ? checkedSecret(env.SECRET_KEY, isProduction) : embeddedSecret(dataDir, isProduction),
     isProduction,
     enableIntrospection: !isProduction || env.ENABLE_INTROSPECTION === '1',
+    enableGraphiql: !isProduction || env.ENABLE_GRAPHIQL === '1',
+    metricsToken: env.METRICS_TOKEN || null,
     dataDir,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
@@ -80,9 +86,24 @@ function dataDirFor(databaseUrl: string): string {
   return './data';
 }
 
+export const SECRET_KEY_MIN_BYTES = 32;
+
+/** In production the secret signs and encrypts real data: at least 32 bytes, as the generated one. */
+function checkedSecret(secret: string, isProduction: boolean): string {
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (isProduction && bytes < SECRET_KEY_MIN_BYTES)
+    throw new ConfigError(
+      `SECRET_KEY must be at least ${SECRET_KEY_MIN_BYTES} bytes when NODE_ENV=production (it has ${bytes}); generate one with: openssl rand -hex 32`,
+    );
+  return secret;
+}
+
 /** The embedded default generates a secret once and keeps it next to the database; production must set SECRET_KEY. */
 function embeddedSecret(dataDir: string, isProduction: boolean): string {
-  if (isProduction) throw new Error('SECRET_KEY must be set when NODE_ENV=production');
+  if (isProduction)
+    throw new ConfigError(
+      `SECRET_KEY must be set when NODE_ENV=production (at least ${SECRET_KEY_MIN_BYTES} bytes; generate one with: openssl rand -hex 32)`,
+    );
   const file = join(dataDir, 'secret.key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });

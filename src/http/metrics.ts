@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
@@ -116,4 +117,32 @@ function routeLabel(req: Request, res: Response): string {
   if (typeof pattern === 'string') return `${req.baseUrl}${pattern}` || '/';
   if (req.baseUrl) return req.baseUrl;
   return res.statusCode === 404 ? 'unmatched' : 'other';
+}
+
+/** True for a connection from this machine (IPv4 127.0.0.0/8, IPv6 ::1, or IPv4 loopback mapped to IPv6). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/**
+ * In production `/metrics` answers a scraper on this machine, or one sending `Authorization: Bearer
+ * <METRICS_TOKEN>`; everyone else gets 401. "This machine" is the socket's address, never a header,
+ * and a request that came through a proxy (it carries X-Forwarded-For) is not local even when the
+ * proxy runs on loopback: otherwise a reverse proxy on the same host would open the metrics to all.
+ */
+export function metricsAccess(token: string | null): RequestHandler {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return (req, res, next) => {
+    if (isLoopback(req.socket.remoteAddress) && req.header('x-forwarded-for') === undefined) return next();
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1];
+    // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
+    if (expected && bearer && timingSafeEqual(createHash('sha256').update(bearer).digest(), expected)) return next();
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="metrics"')
+      .json({
+        errors: [{ message: 'Metrics need the METRICS_TOKEN bearer token.', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+  };
 }

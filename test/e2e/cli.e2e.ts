@@ -296,7 +296,9 @@ describe('npm run cli -- seed:demo', () => {
   });
 
   it('refuses under NODE_ENV=production and writes nothing', async () => {
-    const result = await cli(seedUrl, ['seed:demo'], { env: { NODE_ENV: 'production' } });
+    const result = await cli(seedUrl, ['seed:demo'], {
+      env: { NODE_ENV: 'production', SECRET_KEY: 'cli-test-secret-of-at-least-32-bytes' },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/seed:demo refuses to run with NODE_ENV=production/);
     const untouched = await connectDataSource(seedUrl);
