@@ -13,6 +13,7 @@ import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
 import { formatError, isExpectedError } from './graphql/errors';
 import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
+import { unicodeInputPlugin } from './graphql/unicode-input';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
@@ -105,6 +106,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       errorLogging(logger),
       metrics.apolloPlugin,
       queryCostPlugin(config.queryLimits.maxCost),
+      unicodeInputPlugin,
     ],
   });
   await apollo.start();

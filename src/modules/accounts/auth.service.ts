@@ -1,7 +1,14 @@
 import { RequestContext, Viewer } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { BusinessError, UnauthenticatedError } from '../../graphql/errors';
-import { requireCountry, requireEmail, requirePassword, requireText } from '../../common/validate';
+import {
+  normalizeEmail,
+  normalizePassword,
+  requireCountry,
+  requireEmail,
+  requirePassword,
+  requireText,
+} from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
 import { hashSecret, newSecret } from '../api-tokens/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
@@ -83,11 +90,12 @@ export class AuthService {
   }
 
   async logIn(ctx: RequestContext, input: { email: string; password: string }) {
-    const email = (input.email ?? '').trim().toLowerCase();
+    const email = normalizeEmail(input.email);
+    const password = normalizePassword(input.password);
     const user = await ctx.em.findOneBy(UserEntity, { email });
     const valid = user?.passwordHash
-      ? await verifyPassword(input.password ?? '', user.passwordHash)
-      : await verifyPassword(input.password ?? '', await DUMMY_HASH_PROMISE).then(() => false);
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyPassword(password, await DUMMY_HASH_PROMISE).then(() => false);
     if (!user || !valid)
       throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
     const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
