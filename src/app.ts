@@ -61,6 +61,8 @@ export async function createServer(options: AppOptions): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  httpServer.headersTimeout = config.http.headersTimeoutMs;
   const metrics = createMetrics();
   const jobLock = createJobLock(config.redisUrl, dataSource);
   const rateCounter = config.redisUrl ? redisCounter(config.redisUrl) : memoryCounter();

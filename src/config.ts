@@ -26,6 +26,12 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** R27: requests per minute per token (60; the test harness raises it for its own load). */
   rateLimitPerMinute: number;
+  /**
+   * How long an idle keep-alive connection stays open, and how long a request's headers may take.
+   * Above a load balancer's idle timeout (60 s on the usual ones): the balancer closes first, so it
+   * never sends a request down a connection the server is closing (intermittent 502s otherwise).
+   */
+  http: { keepAliveTimeoutMs: number; headersTimeoutMs: number };
   /** Checked before execution (src/graphql/query-limits.ts); `QUERY_MAX_*`. */
   queryLimits: QueryLimits;
 }
@@ -55,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE || 60),
+    http: httpTimeouts(env),
     queryLimits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', 12),
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', 15),
@@ -63,6 +70,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: positiveInt(env, 'QUERY_MAX_COST', 5000),
     },
   };
+}
+
+function httpTimeouts(env: NodeJS.ProcessEnv): Config['http'] {
+  const keepAliveTimeoutMs = positiveInt(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000);
+  const headersTimeoutMs = positiveInt(env, 'HTTP_HEADERS_TIMEOUT_MS', 66_000);
+  // Node's own rule: a connection must not be reused while the headers of its next request may still be waiting.
+  if (headersTimeoutMs <= keepAliveTimeoutMs)
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs})`,
+    );
+  return { keepAliveTimeoutMs, headersTimeoutMs };
 }
 
 /** A whole number ≥ 1 from the environment, or the default when unset; anything else stops the start-up. */
