@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -11,6 +10,7 @@ import { Clock, RequestContext, systemClock, Viewer } from './context';
 import { Config } from './config';
 import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
+import { currentRequest } from './common/request-scope';
 import { formatError, isExpectedError } from './graphql/errors';
 import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
 import { unicodeInputPlugin } from './graphql/unicode-input';
@@ -18,6 +18,7 @@ import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { createMetrics, metricsAccess } from './http/metrics';
+import { requestLog } from './http/request-log';
 import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
 import { createJobLock } from './jobs/lock';
 import { JOBS, runJobs } from './jobs/runner';
@@ -83,7 +84,10 @@ export async function createServer(options: AppOptions): Promise<App> {
       res.locals.requestId as string,
     );
     try {
-      return base.withViewer(await services.auth.authenticate(base, req.header('authorization'))) as GraphQLContext;
+      const viewer = await services.auth.authenticate(base, req.header('authorization'));
+      const scope = currentRequest();
+      if (scope && viewer) scope.viewerId = viewer.user.id;
+      return base.withViewer(viewer) as GraphQLContext;
     } catch (error) {
       if (error instanceof GraphQLError) return Object.assign(base, { authError: error }) as GraphQLContext;
       throw error;
@@ -113,12 +117,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   });
   await apollo.start();
 
-  app.use((req, res, next) => {
-    const requestId = (req.header('x-request-id') ?? '').slice(0, 100) || randomUUID();
-    res.locals.requestId = requestId;
-    res.setHeader('X-Request-Id', requestId);
-    next();
-  });
+  app.use(requestLog(logger));
   app.use(metrics.httpMiddleware);
   if (config.isProduction) app.get('/metrics', metricsAccess(config.metricsToken), metrics.handler);
   else app.get('/metrics', metrics.handler);
@@ -200,11 +199,18 @@ export async function createServer(options: AppOptions): Promise<App> {
   };
 }
 
-/** Logs every unexpected error with its request id; the formatter masks it in the response. */
+/**
+ * Names the request's operation for its log line, and logs every unexpected error with its request
+ * id; the formatter masks it in the response.
+ */
 function errorLogging(logger: Logger): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ operationName }) {
+          const scope = currentRequest();
+          if (scope) scope.operationName = operationName ?? 'anonymous';
+        },
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             if (!isExpectedError(error))

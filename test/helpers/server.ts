@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { App, createServer } from '../../src/app';
+import type { Logger } from '../../src/common/logger';
 import { readOutbox } from '../../src/common/mail';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/context';
@@ -51,7 +52,9 @@ let counter = 0;
  * A real server on a real database: a fresh SQLite file, or a fresh MariaDB database when
  * TEST_MYSQL_URL is set (mysql://root@127.0.0.1:3306/pp_test → pp_test_<pid>_<n>).
  */
-export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-test-'));
   const mysqlBase = process.env.TEST_MYSQL_URL;
   counter += 1;
@@ -78,7 +81,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   });
   const { dataSource } = await openDatabase(databaseUrl);
   const clock = new TestClock();
-  const app = await createServer({ config, dataSource, clock });
+  const app = await createServer({ config, dataSource, clock, logger: options.logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
   const mailDir = join(dir, 'mail');
