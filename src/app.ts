@@ -19,7 +19,10 @@ import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { createMetrics, metricsAccess } from './http/metrics';
 import { requestLog } from './http/request-log';
-import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
+import { healthzHandler } from './http/healthz';
+import { memoryCounter, rateLimit, sharedCounter } from './http/rate-limit';
+import { connectSharedRedis } from './common/redis';
+import { sharedAttemptStore } from './modules/accounts/login-throttle';
 import { createJobLock } from './jobs/lock';
 import { JOBS, runJobs } from './jobs/runner';
 import { createShield } from './permissions/permissions';
@@ -55,18 +58,38 @@ export async function createServer(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const mailer = options.mailer ?? createMailer(config.mailTransport, config.mailFrom);
-  const services = createServices(config, mailer, clock);
+  // Shared by every instance when REDIS_URL is set; counted in this process while Redis is unreachable.
+  const redis = config.redisUrl
+    ? connectSharedRedis(config.redisUrl, { logger, onFallback: (use) => metrics.redisFallbacks.inc({ use }) })
+    : null;
+  // A moment for the connection, so the first requests are not counted apart; an unreachable Redis waits no longer.
+  if (redis) await redis.ready(1000);
+  const metrics = createMetrics({ redisUp: () => (redis ? redis.isReady() : null) });
+  const services = createServices(config, mailer, clock, {
+    loginAttempts: redis ? sharedAttemptStore(redis, config.loginThrottle.lockMs) : undefined,
+    onLoginLock: (lock) => {
+      metrics.loginLocks.inc({ scope: lock.scope });
+      logger.warn('log-in locked', {
+        scope: lock.scope,
+        // The account's email is for its organizations' audit log; the log names a hash of it.
+        subject: lock.scope === 'client' ? lock.subject : undefined,
+        failures: lock.failures,
+        until: lock.until.toISOString(),
+      });
+    },
+  });
   const schema = await buildAppSchema();
   const guarded = applyMiddleware(schema, createShield(schema));
 
   const app = express();
   app.disable('x-powered-by');
+  // TRUST_PROXY: which proxies may set the client address (X-Forwarded-For) for req.ip; off by default.
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   httpServer.headersTimeout = config.http.headersTimeoutMs;
-  const metrics = createMetrics();
   const jobLock = createJobLock(config.redisUrl, dataSource);
-  const rateCounter = config.redisUrl ? redisCounter(config.redisUrl) : memoryCounter();
+  const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
     const ctx = new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
@@ -121,17 +144,12 @@ export async function createServer(options: AppOptions): Promise<App> {
   app.use(metrics.httpMiddleware);
   if (config.isProduction) app.get('/metrics', metricsAccess(config.metricsToken), metrics.handler);
   else app.get('/metrics', metrics.handler);
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await dataSource.query('SELECT 1');
-      const pending = await dataSource.showMigrations();
-      res.status(pending ? 503 : 200).json({ status: pending ? 'migrations pending' : 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
-  });
+  app.get('/healthz', healthzHandler(dataSource, redis));
   if (config.enableGraphiql) app.use(graphiqlRouter({ demoHint: !config.isProduction }));
-  const limited = rateLimit(rateCounter, config.rateLimitPerMinute);
+  const limited = rateLimit(rateCounter, {
+    perToken: config.rateLimitPerMinute,
+    anonymousPerClient: config.rateLimitAnonymousPerMinute,
+  });
   app.use('/invoices', limited);
   app.use(
     '/graphql',
@@ -194,6 +212,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       await apollo.stop();
       await jobLock.close();
       await rateCounter.close();
+      await redis?.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

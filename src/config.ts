@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { QueryLimits } from './graphql/query-limits';
+import type { LoginThrottleConfig } from './modules/accounts/login-throttle';
 
 /** Everything the process reads from its environment, parsed once. The only place that reads process.env. */
 export interface Config {
@@ -26,6 +27,16 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** R27: requests per minute per token (60; the test harness raises it for its own load). */
   rateLimitPerMinute: number;
+  /** Requests per minute per client address without a token (sign-up, log-in, invitations). */
+  rateLimitAnonymousPerMinute: number;
+  /**
+   * Express's `trust proxy`: false (the default) takes the client address from the socket; a hop
+   * count (`1`: one balancer in front) or a list of proxy addresses/subnets takes it from
+   * X-Forwarded-For, as far as those proxies are trusted.
+   */
+  trustProxy: boolean | number | string;
+  /** Log-in throttling per account and per client address (LOGIN_*). */
+  loginThrottle: LoginThrottleConfig;
   /**
    * How long an idle keep-alive connection stays open, and how long a request's headers may take.
    * Above a load balancer's idle timeout (60 s on the usual ones): the balancer closes first, so it
@@ -61,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsIntervalMs: Number(env.JOBS_INTERVAL_MS ?? 60_000),
     logLevel: (env.LOG_LEVEL as Config['logLevel']) || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE || 60),
+    rateLimitAnonymousPerMinute: positiveInt(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 60),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    loginThrottle: loginThrottle(env),
     http: httpTimeouts(env),
     queryLimits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', 12),
@@ -69,6 +83,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: positiveInt(env, 'QUERY_MAX_TOKENS', 5000),
       maxCost: positiveInt(env, 'QUERY_MAX_COST', 5000),
     },
+  };
+}
+
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function loginThrottle(env: NodeJS.ProcessEnv): LoginThrottleConfig {
+  const lockMs = positiveInt(env, 'LOGIN_LOCK_MINUTES', 15) * 60_000;
+  const delayBaseMs = env.LOGIN_DELAY_MS === '0' ? 0 : positiveInt(env, 'LOGIN_DELAY_MS', 250);
+  return {
+    accountMaxFailures: positiveInt(env, 'LOGIN_MAX_FAILURES', 10),
+    clientMaxFailures: positiveInt(env, 'LOGIN_CLIENT_MAX_FAILURES', 50),
+    windowMs: lockMs,
+    lockMs,
+    freeFailures: 3,
+    delayBaseMs,
+    delayMaxMs: delayBaseMs * 16,
   };
 }
 

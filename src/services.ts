@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Mailer } from './common/mail';
 import { Clock, systemClock } from './context';
 import { AuthService } from './modules/accounts/auth.service';
+import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
 import { InvitationService } from './modules/organizations/invitation.service';
@@ -25,12 +26,24 @@ import { OrderService } from './modules/orders/order.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
 
+/** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
+export interface SharedInfrastructure {
+  loginAttempts?: AttemptStore;
+  onLoginLock?: (lock: LoginLock) => void;
+}
+
 /** Every service, wired by hand (no DI container): plain constructors, easy to read and to test. */
-export function createServices(config: Config, mailer: Mailer, clock: Clock = systemClock) {
+export function createServices(
+  config: Config,
+  mailer: Mailer,
+  clock: Clock = systemClock,
+  shared: SharedInfrastructure = {},
+) {
+  const loginThrottle = new LoginThrottle(shared.loginAttempts ?? memoryAttemptStore(), config.loginThrottle);
   const services = {
     config,
     mailer,
-    auth: new AuthService(),
+    auth: new AuthService(loginThrottle, shared.onLoginLock),
     apiTokens: new ApiTokenService(),
     audit: new AuditService(),
     organizations: new OrganizationService(),

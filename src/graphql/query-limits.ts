@@ -85,13 +85,21 @@ export function queryCost(
   operationName?: string,
 ): number {
   const badPages: string[] = [];
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables,
-    operationName,
-    estimators: [costEstimator(badPages)],
-  });
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName,
+      estimators: [costEstimator(badPages)],
+    });
+  } catch (error) {
+    // Variables that do not fit their types: execution refuses them before any resolver runs, with
+    // the usual BAD_USER_INPUT answer, so there is nothing to cost.
+    if (error instanceof GraphQLError) return 0;
+    throw error;
+  }
   if (badPages.length)
     throw limitError(`"first" and "last" must be between 0 and ${MAX_PAGE_SIZE}; got ${badPages.join(', ')}.`);
   return cost;

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics for `GET /metrics` (DESIGN section 10). The process metrics (CPU, memory,
@@ -16,6 +16,10 @@ export interface Metrics {
   apolloPlugin: ApolloServerPlugin;
   /** Serves the Prometheus text format. */
   handler: RequestHandler;
+  /** Operations answered in this process because Redis was unreachable, by use (rate_limit, login_throttle). */
+  redisFallbacks: Counter<'use'>;
+  /** Log-in locks, by scope (account, client). */
+  loginLocks: Counter<'scope'>;
 }
 
 let processRegistry: Registry | null = null;
@@ -33,8 +37,30 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** Operation names come from clients: past this many distinct ones they count as "other". */
 const MAX_OPERATION_NAMES = 200;
 
-export function createMetrics(): Metrics {
+/** `redisUp` says whether the shared Redis answers (null: not configured, no series). */
+export function createMetrics(options: { redisUp?: () => boolean | null } = {}): Metrics {
   const registry = new Registry();
+  const redisFallbacks = new Counter({
+    name: 'redis_fallback_total',
+    help: 'Operations counted in this process because Redis was unreachable, by use (rate_limit, login_throttle).',
+    labelNames: ['use'],
+    registers: [registry],
+  });
+  const loginLocks = new Counter({
+    name: 'login_locks_total',
+    help: 'Log-in locks after too many failed attempts, by scope (account, client).',
+    labelNames: ['scope'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'redis_up',
+    help: '1 while the shared Redis (REDIS_URL) is connected, 0 while it is unreachable.',
+    registers: [registry],
+    collect() {
+      const up = options.redisUp?.();
+      if (up !== null && up !== undefined) this.set(up ? 1 : 0);
+    },
+  });
   const httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route pattern and status code.',
@@ -72,6 +98,8 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
+    redisFallbacks,
+    loginLocks,
     httpMiddleware(req: Request, res: Response, next: NextFunction) {
       const end = httpDuration.startTimer();
       res.once('finish', () => {

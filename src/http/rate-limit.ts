@@ -1,13 +1,17 @@
 import { NextFunction, Request, Response } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import type { SharedRedis } from '../common/redis';
 import { hashSecret } from '../modules/api-tokens/token-secret';
 
 /**
- * R27: at most `limit` requests per minute per bearer token (fixed one-minute windows). Every
- * answer to an authenticated request carries X-RateLimit-Limit / -Remaining / -Reset (Reset: Unix
- * seconds when the window ends); past the limit the answer is HTTP 429 with Retry-After (seconds).
- * With REDIS_URL the counters are shared by every instance; otherwise they live in this process.
- * Requests without a token are not counted here (they can only reach the public operations).
+ * R27: at most `perToken` requests per minute per bearer token, and (issue 9) at most
+ * `anonymousPerClient` per client address for requests without a token, so sign-up, log-in and
+ * invitation guessing are bounded too (fixed one-minute windows). Every answer carries
+ * X-RateLimit-Limit / -Remaining / -Reset (Reset: Unix seconds when the window ends); past the
+ * limit the answer is HTTP 429 with Retry-After (seconds). With REDIS_URL the counters are shared
+ * by every instance (and counted in this process while Redis is unreachable); otherwise they live
+ * in this process. The client address is `req.ip`: the socket's, or X-Forwarded-For's as far as
+ * TRUST_PROXY trusts the proxies in front.
  */
 export interface RateCounter {
   /** Counts one request in the window and returns the count so far. */
@@ -33,48 +37,66 @@ export function memoryCounter(): RateCounter {
   };
 }
 
-export function redisCounter(redisUrl: string): RateCounter {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+async function redisHit(redis: Redis, key: string, windowStartMs: number, windowMs: number): Promise<number> {
+  const redisKey = `pp:rate:${key}:${windowStartMs}`;
+  const [[error, count]] = (await redis
+    .multi()
+    .incr(redisKey)
+    .pexpire(redisKey, windowMs * 2)
+    .exec()) as [[Error | null, number]];
+  if (error) throw error;
+  return count;
+}
+
+/**
+ * Counters in Redis, shared by every instance. Each instance also counts its own requests in
+ * process, so while Redis is unreachable it goes on from what it has seen itself in the window.
+ */
+export function sharedCounter(shared: SharedRedis): RateCounter {
+  const local = memoryCounter();
   return {
     async hit(key, windowStartMs, windowMs) {
-      const redisKey = `pp:rate:${key}:${windowStartMs}`;
-      const [[, count]] = (await redis
-        .multi()
-        .incr(redisKey)
-        .pexpire(redisKey, windowMs * 2)
-        .exec()) as [[Error | null, number]];
-      return count;
+      const own = await local.hit(key, windowStartMs, windowMs);
+      return shared.fallback(
+        'rate_limit',
+        (redis) => redisHit(redis, key, windowStartMs, windowMs),
+        async () => own,
+      );
     },
-    async close() {
-      redis.disconnect();
-    },
+    close: async () => {},
   };
 }
 
-export function rateLimit(counter: RateCounter, limit: number, windowMs = 60_000, now: () => number = Date.now) {
+export interface RateLimits {
+  /** R27: requests per minute per bearer token. */
+  perToken: number;
+  /** Requests per minute per client address without a token. */
+  anonymousPerClient: number;
+}
+
+export function rateLimit(counter: RateCounter, limits: RateLimits, windowMs = 60_000, now: () => number = Date.now) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1];
-    if (!bearer) return next();
+    const key = bearer ? `token:${hashSecret(bearer)}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+    const limit = bearer ? limits.perToken : limits.anonymousPerClient;
     try {
       const at = now();
       const windowStart = at - (at % windowMs);
-      const count = await counter.hit(hashSecret(bearer), windowStart, windowMs);
+      const count = await counter.hit(key, windowStart, windowMs);
       const resetSeconds = Math.ceil((windowStart + windowMs) / 1000);
       res.setHeader('X-RateLimit-Limit', String(limit));
       res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - count)));
       res.setHeader('X-RateLimit-Reset', String(resetSeconds));
       if (count > limit) {
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000))));
-        res
-          .status(429)
-          .json({
-            errors: [
-              {
-                message: `Rate limit of ${limit} requests per minute exceeded; retry after the Retry-After delay.`,
-                extensions: { code: 'RATE_LIMITED' },
-              },
-            ],
-          });
+        res.status(429).json({
+          errors: [
+            {
+              message: `Rate limit of ${limit} requests per minute ${bearer ? 'per token' : 'without a token from one address'} exceeded; retry after the Retry-After delay.`,
+              extensions: { code: 'RATE_LIMITED' },
+            },
+          ],
+        });
         return;
       }
       next();

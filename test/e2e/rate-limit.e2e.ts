@@ -1,11 +1,34 @@
 import { anOrganization } from '../fixtures/builders';
 import { startTestServer, TestServer } from '../helpers/server';
+import { startTcpProxy } from '../helpers/tcp-proxy';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ env: { RATE_LIMIT_PER_MINUTE: '60' } });
+  server = await startTestServer({ env: { RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5' } });
 });
 afterAll(() => server.stop());
+
+/** Waits for a fresh minute when the current one ends within 10 s, so a test's requests share one window. */
+async function freshWindow(): Promise<void> {
+  const windowEnd = Math.ceil(Date.now() / 60_000) * 60;
+  if (windowEnd - Date.now() / 1000 < 10)
+    await new Promise((r) => setTimeout(r, (windowEnd - Date.now() / 1000 + 0.2) * 1000));
+}
+
+const anonymous = (target: TestServer, headers: Record<string, string> = {}) =>
+  fetch(`${target.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function metric(target: TestServer, series: string): Promise<number> {
+  const body = await (await fetch(`${target.url}/metrics`)).text();
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
 
 const viewer = (token: string) =>
   fetch(`${server.url}/graphql`, {
@@ -43,14 +66,52 @@ describe('rate limit per token (R27)', () => {
     expect(other.status).toBe(200);
     expect(other.headers.get('x-ratelimit-remaining')).toBe('59');
   });
+});
 
-  it('requests without a token carry no rate-limit headers', async () => {
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }' }),
-    });
-    expect(response.headers.get('x-ratelimit-limit')).toBeNull();
+describe('rate limit per client address without a token (issue 9)', () => {
+  it('counts requests without a token per address: the 6th of 5 is 429; requests with a token are not counted there', async () => {
+    const { token } = await anOrganization(server);
+    await freshWindow();
+    const limited = await startTestServer({ env: { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5' } });
+    try {
+      const statuses: number[] = [];
+      // X-Forwarded-For does not make another client while TRUST_PROXY is off: anyone can send it.
+      for (let i = 0; i < 6; i += 1)
+        statuses.push((await anonymous(limited, { 'x-forwarded-for': `198.51.100.${i}` })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const refused = await anonymous(limited);
+      expect(refused.headers.get('x-ratelimit-limit')).toBe('5');
+      expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(((await refused.json()) as any).errors[0]).toMatchObject({
+        message: expect.stringMatching(
+          /^Rate limit of 5 requests per minute without a token from one address exceeded/,
+        ),
+        extensions: { code: 'RATE_LIMITED' },
+      });
+      const withToken = await fetch(`${limited.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(withToken.status).not.toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('with TRUST_PROXY=1 each forwarded client address has its own budget', async () => {
+    await freshWindow();
+    const proxied = await startTestServer({ env: { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '2', TRUST_PROXY: '1' } });
+    try {
+      const a = { 'x-forwarded-for': '198.51.100.1' };
+      const b = { 'x-forwarded-for': '198.51.100.2' };
+      const statuses = [];
+      for (const headers of [a, a, a, b, b, b]) statuses.push((await anonymous(proxied, headers)).status);
+      expect(statuses).toEqual([200, 200, 429, 200, 200, 429]);
+    } finally {
+      await proxied.stop();
+    }
   });
 });
 
@@ -73,6 +134,80 @@ describe('with REDIS_URL the limit is shared by every instance', () => {
       expect(statuses[5]).toBe(429);
     } finally {
       await Promise.all([one.stop(), two.stop()]);
+    }
+  });
+});
+
+describe('with Redis unreachable the server keeps serving (issue 9)', () => {
+  it('Redis down from the start: requests are answered and limited in-process, with a metric, and /healthz says degraded', async () => {
+    await freshWindow();
+    // Nothing listens on port 1: an unreachable Redis, without touching the shared one.
+    const alone = await startTestServer({
+      env: { REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PER_MINUTE: '3' },
+    });
+    try {
+      const { token } = await anOrganization(alone);
+      const viewer = () =>
+        fetch(`${alone.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: '{ viewer { email } }' }),
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await viewer()).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(await metric(alone, 'redis_fallback_total{use="rate_limit"}')).toBeGreaterThanOrEqual(4);
+      expect(await metric(alone, 'redis_up')).toBe(0);
+      const health = await fetch(`${alone.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({
+        status: 'degraded',
+        checks: { database: 'ok', migrations: 'ok', redis: 'down' },
+      });
+    } finally {
+      await alone.stop();
+    }
+  });
+
+  it('Redis lost and back: serving throughout, shared again afterwards', async () => {
+    await freshWindow();
+    const redis = new URL(REDIS_URL);
+    const proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
+    const env = { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, RATE_LIMIT_PER_MINUTE: '1000' };
+    const [one, two] = await Promise.all([startTestServer({ env }), startTestServer({ env })]);
+    try {
+      const bearer = `ppa_outage-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const call = (s: TestServer) =>
+        fetch(`${s.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: '{"query":"{ __typename }"}',
+        });
+      const remaining = async (s: TestServer) => Number((await call(s)).headers.get('x-ratelimit-remaining'));
+      expect(await remaining(one)).toBe(999);
+      expect(await remaining(two)).toBe(998);
+      expect(((await (await fetch(`${one.url}/healthz`)).json()) as any).status).toBe('ok');
+
+      await proxy.cut();
+      const during = await call(one);
+      expect(during.status).toBe(200);
+      // Counted in this process meanwhile: instance one has seen 2 of its own requests.
+      expect(Number(during.headers.get('x-ratelimit-remaining'))).toBe(998);
+      const health = await fetch(`${one.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as any).checks.redis).toBe('down');
+      expect(await metric(one, 'redis_fallback_total{use="rate_limit"}')).toBeGreaterThanOrEqual(1);
+
+      await proxy.restore();
+      const deadline = Date.now() + 10_000;
+      while (((await (await fetch(`${one.url}/healthz`)).json()) as any).status !== 'ok' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(((await (await fetch(`${one.url}/healthz`)).json()) as any).status).toBe('ok');
+      // Shared again: the Redis count went on from 2.
+      expect(await remaining(one)).toBe(997);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+      await proxy.close();
     }
   });
 });

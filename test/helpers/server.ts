@@ -77,6 +77,10 @@ export async function startTestServer(
     PORT: '0',
     // Suites send far more than 60 requests a minute with one token; rate-limit.e2e.ts tests R27 itself.
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Every request of a suite comes from 127.0.0.1; rate-limit.e2e.ts and login-throttle.e2e.ts test these.
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+    LOGIN_CLIENT_MAX_FAILURES: '100000',
+    LOGIN_DELAY_MS: '0',
     ...options.env,
   });
   const { dataSource } = await openDatabase(databaseUrl);

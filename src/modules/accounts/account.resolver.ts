@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { currentRequest } from '../../common/request-scope';
 import { RequestContext } from '../../context';
 import { payload } from '../../graphql/errors';
 import { registerNode } from '../../graphql/node-registry';
@@ -36,7 +37,7 @@ export class AccountResolver {
   @Mutation(() => LogInPayload)
   logIn(@Arg('input') input: LogInInput, @Ctx() ctx: RequestContext): Promise<LogInPayload> {
     return payload(async () => {
-      const { user, token } = await ctx.services.auth.logIn(ctx, input);
+      const { user, token } = await ctx.services.auth.logIn(ctx, input, currentRequest()?.clientIp ?? null);
       return { user: UserType.from(user), token };
     });
   }

@@ -14,6 +14,7 @@ import { hashSecret, newSecret } from '../api-tokens/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
+import { LoginLock, LoginThrottle } from './login-throttle';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { UserEntity } from './user.entity';
 
@@ -31,8 +32,19 @@ export interface SignUpInput {
   affiliateCode?: string | null;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Sign-up, log-in and bearer-token authentication (R1, R2, R26). */
 export class AuthService {
+  /**
+   * @param throttle log-in throttling per account and client address
+   * @param onLock told of every lock (the logs and metrics); the audit log is written here
+   */
+  constructor(
+    private readonly throttle: LoginThrottle,
+    private readonly onLock: (lock: LoginLock) => void = () => {},
+  ) {}
+
   /** Creates the user, its organization (named after the person or the company, R1) and a login token. */
   async signUp(ctx: RequestContext, input: SignUpInput) {
     const email = requireEmail(input.email, ['input', 'email']);
@@ -89,17 +101,48 @@ export class AuthService {
     });
   }
 
-  async logIn(ctx: RequestContext, input: { email: string; password: string }) {
+  /**
+   * Checks the password and issues a login token. Throttled (issue 9): `client` is the caller's
+   * address; past a few failures each attempt waits longer, and too many lock the account or the
+   * address for a while (LOGIN_LOCKED, audited in the account's organizations).
+   */
+  async logIn(ctx: RequestContext, input: { email: string; password: string }, client: string | null = null) {
     const email = normalizeEmail(input.email);
     const password = normalizePassword(input.password);
+    const verdict = await this.throttle.attempt(email, client, ctx.now());
+    if (!verdict.allowed) throw loginLocked(verdict.until);
+    if (verdict.delayMs > 0) await sleep(verdict.delayMs);
     const user = await ctx.em.findOneBy(UserEntity, { email });
     const valid = user?.passwordHash
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await DUMMY_HASH_PROMISE).then(() => false);
-    if (!user || !valid)
+    if (!user || !valid) {
+      const lock = await this.throttle.failed(email, client, ctx.now(), verdict);
+      if (lock) {
+        await this.recordLock(ctx, lock, user);
+        throw loginLocked(lock.until, 'Email or password is wrong, and that was too many failed log-ins: ');
+      }
       throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
+    }
+    await this.throttle.succeeded(email, client);
     const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
     return { user, token };
+  }
+
+  /** A lock of an account goes to the audit log of each of its organizations; every lock to the logs. */
+  private async recordLock(ctx: RequestContext, lock: LoginLock, user: UserEntity | null): Promise<void> {
+    this.onLock(lock);
+    if (lock.scope !== 'account' || !user) return;
+    await ctx.transaction(async (ctx) => {
+      for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
+        await ctx.services.audit.record(
+          ctx,
+          m.organizationId,
+          'user.login_locked',
+          `user:${user.id} (${user.email}) after ${lock.failures} failed log-ins, until ${lock.until.toISOString()}`,
+        );
+      }
+    });
   }
 
   private async issueLoginToken(ctx: RequestContext, user: UserEntity): Promise<string> {
@@ -143,6 +186,13 @@ export class AuthService {
     return { user: token.user, token, via: token.kind === TokenKind.API ? `api_token:${token.name}` : 'login' };
   }
 }
+
+const loginLocked = (until: Date, reason = 'Too many failed log-ins: ') =>
+  new BusinessError(
+    AccountErrorCode.LOGIN_LOCKED,
+    `${reason}log-in is locked until ${until.toISOString()}. Try again then.`,
+    ['input'],
+  );
 
 const emailTaken = () =>
   new BusinessError(AccountErrorCode.EMAIL_TAKEN, 'An account with this email already exists: log in instead.', [
