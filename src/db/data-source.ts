@@ -68,12 +68,57 @@ export function dataSourceOptions(url: string, flavor?: MysqlFlavor): DataSource
   };
 }
 
-/** Opens the database, applies pending migrations and seeds missing catalog prices; returns how many migrations ran. */
+/**
+ * Opens the database, applies pending migrations and seeds missing catalog prices; returns how many
+ * migrations ran. Any number of instances may start at once on an empty database: the migrations
+ * run under a database lock, so one instance migrates and the others wait, then find nothing to do.
+ */
 export async function openDatabase(url: string): Promise<{ dataSource: DataSource; migrated: number }> {
   const dataSource = await connectDataSource(url);
-  const ran = await dataSource.runMigrations({ transaction: 'each' });
-  await ensureCatalog(dataSource);
-  return { dataSource, migrated: ran.length };
+  try {
+    const ran = await withMigrationLock(dataSource, async () => {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      await ensureCatalog(dataSource);
+      return applied;
+    });
+    return { dataSource, migrated: ran.length };
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
+/** How long an instance waits for another one's migrations before giving up. */
+export const MIGRATION_LOCK_WAIT_S = 300;
+
+/**
+ * Runs `work` holding the database's migration lock. MySQL/MariaDB: GET_LOCK on one connection of
+ * the pool, named after the database (locks are server-wide; other databases on the server are not
+ * held up), released by RELEASE_LOCK or by the connection closing if the process dies. SQLite is
+ * one process by design (an embedded file), so nothing to lock.
+ */
+export async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type === 'better-sqlite3') return work();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [{ name }] = (await runner.query('SELECT DATABASE() AS name')) as Array<{ name: string }>;
+    const lock = `pp:migrations:${name}`.slice(0, 64);
+    const [{ got }] = (await runner.query('SELECT GET_LOCK(?, ?) AS got', [lock, MIGRATION_LOCK_WAIT_S])) as Array<{
+      got: number | string | null;
+    }>;
+    if (Number(got) !== 1)
+      throw new Error(
+        `Another instance has been migrating database ${name} for ${MIGRATION_LOCK_WAIT_S} s (lock "${lock}"); start again once it is done.`,
+      );
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** Creates and initializes the data source, asking a MySQL-protocol server which flavor it is. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -112,9 +112,26 @@ export function redisJobLock(redisUrl: string, keyPrefix = 'pp:job-lock:'): JobL
   };
 }
 
-/** Redis when REDIS_URL is set (several instances share it), otherwise the database. */
+/**
+ * Redis when REDIS_URL is set (several instances share it), otherwise the database. Redis keys are
+ * named after the database, so deployments (or test databases) sharing one Redis never hold each
+ * other's sweeps.
+ */
 export function createJobLock(redisUrl: string | null, dataSource: DataSource): JobLock {
-  return redisUrl ? redisJobLock(redisUrl) : databaseJobLock(dataSource);
+  return redisUrl
+    ? redisJobLock(redisUrl, `pp:job-lock:${databaseIdentity(dataSource)}:`)
+    : databaseJobLock(dataSource);
+}
+
+/** A short stable name for the database a data source points at (host, port, database; never the password). */
+function databaseIdentity(dataSource: DataSource): string {
+  const options = dataSource.options as { type: string; database?: string; url?: string };
+  let where = `${options.type}:${options.database ?? ''}`;
+  if (options.url) {
+    const url = new URL(options.url);
+    where = `${options.type}:${url.hostname}:${url.port}${url.pathname}`;
+  }
+  return createHash('sha256').update(where).digest('hex').slice(0, 12);
 }
 
 /**
