@@ -27,7 +27,7 @@ export interface SharedRedis {
 export interface SharedRedisOptions {
   logger: Logger;
   /** Called for every operation answered in-process instead (redis_fallback_total{use}). */
-  onFallback?(use: string): void;
+  onFallback?: (use: string) => void;
 }
 
 export function connectSharedRedis(url: string, { logger, onFallback }: SharedRedisOptions): SharedRedis {

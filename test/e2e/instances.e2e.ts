@@ -46,8 +46,8 @@ function run(args: string[], env: Record<string, string>): Proc {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, output: () => output, exited };
 }
