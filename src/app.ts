@@ -71,7 +71,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       metrics.loginLocks.inc({ scope: lock.scope });
       logger.warn('log-in locked', {
         scope: lock.scope,
-        // The account's email is for its organizations' audit log; the log names a hash of it.
+        // An account lock names the account in its organizations' audit log only; the log keeps no email.
         subject: lock.scope === 'client' ? lock.subject : undefined,
         failures: lock.failures,
         until: lock.until.toISOString(),

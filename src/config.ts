@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', 15),
       maxDirectives: positiveInt(env, 'QUERY_MAX_DIRECTIVES', 10),
       maxTokens: positiveInt(env, 'QUERY_MAX_TOKENS', 5000),
-      maxCost: positiveInt(env, 'QUERY_MAX_COST', 5000),
+      maxCost: positiveInt(env, 'QUERY_MAX_COST', 20_000),
     },
   };
 }
