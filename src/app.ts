@@ -6,25 +6,29 @@ import express, { NextFunction, Request, Response } from 'express';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { DataSource } from 'typeorm';
+import { databaseIdentity } from './db/data-source';
 import { Clock, RequestContext, systemClock, Viewer } from './context';
 import { Config } from './config';
 import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
 import { currentRequest } from './common/request-scope';
+import type { GraphQLContext } from './graphql/context';
 import { formatError, isExpectedError } from './graphql/errors';
 import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
 import { unicodeInputPlugin } from './graphql/unicode-input';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
+import { verificationImagesRouter } from './http/verification-images.route';
 import { createMetrics, metricsAccess } from './http/metrics';
 import { requestLog } from './http/request-log';
 import { healthzHandler } from './http/healthz';
-import { memoryCounter, rateLimit, sharedCounter } from './http/rate-limit';
+import { clientAddress } from './http/client-address';
+import { cachedBearerBudget, memoryCounter, rateLimit, sharedCounter } from './http/rate-limit';
 import { connectSharedRedis } from './common/redis';
 import { sharedAttemptStore } from './modules/accounts/login-throttle';
 import { createJobLock } from './jobs/lock';
-import { JOBS, runJobs } from './jobs/runner';
+import { createJobs, Job, runJobs } from './jobs/runner';
 import { createShield } from './permissions/permissions';
 import { createServices, Services } from './services';
 
@@ -40,6 +44,8 @@ export interface App {
   httpServer: http.Server;
   express: express.Express;
   services: Services;
+  /** Every sweep, bound to `services` (jobs/runner.ts). */
+  jobs: Job[];
   schema: GraphQLSchema;
   logger: Logger;
   /** A context outside any request (CLI, jobs, seeds): the platform itself, or acting as a user. */
@@ -49,9 +55,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Per-request GraphQL context: the RequestContext plus the authentication failure, if any, for the shield. */
-export type GraphQLContext = RequestContext & { authError?: GraphQLError };
-
 /** createServer(): schema + shield + Apollo + HTTP routes. Does not listen; main.ts does. */
 export async function createServer(options: AppOptions): Promise<App> {
   const { config, dataSource } = options;
@@ -60,7 +63,12 @@ export async function createServer(options: AppOptions): Promise<App> {
   const mailer = options.mailer ?? createMailer(config.mailTransport, config.mailFrom);
   // Shared by every instance when REDIS_URL is set; counted in this process while Redis is unreachable.
   const redis = config.redisUrl
-    ? connectSharedRedis(config.redisUrl, { logger, onFallback: (use) => metrics.redisFallbacks.inc({ use }) })
+    ? connectSharedRedis(config.redisUrl, {
+        logger,
+        onFallback: (use) => metrics.redisFallbacks.inc({ use }),
+        // Named after the database: deployments (and test databases) sharing one Redis share no budgets.
+        keyPrefix: `pp:${databaseIdentity(dataSource)}:`,
+      })
     : null;
   // A moment for the connection, so the first requests are not counted apart; an unreachable Redis waits no longer.
   if (redis) await redis.ready(1000);
@@ -78,6 +86,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       });
     },
   });
+  const jobs = createJobs(services);
   const schema = await buildAppSchema();
   const guarded = applyMiddleware(schema, createShield(schema));
 
@@ -92,27 +101,21 @@ export async function createServer(options: AppOptions): Promise<App> {
   const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
-    const ctx = new RequestContext(services, dataSource, dataSource.manager, viewer, clock);
+    const ctx = new RequestContext(dataSource, dataSource.manager, viewer, clock);
     return viewer ? ctx : ctx.asSystem();
   };
 
   /** The context of one HTTP request: its bearer token resolved to a viewer, or the reason it was refused. */
   const requestContext = async (req: Request, res: Response): Promise<GraphQLContext> => {
-    const base = new RequestContext(
-      services,
-      dataSource,
-      dataSource.manager,
-      null,
-      clock,
-      res.locals.requestId as string,
-    );
+    const base = new RequestContext(dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
+    const clientIp = clientAddress(req);
     try {
       const viewer = await services.auth.authenticate(base, req.header('authorization'));
       const scope = currentRequest();
       if (scope && viewer) scope.viewerId = viewer.user.id;
-      return base.withViewer(viewer) as GraphQLContext;
+      return Object.assign(base.withViewer(viewer), { services, clientIp });
     } catch (error) {
-      if (error instanceof GraphQLError) return Object.assign(base, { authError: error }) as GraphQLContext;
+      if (error instanceof GraphQLError) return Object.assign(base, { services, clientIp, authError: error });
       throw error;
     }
   };
@@ -147,10 +150,14 @@ export async function createServer(options: AppOptions): Promise<App> {
   app.get('/healthz', healthzHandler(dataSource, redis));
   if (config.enableGraphiql) app.use(graphiqlRouter({ demoHint: !config.isProduction }));
   const limited = rateLimit(rateCounter, {
-    perToken: config.rateLimitPerMinute,
-    anonymousPerClient: config.rateLimitAnonymousPerMinute,
+    limits: { perToken: config.rateLimitPerMinute, anonymousPerClient: config.rateLimitAnonymousPerMinute },
+    budgetOf: cachedBearerBudget((bearer) =>
+      services.auth.rateLimitBudget(new RequestContext(dataSource, dataSource.manager, null, clock), bearer),
+    ),
   });
+  // Every route that answers the outside world; the image upload of an identity verification is anonymous.
   app.use('/invoices', limited);
+  app.use('/verifications', limited);
   app.use(
     '/graphql',
     limited,
@@ -160,6 +167,7 @@ export async function createServer(options: AppOptions): Promise<App> {
     }),
   );
   app.use(invoicePdfRouter(requestContext));
+  app.use(verificationImagesRouter(requestContext));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
@@ -186,6 +194,7 @@ export async function createServer(options: AppOptions): Promise<App> {
     httpServer,
     express: app,
     services,
+    jobs,
     schema,
     logger,
     systemContext,
@@ -195,7 +204,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        runJobs(systemContext(), clock.now(), JOBS, { lock: jobLock })
+        runJobs(systemContext(), clock.now(), jobs, { lock: jobLock })
           .then((runs) =>
             runs.forEach((r) => {
               if (r.error) logger.error('job failed', { job: r.name, error: r.error });

@@ -11,6 +11,10 @@ export interface Config {
   redisUrl: string | null;
   mailTransport: string;
   mailFrom: string;
+  /** Outgoing SMS (verification codes, R23): `file:<dir>` or an http(s) provider URL (common/sms.ts). */
+  smsTransport: string;
+  /** Where identity-verification images are kept, encrypted (R24); shared by every instance. */
+  identityFilesDir: string;
   secretKey: string;
   isProduction: boolean;
   enableIntrospection: boolean;
@@ -62,6 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || null,
     mailTransport: env.MAIL_TRANSPORT || 'file:./data/mail',
     mailFrom: env.MAIL_FROM || 'Partner Platform <no-reply@partner-platform.local>',
+    smsTransport: env.SMS_TRANSPORT || 'file:./data/sms',
+    identityFilesDir: resolve(env.IDENTITY_FILES_DIR || join(dataDir, 'identity')),
     secretKey: env.SECRET_KEY ? checkedSecret(env.SECRET_KEY, isProduction) : embeddedSecret(dataDir, isProduction),
     isProduction,
     enableIntrospection: !isProduction || env.ENABLE_INTROSPECTION === '1',

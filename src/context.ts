@@ -6,7 +6,6 @@ import { AccessScope } from './modules/access/access-scope';
 import type { UserEntity } from './modules/accounts/user.entity';
 import type { ApiTokenEntity } from './modules/api-tokens/api-token.entity';
 import { createLoaders, Loaders } from './loaders';
-import type { Services } from './services';
 
 export interface Clock {
   now(): Date;
@@ -24,14 +23,14 @@ export interface Viewer {
 
 /**
  * Everything one request (or one job run) needs: the viewer, its access scope, the entity manager
- * (transactional inside `transaction`) and the wired services. Services take it as first argument.
+ * (transactional inside `transaction`) and the clock. Services take it as first argument; they get
+ * their peers in their constructors (services.ts), never through the context.
  */
 export class RequestContext {
   readonly access: AccessScope;
   readonly loaders: Loaders;
 
   constructor(
-    readonly services: Services,
     readonly dataSource: DataSource,
     readonly em: EntityManager,
     readonly viewer: Viewer | null,
@@ -59,22 +58,12 @@ export class RequestContext {
   }
 
   withManager(em: EntityManager): RequestContext {
-    return new RequestContext(
-      this.services,
-      this.dataSource,
-      em,
-      this.viewer,
-      this.clock,
-      this.requestId,
-      this.access,
-      this.loaders,
-    );
+    return new RequestContext(this.dataSource, em, this.viewer, this.clock, this.requestId, this.access, this.loaders);
   }
 
   /** The same request acting for the platform (sweeps, CLI): full access to every organization, no viewer. */
   asSystem(): RequestContext {
     return new RequestContext(
-      this.services,
       this.dataSource,
       this.em,
       null,
@@ -89,7 +78,6 @@ export class RequestContext {
   at(now: Date): RequestContext {
     const fixed = new Date(now);
     return new RequestContext(
-      this.services,
       this.dataSource,
       this.em,
       this.viewer,
@@ -101,6 +89,6 @@ export class RequestContext {
   }
 
   withViewer(viewer: Viewer | null): RequestContext {
-    return new RequestContext(this.services, this.dataSource, this.em, viewer, this.clock, this.requestId);
+    return new RequestContext(this.dataSource, this.em, viewer, this.clock, this.requestId);
   }
 }

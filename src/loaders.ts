@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { EntityManager, In, ObjectLiteral, EntityTarget } from 'typeorm';
 import { UserEntity } from './modules/accounts/user.entity';
+import { verificationImagesLoader, verificationOfOrderLoader } from './modules/identity/identity-verification.loaders';
+import { OrderEntity } from './modules/orders/order.entity';
 import { OrganizationEntity } from './modules/organizations/organization.entity';
 import { ProductEntity } from './modules/products/product.entity';
 
@@ -25,6 +27,9 @@ export function createLoaders(em: EntityManager) {
     user: byId(em, UserEntity),
     organization: byId(em, OrganizationEntity),
     product: byId(em, ProductEntity),
+    order: byId(em, OrderEntity),
+    verificationOfOrder: verificationOfOrderLoader(em),
+    verificationImages: verificationImagesLoader(em),
   };
 }
 

@@ -1,18 +1,19 @@
 import 'reflect-metadata';
 import { createServer } from './app';
 import { ConfigError, loadConfig } from './config';
-import { dialectOf, openDatabase } from './db/data-source';
+import { dialectOf } from './db/data-source';
+import { openAppDatabase } from './startup';
 import { seedDemoIfEmpty } from './cli/seed-demo';
 
-/** Start-up only: config → database (migrations) → demo data (embedded only) → server → jobs. */
+/** Start-up only: config → database (migrations, catalog prices) → demo data (embedded only) → server → jobs. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { dataSource, migrated } = await openDatabase(config.databaseUrl);
+  const { dataSource, migrated } = await openAppDatabase(config.databaseUrl);
   const app = await createServer({ config, dataSource });
   app.logger.info('database ready', { dialect: dialectOf(config.databaseUrl), migrationsApplied: migrated });
 
   if (!config.isProduction && dialectOf(config.databaseUrl) === 'sqlite') {
-    const demo = await seedDemoIfEmpty(app.systemContext());
+    const demo = await seedDemoIfEmpty(app.systemContext(), app.services);
     if (demo) printDemoLogin(demo, config.port);
   }
 

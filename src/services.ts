@@ -1,30 +1,43 @@
 import type { Config } from './config';
 import type { Mailer } from './common/mail';
+import { deriveKey } from './common/signed-token';
+import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
 import { AuthService } from './modules/accounts/auth.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
+import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
+import { DEFAULT_BILLING_CONFIG } from './modules/billing/billing.config';
+import { BillingEvents } from './modules/billing/billing.events';
+import { InvoicePaymentService } from './modules/billing/invoice-payment.service';
+import { InvoiceService } from './modules/billing/invoice.service';
+import { CatalogService } from './modules/catalog/catalog.service';
+import { DEFAULT_IDENTITY_CONFIG } from './modules/identity/identity.config';
+import { EncryptedFileStore } from './modules/identity/image-files';
+import { VerificationAuditLog } from './modules/identity/verification-audit';
+import { VerificationEffects } from './modules/identity/verification-effects';
+import { VerificationLinks } from './modules/identity/verification-links';
+import { VerificationReviewService } from './modules/identity/verification-review.service';
+import { VerificationStartService } from './modules/identity/verification-start.service';
+import { VerificationStepService } from './modules/identity/verification-steps.service';
+import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
+import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
+import { PaymentGateway, TestGateway } from './modules/payments/gateway';
+import { PaymentMethodService } from './modules/payments/payment-method.service';
+import { PaymentService } from './modules/payments/payment.service';
+import { PrepaidLedgerService } from './modules/prepaid/prepaid-ledger.service';
+import { PrepaidService } from './modules/prepaid/prepaid.service';
 import { ProductService } from './modules/products/product.service';
 import { AutoRenewService } from './modules/renewals/auto-renew.service';
 import { ProductLifecycleService } from './modules/renewals/product-lifecycle.service';
 import { RenewalService } from './modules/renewals/renewal.service';
-import { PaymentGateway, TestGateway } from './modules/payments/gateway';
-import { PaymentMethodService } from './modules/payments/payment-method.service';
-import { PaymentService } from './modules/payments/payment.service';
-import { PrepaidService } from './modules/prepaid/prepaid.service';
-import { TeamService } from './modules/teams/team.service';
-import { DEFAULT_BILLING_CONFIG } from './modules/billing/billing.config';
-import { InvoicePaymentService } from './modules/billing/invoice-payment.service';
-import { InvoiceService } from './modules/billing/invoice.service';
-import { CatalogService } from './modules/catalog/catalog.service';
-import { DEFAULT_FRAUD_RULES } from './modules/orders/fraud-rules';
-import { OrderService } from './modules/orders/order.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
+import { TeamService } from './modules/teams/team.service';
 
 /** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
 export interface SharedInfrastructure {
@@ -32,42 +45,123 @@ export interface SharedInfrastructure {
   onLoginLock?: (lock: LoginLock) => void;
 }
 
-/** Every service, wired by hand (no DI container): plain constructors, easy to read and to test. */
+/**
+ * Every service, wired by hand (no DI container): each constructor receives the peers it calls, so
+ * this file is the dependency graph, read top to bottom (a service is built after what it uses).
+ * Services never reach each other through the request context. Cross-module reactions go through
+ * events: a new listener is one `on(...)` line at the end.
+ */
 export function createServices(
   config: Config,
   mailer: Mailer,
   clock: Clock = systemClock,
   shared: SharedInfrastructure = {},
 ) {
+  // Accounts, organizations, people
+  const audit = new AuditService();
+  // Log-in throttling (issue 9): counted in Redis when shared, in this process otherwise
   const loginThrottle = new LoginThrottle(shared.loginAttempts ?? memoryAttemptStore(), config.loginThrottle);
-  const services = {
+  const auth = new AuthService(audit, loginThrottle, shared.onLoginLock);
+  const apiTokens = new ApiTokenService(audit);
+  const organizations = new OrganizationService(audit);
+  const products = new ProductService();
+  const memberships = new MembershipService(audit, products);
+  const invitations = new InvitationService(memberships, audit, mailer, config.publicUrl);
+  const teams = new TeamService(products, memberships, invitations, audit, mailer, config.publicUrl);
+  const supportAccess = new SupportAccessService(audit, DEFAULT_SUPPORT_ACCESS_CONFIG);
+  const passwordResets = new PasswordResetService(config);
+
+  // Identity verification (R23, R24): its link, sealed image files, audit trail; starting one (a blocked
+  // order's unblocking procedure among them) needs no other module's service, so orders can call it
+  const identityRules = DEFAULT_IDENTITY_CONFIG;
+  const verificationLinks = new VerificationLinks(config);
+  const verificationFiles = new EncryptedFileStore(
+    config.identityFilesDir,
+    deriveKey(config.secretKey, 'identity-verification-images'),
+  );
+  const verificationLog = new VerificationAuditLog(audit);
+  const identityVerifications = new VerificationStartService(verificationLinks, mailer, verificationLog, identityRules);
+  const verificationSteps = new VerificationStepService(
+    config,
+    verificationLinks,
+    createSmsSender(config.smsTransport),
+    verificationFiles,
+    verificationLog,
+    identityRules,
+  );
+
+  // Money: the gateway, stored methods, the prepaid ledger, payments
+  /** The embedded test gateway (DESIGN section 10); a real processor implements the same interface. */
+  const gateway: PaymentGateway = new TestGateway(() => clock.now());
+  const paymentMethods = new PaymentMethodService(gateway, audit);
+  const prepaidLedger = new PrepaidLedgerService();
+  const payments = new PaymentService(gateway, prepaidLedger, paymentMethods);
+  const prepaid = new PrepaidService(paymentMethods, payments);
+
+  // Billing: invoices and paying them; it knows no order or renewal, it publishes billingEvents
+  const billingEvents = new BillingEvents();
+  const invoices = new InvoiceService(DEFAULT_BILLING_CONFIG, billingEvents);
+  const invoicePayments = new InvoicePaymentService(payments, prepaidLedger, billingEvents);
+
+  // What is billed: orders (catalog prices) and renewals of products
+  const catalog = new CatalogService();
+  const orders = new OrderService(
+    invoices,
+    invoicePayments,
+    catalog,
+    identityVerifications, // a blocked order's unblocking procedure (R21)
+    mailer,
+    DEFAULT_FRAUD_RULES,
+  );
+  const renewals = new RenewalService(invoices, invoicePayments, mailer);
+  const productLifecycle = new ProductLifecycleService(renewals, mailer);
+  const autoRenew = new AutoRenewService(paymentMethods);
+
+  // Support's review of identity verifications: approval performs the reason's effect (releases an order, ...)
+  const verificationEffects = new VerificationEffects(orders, passwordResets);
+  const verificationReviews = new VerificationReviewService(
+    mailer,
+    verificationFiles,
+    verificationLog,
+    verificationEffects,
+  );
+
+  // Events, each listener inside the publisher's transaction
+  payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
+  billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
+  billingEvents.on('paid', (event) => orders.onInvoicePaid(event)); // completes (or cancels) the order
+  billingEvents.on('paid', (event) => renewals.onInvoicePaid(event)); // extends the renewed products
+
+  return {
     config,
     mailer,
-    auth: new AuthService(loginThrottle, shared.onLoginLock),
-    apiTokens: new ApiTokenService(),
-    audit: new AuditService(),
-    organizations: new OrganizationService(),
-    memberships: new MembershipService(),
-    invitations: new InvitationService(),
-    teams: new TeamService(),
-    products: new ProductService(),
-    autoRenew: new AutoRenewService(),
-    renewals: new RenewalService(),
-    productLifecycle: new ProductLifecycleService(),
-    /** The embedded test gateway (DESIGN section 10); a real processor implements the same interface. */
-    gateway: new TestGateway(() => clock.now()) as PaymentGateway,
-    paymentMethods: new PaymentMethodService(),
-    payments: new PaymentService(),
-    prepaid: new PrepaidService(),
-    catalog: new CatalogService(),
-    invoices: new InvoiceService(DEFAULT_BILLING_CONFIG),
-    invoicePayments: new InvoicePaymentService(),
-    orders: new OrderService(DEFAULT_FRAUD_RULES),
-    supportAccess: new SupportAccessService(DEFAULT_SUPPORT_ACCESS_CONFIG),
+    audit,
+    auth,
+    apiTokens,
+    organizations,
+    memberships,
+    invitations,
+    teams,
+    supportAccess,
+    products,
+    gateway,
+    paymentMethods,
+    prepaidLedger,
+    payments,
+    prepaid,
+    billingEvents,
+    invoices,
+    invoicePayments,
+    catalog,
+    orders,
+    renewals,
+    productLifecycle,
+    autoRenew,
+    passwordResets,
+    identityVerifications,
+    verificationSteps,
+    verificationReviews,
   };
-  // A reconciled bank transfer pays its pro-forma invoices (R15).
-  services.payments.onSettled((ctx, paymentId) => ctx.services.invoicePayments.settle(ctx, paymentId));
-  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,7 +5,7 @@ export class Initial1795700000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "job_lock" ("name" varchar(100) PRIMARY KEY NOT NULL, "owner" varchar(120) NOT NULL, "lockedUntil" datetime NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "user" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "email" varchar(254) NOT NULL, "name" varchar(120) NOT NULL, "passwordHash" varchar(255), "staffRole" varchar(16), "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE TABLE "user" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "email" varchar(254) NOT NULL, "name" varchar(120) NOT NULL, "passwordHash" varchar(255), "staffRole" varchar(16), "lockedAt" datetime, "twoFactorEnabled" boolean NOT NULL DEFAULT (0), "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_user_email" ON "user" ("email") `);
     await queryRunner.query(`CREATE TABLE "api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "userId" integer NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(100) NOT NULL, "scopes" text NOT NULL, "secretHash" varchar(64) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "expiresAt" datetime, "lastUsedAt" datetime, "revokedAt" datetime)`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_api_token_hash" ON "api_token" ("secretHash") `);
@@ -35,8 +35,9 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "team_member" ("teamId" integer NOT NULL, "userId" integer NOT NULL, "organizationId" integer NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), PRIMARY KEY ("teamId", "userId"))`);
     await queryRunner.query(`CREATE INDEX "ix_team_member_user" ON "team_member" ("userId") `);
     await queryRunner.query(`CREATE TABLE "invoice_counter" ("year" integer PRIMARY KEY NOT NULL, "lastNumber" integer NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "invoice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "billedToOrganizationId" integer NOT NULL, "payer" varchar(16) NOT NULL, "orderId" integer, "number" varchar(20) NOT NULL, "status" varchar(17) NOT NULL, "currency" varchar(3) NOT NULL, "issuedAt" datetime NOT NULL, "dueAt" datetime NOT NULL, "paidAt" datetime, "subtotal" bigint NOT NULL, "vat" bigint NOT NULL, "total" bigint NOT NULL, "amountPaid" bigint NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE TABLE "invoice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "billedToOrganizationId" integer NOT NULL, "payer" varchar(16) NOT NULL, "subject" varchar(16) NOT NULL, "subjectId" integer NOT NULL, "orderId" integer, "number" varchar(20) NOT NULL, "status" varchar(17) NOT NULL, "currency" varchar(3) NOT NULL, "issuedAt" datetime NOT NULL, "dueAt" datetime NOT NULL, "paidAt" datetime, "subtotal" bigint NOT NULL, "vat" bigint NOT NULL, "total" bigint NOT NULL, "amountPaid" bigint NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE INDEX "ix_invoice_status_due" ON "invoice" ("status", "dueAt") `);
+    await queryRunner.query(`CREATE INDEX "ix_invoice_subject" ON "invoice" ("subject", "subjectId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_order" ON "invoice" ("orderId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_billed_to" ON "invoice" ("billedToOrganizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_org" ON "invoice" ("organizationId", "id") `);
@@ -60,6 +61,15 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "support_access_grant" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "scope" varchar(24) NOT NULL, "resource" varchar(255) NOT NULL, "grantedById" integer NOT NULL, "grantedAt" datetime NOT NULL, "expiresAt" datetime NOT NULL, "revokedAt" datetime, "closedAt" datetime)`);
     await queryRunner.query(`CREATE INDEX "ix_support_grant_open" ON "support_access_grant" ("closedAt", "expiresAt") `);
     await queryRunner.query(`CREATE INDEX "ix_support_grant_org" ON "support_access_grant" ("organizationId", "scope") `);
+    await queryRunner.query(`CREATE TABLE "identity_verification" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "reason" varchar(30) NOT NULL, "status" varchar(23) NOT NULL, "step" varchar(27) NOT NULL, "userId" integer, "organizationId" integer, "orderId" integer, "email" varchar(254) NOT NULL, "tokenNonce" varchar(32) NOT NULL, "phoneNumber" varchar(20), "codeHash" varchar(64), "codeExpiresAt" datetime, "codeAttempts" integer NOT NULL DEFAULT (0), "smsCount" integer NOT NULL DEFAULT (0), "geolocation" text, "geolocationConsentAt" datetime, "documentType" varchar(21), "expiresAt" datetime NOT NULL, "submittedAt" datetime, "purgeAt" datetime, "decidedAt" datetime, "decidedById" integer, "closedReason" varchar(500), "purgedAt" datetime, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE INDEX "ix_idv_purge" ON "identity_verification" ("purgedAt", "expiresAt") `);
+    await queryRunner.query(`CREATE INDEX "ix_idv_user" ON "identity_verification" ("userId", "reason") `);
+    await queryRunner.query(`CREATE INDEX "ix_idv_order" ON "identity_verification" ("orderId", "id") `);
+    await queryRunner.query(`CREATE INDEX "ix_idv_status" ON "identity_verification" ("status", "id") `);
+    await queryRunner.query(`CREATE TABLE "identity_verification_event" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "verificationId" integer NOT NULL, "actorId" integer, "action" varchar(64) NOT NULL, "detail" varchar(255) NOT NULL, "via" varchar(120), "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE INDEX "ix_idv_event" ON "identity_verification_event" ("verificationId", "id") `);
+    await queryRunner.query(`CREATE TABLE "identity_verification_image" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "verificationId" integer NOT NULL, "kind" varchar(22) NOT NULL, "contentType" varchar(32) NOT NULL, "byteSize" integer NOT NULL, "fileName" varchar(64) NOT NULL, "uploadedAt" datetime NOT NULL)`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_idv_image_kind" ON "identity_verification_image" ("verificationId", "kind") `);
     await queryRunner.query(`DROP INDEX "uq_api_token_hash"`);
     await queryRunner.query(`DROP INDEX "ix_api_token_user"`);
     await queryRunner.query(`CREATE TABLE "temporary_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "userId" integer NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(100) NOT NULL, "scopes" text NOT NULL, "secretHash" varchar(64) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "expiresAt" datetime, "lastUsedAt" datetime, "revokedAt" datetime, CONSTRAINT "FK_cbfc4e2b85b78207afb0b2d7fbc" FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
@@ -129,15 +139,17 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "temporary_team_member" RENAME TO "team_member"`);
     await queryRunner.query(`CREATE INDEX "ix_team_member_user" ON "team_member" ("userId") `);
     await queryRunner.query(`DROP INDEX "ix_invoice_status_due"`);
+    await queryRunner.query(`DROP INDEX "ix_invoice_subject"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_order"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_billed_to"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_org"`);
     await queryRunner.query(`DROP INDEX "uq_invoice_number"`);
-    await queryRunner.query(`CREATE TABLE "temporary_invoice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "billedToOrganizationId" integer NOT NULL, "payer" varchar(16) NOT NULL, "orderId" integer, "number" varchar(20) NOT NULL, "status" varchar(17) NOT NULL, "currency" varchar(3) NOT NULL, "issuedAt" datetime NOT NULL, "dueAt" datetime NOT NULL, "paidAt" datetime, "subtotal" bigint NOT NULL, "vat" bigint NOT NULL, "total" bigint NOT NULL, "amountPaid" bigint NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "FK_058ef835f99e28fc6717cd7c80f" FOREIGN KEY ("organizationId") REFERENCES "organization" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_da1721ddcad3e3193863ac747d8" FOREIGN KEY ("billedToOrganizationId") REFERENCES "organization" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_invoice"("id", "organizationId", "billedToOrganizationId", "payer", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt") SELECT "id", "organizationId", "billedToOrganizationId", "payer", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt" FROM "invoice"`);
+    await queryRunner.query(`CREATE TABLE "temporary_invoice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "billedToOrganizationId" integer NOT NULL, "payer" varchar(16) NOT NULL, "subject" varchar(16) NOT NULL, "subjectId" integer NOT NULL, "orderId" integer, "number" varchar(20) NOT NULL, "status" varchar(17) NOT NULL, "currency" varchar(3) NOT NULL, "issuedAt" datetime NOT NULL, "dueAt" datetime NOT NULL, "paidAt" datetime, "subtotal" bigint NOT NULL, "vat" bigint NOT NULL, "total" bigint NOT NULL, "amountPaid" bigint NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "FK_058ef835f99e28fc6717cd7c80f" FOREIGN KEY ("organizationId") REFERENCES "organization" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_da1721ddcad3e3193863ac747d8" FOREIGN KEY ("billedToOrganizationId") REFERENCES "organization" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+    await queryRunner.query(`INSERT INTO "temporary_invoice"("id", "organizationId", "billedToOrganizationId", "payer", "subject", "subjectId", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt") SELECT "id", "organizationId", "billedToOrganizationId", "payer", "subject", "subjectId", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt" FROM "invoice"`);
     await queryRunner.query(`DROP TABLE "invoice"`);
     await queryRunner.query(`ALTER TABLE "temporary_invoice" RENAME TO "invoice"`);
     await queryRunner.query(`CREATE INDEX "ix_invoice_status_due" ON "invoice" ("status", "dueAt") `);
+    await queryRunner.query(`CREATE INDEX "ix_invoice_subject" ON "invoice" ("subject", "subjectId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_order" ON "invoice" ("orderId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_billed_to" ON "invoice" ("billedToOrganizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_org" ON "invoice" ("organizationId", "id") `);
@@ -182,9 +194,21 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "temporary_support_access_grant" RENAME TO "support_access_grant"`);
     await queryRunner.query(`CREATE INDEX "ix_support_grant_open" ON "support_access_grant" ("closedAt", "expiresAt") `);
     await queryRunner.query(`CREATE INDEX "ix_support_grant_org" ON "support_access_grant" ("organizationId", "scope") `);
+    await queryRunner.query(`DROP INDEX "uq_idv_image_kind"`);
+    await queryRunner.query(`CREATE TABLE "temporary_identity_verification_image" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "verificationId" integer NOT NULL, "kind" varchar(22) NOT NULL, "contentType" varchar(32) NOT NULL, "byteSize" integer NOT NULL, "fileName" varchar(64) NOT NULL, "uploadedAt" datetime NOT NULL, CONSTRAINT "FK_2e6ccfc6bc4563c6ea3d088d9b7" FOREIGN KEY ("verificationId") REFERENCES "identity_verification" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+    await queryRunner.query(`INSERT INTO "temporary_identity_verification_image"("id", "verificationId", "kind", "contentType", "byteSize", "fileName", "uploadedAt") SELECT "id", "verificationId", "kind", "contentType", "byteSize", "fileName", "uploadedAt" FROM "identity_verification_image"`);
+    await queryRunner.query(`DROP TABLE "identity_verification_image"`);
+    await queryRunner.query(`ALTER TABLE "temporary_identity_verification_image" RENAME TO "identity_verification_image"`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_idv_image_kind" ON "identity_verification_image" ("verificationId", "kind") `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "uq_idv_image_kind"`);
+    await queryRunner.query(`ALTER TABLE "identity_verification_image" RENAME TO "temporary_identity_verification_image"`);
+    await queryRunner.query(`CREATE TABLE "identity_verification_image" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "verificationId" integer NOT NULL, "kind" varchar(22) NOT NULL, "contentType" varchar(32) NOT NULL, "byteSize" integer NOT NULL, "fileName" varchar(64) NOT NULL, "uploadedAt" datetime NOT NULL)`);
+    await queryRunner.query(`INSERT INTO "identity_verification_image"("id", "verificationId", "kind", "contentType", "byteSize", "fileName", "uploadedAt") SELECT "id", "verificationId", "kind", "contentType", "byteSize", "fileName", "uploadedAt" FROM "temporary_identity_verification_image"`);
+    await queryRunner.query(`DROP TABLE "temporary_identity_verification_image"`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_idv_image_kind" ON "identity_verification_image" ("verificationId", "kind") `);
     await queryRunner.query(`DROP INDEX "ix_support_grant_org"`);
     await queryRunner.query(`DROP INDEX "ix_support_grant_open"`);
     await queryRunner.query(`ALTER TABLE "support_access_grant" RENAME TO "temporary_support_access_grant"`);
@@ -229,15 +253,17 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "ix_invoice_org"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_billed_to"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_order"`);
+    await queryRunner.query(`DROP INDEX "ix_invoice_subject"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_status_due"`);
     await queryRunner.query(`ALTER TABLE "invoice" RENAME TO "temporary_invoice"`);
-    await queryRunner.query(`CREATE TABLE "invoice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "billedToOrganizationId" integer NOT NULL, "payer" varchar(16) NOT NULL, "orderId" integer, "number" varchar(20) NOT NULL, "status" varchar(17) NOT NULL, "currency" varchar(3) NOT NULL, "issuedAt" datetime NOT NULL, "dueAt" datetime NOT NULL, "paidAt" datetime, "subtotal" bigint NOT NULL, "vat" bigint NOT NULL, "total" bigint NOT NULL, "amountPaid" bigint NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
-    await queryRunner.query(`INSERT INTO "invoice"("id", "organizationId", "billedToOrganizationId", "payer", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt") SELECT "id", "organizationId", "billedToOrganizationId", "payer", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt" FROM "temporary_invoice"`);
+    await queryRunner.query(`CREATE TABLE "invoice" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "billedToOrganizationId" integer NOT NULL, "payer" varchar(16) NOT NULL, "subject" varchar(16) NOT NULL, "subjectId" integer NOT NULL, "orderId" integer, "number" varchar(20) NOT NULL, "status" varchar(17) NOT NULL, "currency" varchar(3) NOT NULL, "issuedAt" datetime NOT NULL, "dueAt" datetime NOT NULL, "paidAt" datetime, "subtotal" bigint NOT NULL, "vat" bigint NOT NULL, "total" bigint NOT NULL, "amountPaid" bigint NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`INSERT INTO "invoice"("id", "organizationId", "billedToOrganizationId", "payer", "subject", "subjectId", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt") SELECT "id", "organizationId", "billedToOrganizationId", "payer", "subject", "subjectId", "orderId", "number", "status", "currency", "issuedAt", "dueAt", "paidAt", "subtotal", "vat", "total", "amountPaid", "createdAt" FROM "temporary_invoice"`);
     await queryRunner.query(`DROP TABLE "temporary_invoice"`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_invoice_number" ON "invoice" ("number") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_org" ON "invoice" ("organizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_billed_to" ON "invoice" ("billedToOrganizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_order" ON "invoice" ("orderId") `);
+    await queryRunner.query(`CREATE INDEX "ix_invoice_subject" ON "invoice" ("subject", "subjectId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_status_due" ON "invoice" ("status", "dueAt") `);
     await queryRunner.query(`DROP INDEX "ix_team_member_user"`);
     await queryRunner.query(`ALTER TABLE "team_member" RENAME TO "temporary_team_member"`);
@@ -307,6 +333,15 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "temporary_api_token"`);
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_api_token_hash" ON "api_token" ("secretHash") `);
+    await queryRunner.query(`DROP INDEX "uq_idv_image_kind"`);
+    await queryRunner.query(`DROP TABLE "identity_verification_image"`);
+    await queryRunner.query(`DROP INDEX "ix_idv_event"`);
+    await queryRunner.query(`DROP TABLE "identity_verification_event"`);
+    await queryRunner.query(`DROP INDEX "ix_idv_status"`);
+    await queryRunner.query(`DROP INDEX "ix_idv_order"`);
+    await queryRunner.query(`DROP INDEX "ix_idv_user"`);
+    await queryRunner.query(`DROP INDEX "ix_idv_purge"`);
+    await queryRunner.query(`DROP TABLE "identity_verification"`);
     await queryRunner.query(`DROP INDEX "ix_support_grant_org"`);
     await queryRunner.query(`DROP INDEX "ix_support_grant_open"`);
     await queryRunner.query(`DROP TABLE "support_access_grant"`);
@@ -330,6 +365,7 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "ix_invoice_org"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_billed_to"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_order"`);
+    await queryRunner.query(`DROP INDEX "ix_invoice_subject"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_status_due"`);
     await queryRunner.query(`DROP TABLE "invoice"`);
     await queryRunner.query(`DROP TABLE "invoice_counter"`);

@@ -54,7 +54,7 @@ describe('prorate', () => {
     ['a year, 100 days left', 36500, jan1, year, d('2026-09-23T00:00:00Z'), 10000],
     ['zero amount', 0, jan1, feb1, d('2026-01-16T00:00:00Z'), 0],
   ])('%s', (_name, amount, start, end, from, expected) => {
-    expect(prorate(amount as number, start as Date, end as Date, from as Date)).toBe(expected);
+    expect(prorate(amount, start, end, from)).toBe(expected);
   });
 
   it.each([
@@ -63,6 +63,6 @@ describe('prorate', () => {
     ['a negative amount', -100, jan1, feb1],
     ['a fractional amount', 1.5, jan1, feb1],
   ])('rejects %s', (_name, amount, start, end) => {
-    expect(() => prorate(amount as number, start as Date, end as Date, jan1)).toThrow();
+    expect(() => prorate(amount, start, end, jan1)).toThrow();
   });
 });

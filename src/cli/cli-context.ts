@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Config, loadConfig } from '../config';
 import type { Clock, RequestContext } from '../context';
+import type { Services } from '../services';
 
 /*
  * The application modules are loaded only once a command needs the database: `help` and argument
@@ -36,6 +37,8 @@ export interface CliSession {
   migrated: number;
   /** A system context (no viewer); commands acting as a user use `ctx.withViewer({ user, token: null, via: 'cli' })`. */
   ctx: RequestContext;
+  /** The wired services (services.ts); they take `ctx` (or a context derived from it) as first argument. */
+  services: Services;
 }
 
 /**
@@ -48,18 +51,14 @@ export async function withSession<T>(
   options: { clock?: Clock; config?: Config } = {},
 ): Promise<T> {
   const config = options.config ?? cliConfig();
-  const [{ openDatabase }, { createServices }, { createMailer }, { RequestContext, systemClock }] = await Promise.all([
-    import('../db/data-source'),
-    import('../services'),
-    import('../common/mail'),
-    import('../context'),
-  ]);
+  const [{ openAppDatabase }, { createServices }, { createMailer }, { RequestContext, systemClock }] =
+    await Promise.all([import('../startup'), import('../services'), import('../common/mail'), import('../context')]);
   const clock = options.clock ?? systemClock;
-  const { dataSource, migrated } = await openDatabase(config.databaseUrl);
+  const { dataSource, migrated } = await openAppDatabase(config.databaseUrl);
   try {
     const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
-    const ctx = new RequestContext(services, dataSource, dataSource.manager, null, clock, `cli-${process.pid}`);
-    return await work({ config, dataSource, migrated, ctx });
+    const ctx = new RequestContext(dataSource, dataSource.manager, null, clock, `cli-${process.pid}`);
+    return await work({ config, dataSource, migrated, ctx, services });
   } finally {
     await dataSource.destroy();
   }

@@ -49,7 +49,7 @@ const commands: Command[] = [
         import('../modules/accounts/auth.service'),
       ]);
       const staffRole = role as StaffRole;
-      const { existing, previous, secret } = await withSession(({ ctx }) =>
+      const { existing, previous, secret } = await withSession(({ ctx, services }) =>
         ctx.transaction(async (ctx) => {
           const existing = await ctx.em.findOneBy(UserEntity, { email });
           const user =
@@ -61,7 +61,7 @@ const commands: Command[] = [
           if (previous !== staffRole) {
             // A customer account turned staff: each of its organizations sees the change of access.
             for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
-              await ctx.services.audit.record(
+              await services.audit.record(
                 asUser,
                 m.organizationId,
                 'user.staff_role_changed',
@@ -69,7 +69,7 @@ const commands: Command[] = [
               );
             }
           }
-          const { secret } = await ctx.services.apiTokens.create(asUser, {
+          const { secret } = await services.apiTokens.create(asUser, {
             name: `staff ${role.toLowerCase()} (cli)`,
             scopes: ALL_SCOPES,
           });
@@ -79,7 +79,7 @@ const commands: Command[] = [
       output.out(
         !existing
           ? `Created staff user ${email} with role ${role}.`
-          : previous === role
+          : previous === staffRole
             ? `${email} already has staff role ${role}.`
             : `Changed the staff role of ${email} from ${previous ?? 'none'} to ${role}.`,
       );
@@ -102,13 +102,13 @@ const commands: Command[] = [
         import('../modules/accounts/user.entity'),
         import('../modules/accounts/auth.service'),
       ]);
-      return withSession(async ({ ctx }) => {
+      return withSession(async ({ ctx, services }) => {
         const user = await ctx.em.findOneBy(UserEntity, { email });
         if (!user)
           throw new CliError(
             `No user with email ${email}; token:create is for existing users (staff:create makes staff users).`,
           );
-        const { secret } = await ctx.services.apiTokens.create(ctx.withViewer({ user, token: null, via: 'cli' }), {
+        const { secret } = await services.apiTokens.create(ctx.withViewer({ user, token: null, via: 'cli' }), {
           name,
           scopes: ALL_SCOPES,
         });
@@ -126,15 +126,15 @@ const commands: Command[] = [
     async run(values, output) {
       const now = values.now === undefined ? null : parseInstant(String(values.now));
       const clock = now ? { now: () => new Date(now) } : undefined;
-      const [{ createJobLock }, { JOBS, runJobs }] = await Promise.all([
+      const [{ createJobLock }, { createJobs, runJobs }] = await Promise.all([
         import('../jobs/lock'),
         import('../jobs/runner'),
       ]);
       return withSession(
-        async ({ config, dataSource, ctx }) => {
+        async ({ config, dataSource, ctx, services }) => {
           const lock = createJobLock(config.redisUrl, dataSource);
           try {
-            const runs = await runJobs(ctx, ctx.now(), JOBS, { lock });
+            const runs = await runJobs(ctx, ctx.now(), createJobs(services), { lock });
             if (runs.length === 0) output.out('No scheduled jobs are registered.');
             for (const run of runs) {
               if (run.error) output.err(`${run.name}: failed: ${run.error.message}`);
@@ -194,8 +194,8 @@ const commands: Command[] = [
       const paymentId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : global?.type === 'Payment' ? global.id : null;
       if (paymentId === null)
         throw new UsageError(`--payment must be a payment id (a number or a Payment global id), got "${raw}".`);
-      return withSession(async ({ ctx }) => {
-        const { payment, changed } = await ctx.services.payments.reconcile(ctx.asSystem(), paymentId);
+      return withSession(async ({ ctx, services }) => {
+        const { payment, changed } = await services.payments.reconcile(ctx.asSystem(), paymentId);
         output.out(
           changed
             ? `Payment ${payment.id} reconciled: ${payment.purpose}.`
@@ -215,8 +215,8 @@ const commands: Command[] = [
       if (config.isProduction) throw new CliError('seed:demo refuses to run with NODE_ENV=production.');
       const { seedDemoIfEmpty } = await import('./seed-demo');
       return withSession(
-        async ({ ctx }) => {
-          const demo = await seedDemoIfEmpty(ctx);
+        async ({ ctx, services }) => {
+          const demo = await seedDemoIfEmpty(ctx, services);
           if (!demo) {
             output.out('The database already has users: seed:demo only seeds an empty database. Nothing changed.');
             return 0;

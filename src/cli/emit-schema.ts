@@ -22,8 +22,8 @@ if (require.main === module) {
       writeFileSync(SCHEMA_FILE, sdl);
       process.stdout.write(`schema written to ${SCHEMA_FILE}\n`);
     })
-    .catch((error) => {
-      process.stderr.write(`${error.stack}\n`);
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
       process.exit(1);
     });
 }

@@ -1,4 +1,8 @@
 import type { RequestContext } from '../context';
+import type { Services } from '../services';
+
+/** The services the demo data goes through. */
+type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams'>;
 import { hashPassword } from '../modules/accounts/password';
 import { UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
@@ -17,18 +21,21 @@ export const DEMO_PASSWORD = 'demo-password';
  * A small demo dataset: a company that will become a partner (with users and a team) and a second
  * organization. Idempotent: does nothing when any user exists.
  */
-export async function seedDemoIfEmpty(ctx: RequestContext): Promise<{ logins: DemoLogin[] } | null> {
+export async function seedDemoIfEmpty(
+  ctx: RequestContext,
+  services: DemoServices,
+): Promise<{ logins: DemoLogin[] } | null> {
   if ((await ctx.em.count(UserEntity)) > 0) return null;
-  return seedDemo(ctx);
+  return seedDemo(ctx, services);
 }
 
 /** Seeds in one transaction, so a failure leaves the database empty and the next start tries again. */
-export function seedDemo(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
-  return ctx.transaction(seedDemoData);
+export function seedDemo(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
+  return ctx.transaction((ctx) => seedDemoData(ctx, services));
 }
 
-async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] }> {
-  const { auth } = ctx.services;
+async function seedDemoData(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
+  const { auth } = services;
   const demo = await auth.signUp(ctx, {
     email: 'demo@example.ch',
     password: DEMO_PASSWORD,
@@ -46,7 +53,7 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
     currency: 'EUR',
     country: 'IT',
   });
-  await seedDemoMembersAndTeam(ctx, demo.user, demo.organization);
+  await seedDemoMembersAndTeam(ctx, services, demo.user, demo.organization);
   return {
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
@@ -68,6 +75,7 @@ async function seedDemoData(ctx: RequestContext): Promise<{ logins: DemoLogin[] 
 /** Alice (administrator) and Bob (limited user) join through the membership services, as Dana would add them, and form the "Web team". */
 async function seedDemoMembersAndTeam(
   ctx: RequestContext,
+  services: DemoServices,
   owner: UserEntity,
   organization: OrganizationEntity,
 ): Promise<void> {
@@ -75,7 +83,7 @@ async function seedDemoMembersAndTeam(
   const alice = await demoUser(ctx, 'alice@example.ch', 'Alice Keller');
   const bob = await demoUser(ctx, 'bob@example.ch', 'Bob Meier');
   const [hosting] = await insertDemoProducts(ctx, organization);
-  const { invitations, teams } = ctx.services;
+  const { invitations, teams } = services;
   await invitations.invite(asOwner, organization.id, {
     email: alice.email,
     role: MemberRole.ADMINISTRATOR,

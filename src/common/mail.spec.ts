@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createMailer, fileTransportDir, readOutbox } from './mail';
+import { createMailer, fileTransportDir, readAttachments, readOutbox } from './mail';
 
 const FROM = 'Hosting <noreply@hosting.example>';
 let dir: string;
@@ -69,6 +69,22 @@ describe('file transport and readOutbox', () => {
     expect(message.text).toBe(text);
     expect(message.to).toContain('anna@client.example');
     expect(message.to).toContain('Anna Müller');
+  });
+
+  it('sends an inline image next to text and HTML; readAttachments gives its exact bytes and Content-ID', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 255, 13, 10]);
+    await createMailer(`file:${dir}`, FROM).send({
+      to: 'anna@client.example',
+      subject: 'QR',
+      text: `Open ${url}`,
+      html: `<p><img src="cid:qr@test" alt="QR"></p>`,
+      attachments: [{ filename: 'qr.png', contentType: 'image/png', content: png, cid: 'qr@test' }],
+    });
+    const [message] = readOutbox(dir);
+    expect(message.text).toBe(`Open ${url}`);
+    expect(readAttachments(message.file)).toEqual([
+      { filename: 'qr.png', contentType: 'image/png', content: png, cid: 'qr@test' },
+    ]);
   });
 
   it('writes complete RFC 822 files named by time, and reads them oldest first', async () => {

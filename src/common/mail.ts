@@ -14,6 +14,15 @@ export interface Mail {
   subject: string;
   text: string;
   html?: string;
+  /** Files sent with the message; one with a `cid` is shown inline where the HTML says `<img src="cid:…">`. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  cid?: string;
 }
 
 export interface Mailer {
@@ -102,6 +111,37 @@ export function readOutbox(dir: string): OutboxMessage[] {
         text: textBody(headers, body.replace(/\n$/, '')),
       };
     });
+}
+
+/**
+ * The non-text parts (attachments and inline images) of a message this module wrote, decoded:
+ * what `readOutbox` leaves out. `cid` is the Content-ID without its angle brackets.
+ */
+export function readAttachments(file: string): MailAttachment[] {
+  const { headers, body } = splitEntity(readFileSync(file, 'utf8').replace(/\r\n/g, '\n'));
+  const found: MailAttachment[] = [];
+  const walk = (headers: Map<string, string>, body: string) => {
+    const type = headers.get('content-type') ?? 'text/plain';
+    if (/^multipart\//i.test(type)) {
+      const boundary = headerParam(type, 'boundary');
+      if (!boundary) return;
+      for (const part of body.split(`--${boundary}`).slice(1, -1)) {
+        const entity = splitEntity(part.replace(/^[ \t]*\n/, '').replace(/\n$/, ''));
+        walk(entity.headers, entity.body);
+      }
+      return;
+    }
+    if (/^text\/(plain|html)/i.test(type) && !/attachment/i.test(headers.get('content-disposition') ?? '')) return;
+    const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+    found.push({
+      filename: headerParam(headers.get('content-disposition') ?? '', 'filename') ?? headerParam(type, 'name') ?? '',
+      contentType: type.split(';')[0].trim().toLowerCase(),
+      content: encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64') : Buffer.from(body),
+      cid: headers.get('content-id')?.replace(/^<|>$/g, ''),
+    });
+  };
+  walk(headers, body);
+  return found;
 }
 
 /** Splits a MIME entity into lower-cased, unfolded headers and its body. */

@@ -26,12 +26,15 @@ export interface SharedRedis {
 
 export interface SharedRedisOptions {
   logger: Logger;
+  /** Put before every key (ioredis `keyPrefix`, script keys included): the deployment's namespace. */
+  keyPrefix?: string;
   /** Called for every operation answered in-process instead (redis_fallback_total{use}). */
   onFallback?: (use: string) => void;
 }
 
-export function connectSharedRedis(url: string, { logger, onFallback }: SharedRedisOptions): SharedRedis {
+export function connectSharedRedis(url: string, { logger, onFallback, keyPrefix }: SharedRedisOptions): SharedRedis {
   const client = new Redis(url, {
+    keyPrefix,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 500,

@@ -1,4 +1,4 @@
-import { BusinessError } from '../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../graphql/errors';
 
 /** A UTF-16 surrogate without its partner: not a character, and not storable as UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -28,19 +28,27 @@ export function requireText(
   // NFC: "é" typed as one character or as e + accent is the same name, stored once the same way.
   const trimmed = (value ?? '').normalize('NFC').trim();
   if (trimmed.length < (options.min ?? 1))
-    throw new BusinessError('INVALID_INPUT', `${label} must not be empty.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, `${label} must not be empty.`, field);
   if (trimmed.length > options.max)
-    throw new BusinessError('INVALID_INPUT', `${label} must be at most ${options.max} characters.`, field);
-  if (/[\u0000-\u001f\u007f]/.test(trimmed))
-    throw new BusinessError('INVALID_INPUT', `${label} must not contain control characters.`, field);
+    throw new BusinessError(
+      CommonErrorCode.INVALID_INPUT,
+      `${label} must be at most ${options.max} characters.`,
+      field,
+    );
+  if (hasControlCharacters(trimmed))
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, `${label} must not contain control characters.`, field);
   if (BIDI_CONTROL.test(trimmed))
     throw new BusinessError(
-      'INVALID_INPUT',
+      CommonErrorCode.INVALID_INPUT,
       `${label} must not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069).`,
       field,
     );
   if (LONE_SURROGATE.test(trimmed))
-    throw new BusinessError('INVALID_INPUT', `${label} must be valid Unicode (it has a lone surrogate).`, field);
+    throw new BusinessError(
+      CommonErrorCode.INVALID_INPUT,
+      `${label} must be valid Unicode (it has a lone surrogate).`,
+      field,
+    );
   return trimmed;
 }
 
@@ -66,7 +74,7 @@ export function normalizeEmail(value: string | null | undefined): string {
 export function requireEmail(value: string | null | undefined, field: string[]): string {
   const email = normalizeEmail(value);
   if (email.length > 254 || !EMAIL.test(email) || LONE_SURROGATE.test(email))
-    throw new BusinessError('INVALID_EMAIL', `"${value ?? ''}" is not a valid email address.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_EMAIL, `"${value ?? ''}" is not a valid email address.`, field);
   return email;
 }
 
@@ -74,7 +82,11 @@ export function requireEmail(value: string | null | undefined, field: string[]):
 export function requireCountry(value: string | null | undefined, field: string[]): string {
   const country = (value ?? '').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(country))
-    throw new BusinessError('INVALID_COUNTRY', 'country must be a two-letter ISO 3166 code such as CH.', field);
+    throw new BusinessError(
+      CommonErrorCode.INVALID_COUNTRY,
+      'country must be a two-letter ISO 3166 code such as CH.',
+      field,
+    );
   return country;
 }
 
@@ -85,7 +97,7 @@ export function requireUrl(value: string | null | undefined, field: string[]): s
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
   } catch {
-    throw new BusinessError('INVALID_URL', `"${url}" is not an http(s) URL.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_URL, `"${url}" is not an http(s) URL.`, field);
   }
   return url;
 }
@@ -102,10 +114,16 @@ export function requirePassword(value: string | null | undefined, field: string[
   const password = normalizePassword(value);
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
     throw new BusinessError(
-      'WEAK_PASSWORD',
+      CommonErrorCode.WEAK_PASSWORD,
       `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`,
       field,
     );
   }
   return password;
+}
+
+/** True when `text` holds a control character (C0 or DEL), which no name, label or key may contain. */
+export function hasControlCharacters(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+  return /[\u0000-\u001f\u007f]/.test(text);
 }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
-import { ensureCatalog } from '../modules/catalog/catalog';
 import { MYSQL_MIGRATIONS } from '../../migrations/mysql';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite';
 
@@ -69,16 +69,20 @@ export function dataSourceOptions(url: string, flavor?: MysqlFlavor): DataSource
 }
 
 /**
- * Opens the database, applies pending migrations and seeds missing catalog prices; returns how many
- * migrations ran. Any number of instances may start at once on an empty database: the migrations
- * run under a database lock, so one instance migrates and the others wait, then find nothing to do.
+ * Opens the database and applies pending migrations; returns how many ran. `seed` runs after them
+ * under the same lock (start-up seeds the catalog prices there, startup.ts). Any number of instances
+ * may start at once on an empty database: the migrations run under a database lock, so one instance
+ * migrates and the others wait, then find nothing to do.
  */
-export async function openDatabase(url: string): Promise<{ dataSource: DataSource; migrated: number }> {
+export async function openDatabase(
+  url: string,
+  seed: (dataSource: DataSource) => Promise<unknown> = async () => undefined,
+): Promise<{ dataSource: DataSource; migrated: number }> {
   const dataSource = await connectDataSource(url);
   try {
     const ran = await withMigrationLock(dataSource, async () => {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      await ensureCatalog(dataSource);
+      await seed(dataSource);
       return applied;
     });
     return { dataSource, migrated: ran.length };
@@ -127,4 +131,19 @@ export async function connectDataSource(url: string): Promise<DataSource> {
   const dataSource = createDataSource(url, flavor);
   await dataSource.initialize();
   return dataSource;
+}
+
+/**
+ * A short stable name for the database a data source points at (host, port, database; never the
+ * password): what a deployment's keys in a shared Redis are named after, so deployments (or test
+ * databases) sharing one Redis never share job locks, rate-limit budgets or log-in throttling.
+ */
+export function databaseIdentity(dataSource: DataSource): string {
+  const options = dataSource.options as { type: string; database?: string; url?: string };
+  let where = `${options.type}:${options.database ?? ''}`;
+  if (options.url) {
+    const url = new URL(options.url);
+    where = `${options.type}:${url.hostname}:${url.port}${url.pathname}`;
+  }
+  return createHash('sha256').update(where).digest('hex').slice(0, 12);
 }

@@ -20,6 +20,9 @@ import { OrderEntity, OrderLineEntity } from '../modules/orders/order.entity';
 
 import { NoticeEntity } from '../modules/renewals/notice.entity';
 import { SupportAccessGrantEntity } from '../modules/support/support-access-grant.entity';
+import { IdentityVerificationEntity } from '../modules/identity/identity-verification.entity';
+import { VerificationEventEntity } from '../modules/identity/verification-event.entity';
+import { VerificationImageEntity } from '../modules/identity/verification-image.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -45,4 +48,7 @@ export const ENTITIES = [
   InvoicePaymentEntity,
   NoticeEntity,
   SupportAccessGrantEntity,
+  IdentityVerificationEntity,
+  VerificationImageEntity,
+  VerificationEventEntity,
 ];

@@ -1,6 +1,6 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { BusinessError } from './errors';
+import { BusinessError, CommonErrorCode } from './errors';
 
 @ObjectType('PageInfo')
 export class PageInfo {
@@ -57,14 +57,19 @@ const encodeCursor = (key: number) => Buffer.from(`k:${key}`).toString('base64ur
 
 function decodeCursor(cursor: string): number {
   const match = /^k:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new BusinessError('INVALID_CURSOR', 'The "after" cursor is not one this server issued.', ['after']);
+  if (!match)
+    throw new BusinessError(CommonErrorCode.INVALID_CURSOR, 'The "after" cursor is not one this server issued.', [
+      'after',
+    ]);
   return Number(match[1]);
 }
 
 function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BusinessError('INVALID_PAGE_SIZE', `"first" must be between 0 and ${MAX_PAGE_SIZE}.`, ['first']);
+    throw new BusinessError(CommonErrorCode.INVALID_PAGE_SIZE, `"first" must be between 0 and ${MAX_PAGE_SIZE}.`, [
+      'first',
+    ]);
   }
   return first;
 }

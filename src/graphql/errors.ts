@@ -1,6 +1,22 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ObjectType, Field } from 'type-graphql';
 
+/**
+ * Codes of the input checks every module shares (common/validate.ts, global ids, pages). A module's
+ * own codes live in its `<module>.errors.ts` enum; none redefines these.
+ */
+export enum CommonErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  INVALID_ID = 'INVALID_ID',
+  INVALID_CURSOR = 'INVALID_CURSOR',
+  INVALID_PAGE_SIZE = 'INVALID_PAGE_SIZE',
+  INVALID_EMAIL = 'INVALID_EMAIL',
+  INVALID_COUNTRY = 'INVALID_COUNTRY',
+  INVALID_URL = 'INVALID_URL',
+  WEAK_PASSWORD = 'WEAK_PASSWORD',
+  NOT_FOUND = 'NOT_FOUND',
+}
+
 /** An expected business-rule failure: reported in a payload's `userErrors` with a stable code. */
 export class BusinessError extends Error {
   constructor(

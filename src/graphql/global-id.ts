@@ -1,4 +1,4 @@
-import { BusinessError } from './errors';
+import { BusinessError, CommonErrorCode } from './errors';
 
 /** Opaque global ids: base64url of "Type:localId". Clients must treat them as opaque. */
 export function toGlobalId(type: string, id: number): string {
@@ -21,7 +21,7 @@ export function parseGlobalId(globalId: string): { type: string; id: number } | 
 export function decodeId(globalId: string, type: string, field: string[]): number {
   const parsed = parseGlobalId(globalId);
   if (!parsed || parsed.type !== type)
-    throw new BusinessError('INVALID_ID', `"${globalId}" is not a valid ${type} id.`, field);
+    throw new BusinessError(CommonErrorCode.INVALID_ID, `"${globalId}" is not a valid ${type} id.`, field);
   return parsed.id;
 }
 

@@ -1,9 +1,9 @@
-import type { RequestContext } from '../context';
+import type { GraphQLContext } from './context';
 import { parseGlobalId } from './global-id';
 import type { Node } from './node';
 
 /** Resolves a local id of one type to its API object, or null when absent or out of the viewer's reach. */
-export type NodeFetcher = (ctx: RequestContext, id: number) => Promise<Node | null>;
+export type NodeFetcher = (ctx: GraphQLContext, id: number) => Promise<Node | null>;
 
 const fetchers = new Map<string, NodeFetcher>();
 
@@ -13,8 +13,8 @@ const fetchers = new Map<string, NodeFetcher>();
  */
 export function registerNode<E>(
   type: string,
-  find: (ctx: RequestContext, id: number) => Promise<E | null | undefined>,
-  toNode: (row: E, ctx: RequestContext) => Node,
+  find: (ctx: GraphQLContext, id: number) => Promise<E | null | undefined>,
+  toNode: (row: E, ctx: GraphQLContext) => Node,
 ): void {
   fetchers.set(type, async (ctx, id) => {
     const row = await find(ctx, id);
@@ -22,7 +22,7 @@ export function registerNode<E>(
   });
 }
 
-export async function fetchNode(ctx: RequestContext, globalId: string): Promise<Node | null> {
+export async function fetchNode(ctx: GraphQLContext, globalId: string): Promise<Node | null> {
   const parsed = parseGlobalId(globalId);
   const fetch = parsed && fetchers.get(parsed.type);
   return fetch ? fetch(ctx, parsed.id) : null;

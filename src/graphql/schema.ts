@@ -1,61 +1,77 @@
 import { GraphQLSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
+// Import order decides the order of types and fields in the emitted schema/schema.graphql.
+import { UserApiTokensFieldsResolver } from '../modules/api-tokens/user-fields.resolver';
+import { UserOrganizationsFieldsResolver } from '../modules/organizations/user-fields.resolver';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ApiTokenResolver } from '../modules/api-tokens/api-token.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
-import { MembersResolver } from '../modules/organizations/members.resolver';
-import { MembershipFieldsResolver } from '../modules/organizations/membership.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
-import { OrganizationProductsResolver, ProductResolver } from '../modules/products/product.resolver';
-import { OrganizationPaymentMethodsResolver, PaymentResolver } from '../modules/payments/payment.resolver';
-import {
-  OrganizationPrepaidResolver,
-  PrepaidAccountResolver,
-  TopUpResolver,
-} from '../modules/prepaid/prepaid.resolver';
-import { TeamFieldsResolver, InvitationTeamResolver } from '../modules/teams/team-fields.resolver';
+import { MembershipResolver } from '../modules/organizations/membership.resolver';
+import { ProductResolver } from '../modules/products/product.resolver';
+import { OrganizationProductsFieldsResolver } from '../modules/products/organization-fields.resolver';
+import { PaymentResolver } from '../modules/payments/payment.resolver';
+import { OrganizationPaymentsFieldsResolver } from '../modules/payments/organization-fields.resolver';
+import { PrepaidAccountResolver, TopUpResolver } from '../modules/prepaid/prepaid.resolver';
+import { OrganizationPrepaidFieldsResolver } from '../modules/prepaid/organization-fields.resolver';
 import { TeamResolver } from '../modules/teams/team.resolver';
-import {
-  InvoiceLineResolver,
-  InvoiceResolver,
-  OrganizationInvoicesResolver,
-} from '../modules/billing/invoice.resolver';
-import { OrderLineResolver, OrderResolver, OrganizationOrdersResolver } from '../modules/orders/order.resolver';
-import { AutoRenewResolver, ProductAutoRenewFieldsResolver } from '../modules/renewals/auto-renew.resolver';
-import { SupportAccessGrantFieldsResolver, SupportAccessResolver } from '../modules/support/support-access.resolver';
-import { OrganizationProgramsResolver } from '../modules/partners/partner-fields.resolver';
+import { OrganizationTeamsFieldsResolver } from '../modules/teams/organization-fields.resolver';
+import { InvitationTeamsFieldsResolver } from '../modules/teams/invitation-fields.resolver';
+import { InvoiceLineResolver, InvoiceResolver } from '../modules/billing/invoice.resolver';
+import { OrganizationBillingFieldsResolver } from '../modules/billing/organization-fields.resolver';
+import { OrderLineResolver, OrderResolver } from '../modules/orders/order.resolver';
+import { OrganizationOrdersFieldsResolver } from '../modules/orders/organization-fields.resolver';
+import { AutoRenewResolver } from '../modules/renewals/auto-renew.resolver';
+import { ProductRenewalsFieldsResolver } from '../modules/renewals/product-fields.resolver';
+import { SupportAccessResolver } from '../modules/support/support-access.resolver';
+import { OrganizationSupportFieldsResolver } from '../modules/support/organization-fields.resolver';
+import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
+import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
+import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
+import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
 import { NodeResolver } from './node.resolver';
 
-/** Every resolver class of every module. */
-export const RESOLVERS: NonEmptyArray<Function> = [
+/**
+ * Every resolver class of every module. A module's own types and root fields live in
+ * `<module>/<type>.resolver.ts`; the fields it adds to another module's type in
+ * `<module>/<type>-fields.resolver.ts` (class `<Type><Module>FieldsResolver`), e.g.
+ * billing/organization-fields.resolver.ts adds Organization.invoices. The field lives on the side of
+ * the import graph that already depends on the other (Organization.auditEvents stays in organizations,
+ * which records audit events).
+ */
+export const RESOLVERS: NonEmptyArray<new () => object> = [
   NodeResolver,
   AccountResolver,
   ApiTokenResolver,
+  UserApiTokensFieldsResolver,
   OrganizationResolver,
-  MembershipFieldsResolver,
-  MembersResolver,
+  UserOrganizationsFieldsResolver,
+  MembershipResolver,
+  OrganizationTeamsFieldsResolver,
   TeamResolver,
-  TeamFieldsResolver,
-  InvitationTeamResolver,
+  InvitationTeamsFieldsResolver,
   AuditEventResolver,
   ProductResolver,
-  OrganizationProductsResolver,
+  OrganizationProductsFieldsResolver,
   AutoRenewResolver,
-  OrganizationProgramsResolver,
-  ProductAutoRenewFieldsResolver,
+  OrganizationPartnersFieldsResolver,
+  ProductRenewalsFieldsResolver,
   PaymentResolver,
-  OrganizationPaymentMethodsResolver,
+  OrganizationPaymentsFieldsResolver,
   TopUpResolver,
-  OrganizationPrepaidResolver,
+  OrganizationPrepaidFieldsResolver,
   PrepaidAccountResolver,
   OrderResolver,
   OrderLineResolver,
-  OrganizationOrdersResolver,
+  OrganizationOrdersFieldsResolver,
   InvoiceResolver,
   InvoiceLineResolver,
-  OrganizationInvoicesResolver,
+  OrganizationBillingFieldsResolver,
+  OrganizationSupportFieldsResolver,
   SupportAccessResolver,
-  SupportAccessGrantFieldsResolver,
+  IdentityVerificationResolver,
+  OrderIdentityFieldsResolver,
+  PasswordResetResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

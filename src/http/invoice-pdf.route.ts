@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import type { GraphQLContext } from '../app';
+import type { GraphQLContext } from '../graphql/context';
 import { parseGlobalId } from '../graphql/global-id';
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../common/logger';
 import { RequestScope, runInRequestScope } from '../common/request-scope';
+import { clientAddress } from './client-address';
 
 /** A client's X-Request-Id is kept when it is a plain identifier; anything else gets a fresh UUID. */
 const CLIENT_REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -21,7 +22,7 @@ export function requestLog(logger: Logger) {
     const requestId = CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
-    const scope: RequestScope = { requestId, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
+    const scope: RequestScope = { requestId, clientIp: clientAddress(req) };
     const started = process.hrtime.bigint();
     // Read now: routers mounted further down rewrite req.path to their own part of it.
     const path = req.path;

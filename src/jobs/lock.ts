@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { databaseIdentity } from '../db/data-source';
 import { transaction } from '../db/transaction';
 import { JobLockEntity } from './job-lock.entity';
 
@@ -121,17 +122,6 @@ export function createJobLock(redisUrl: string | null, dataSource: DataSource): 
   return redisUrl
     ? redisJobLock(redisUrl, `pp:job-lock:${databaseIdentity(dataSource)}:`)
     : databaseJobLock(dataSource);
-}
-
-/** A short stable name for the database a data source points at (host, port, database; never the password). */
-function databaseIdentity(dataSource: DataSource): string {
-  const options = dataSource.options as { type: string; database?: string; url?: string };
-  let where = `${options.type}:${options.database ?? ''}`;
-  if (options.url) {
-    const url = new URL(options.url);
-    where = `${options.type}:${url.hostname}:${url.port}${url.pathname}`;
-  }
-  return createHash('sha256').update(where).digest('hex').slice(0, 12);
 }
 
 /**

@@ -1,18 +1,24 @@
 import type { RequestContext } from '../context';
-import { databaseJobLock, JobLock, withJobLock } from './lock';
 import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.job';
-import { RENEWAL_JOBS } from '../modules/renewals/renewal.jobs';
+import { renewalJobs } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
+import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
+import type { Services } from '../services';
+import type { Job } from './job';
+import { databaseJobLock, JobLock, withJobLock } from './lock';
 
-/** A scheduled sweep: idempotent, so running it twice for the same `now` changes nothing the second time. */
-export interface Job {
-  name: string;
-  /** Returns how many items it changed. */
-  run(ctx: RequestContext, now: Date): Promise<number>;
+export type { Job } from './job';
+
+/** Every sweep, in the order they run, bound to the wired services. Modules add theirs here. */
+export function createJobs(services: Services): Job[] {
+  return [
+    ...renewalJobs(services.renewals, services.productLifecycle),
+    cancelBlockedOrdersJob(services.orders),
+    // After the cancellations: a blocked order cancelled now closes its verification in the same run.
+    purgeIdentityVerificationsJob(services.verificationReviews),
+    expireSupportGrantsJob(services.supportAccess),
+  ];
 }
-
-/** Every sweep, in the order they run. Modules add theirs here. */
-export const JOBS: Job[] = [...RENEWAL_JOBS, cancelBlockedOrdersJob, expireSupportGrantsJob];
 
 export interface JobRun {
   name: string;
@@ -48,7 +54,7 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 export async function runJobs(
   ctx: RequestContext,
   now: Date,
-  jobs: Job[] = JOBS,
+  jobs: Job[],
   options: RunJobsOptions = {},
 ): Promise<JobRun[]> {
   const lock = options.lock ?? databaseJobLock(ctx.dataSource);

@@ -13,6 +13,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     viewer: isAuthenticated,
     organization: isAuthenticated,
     supportReadCheck: isSupportStaff,
+    identityVerificationByToken: isPublic,
+    identityVerifications: isSupportStaff,
   },
   Mutation: {
     signUp: isPublic,
@@ -39,18 +41,43 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     resendUnblockProcedure: canWrite,
     grantSupportAccess: canWrite,
     revokeSupportAccess: canWrite,
+    startAccountRecovery: isPublic,
+    startIdentityVerification: canWrite,
+    // The verification link's token is the credential of these steps (checked by the service).
+    submitVerificationPhone: isPublic,
+    confirmVerificationCode: isPublic,
+    submitVerificationGeolocationConsent: isPublic,
+    submitVerificationDocumentType: isPublic,
+    approveIdentityVerification: and(isSupportStaff, canWrite),
+    rejectIdentityVerification: and(isSupportStaff, canWrite),
+    resetPassword: isPublic,
+  },
+};
+
+/** Fields of object types with a rule of their own; every other field of a reached object is allowed. */
+export const FIELD_PERMISSIONS: Record<string, Record<string, ShieldRule>> = {
+  // Whoever sees a verification (its link, its order's billing members) sees its progress; the
+  // personal data is for platform support only (R23, R24).
+  IdentityVerification: {
+    email: isSupportStaff,
+    phoneNumber: isSupportStaff,
+    geolocation: isSupportStaff,
+    images: isSupportStaff,
+    order: isSupportStaff,
+    user: isSupportStaff,
   },
 };
 
 /**
  * The shield: root fields by PERMISSIONS; fields of object types are allowed because their parent
- * was reached through a guarded root field and services already scoped what they return.
+ * was reached through a guarded root field and services already scoped what they return, except
+ * the few FIELD_PERMISSIONS name.
  */
 export function createShield(schema: GraphQLSchema) {
-  const typeRules: Record<string, ShieldRule> = {};
+  const typeRules: Record<string, ShieldRule | Record<string, ShieldRule>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
     if (isObjectType(type) && !type.name.startsWith('__') && type.name !== 'Query' && type.name !== 'Mutation')
-      typeRules[type.name] = allow;
+      typeRules[type.name] = FIELD_PERMISSIONS[type.name] ? { '*': allow, ...FIELD_PERMISSIONS[type.name] } : allow;
   }
   return shield(
     { ...typeRules, Query: PERMISSIONS.Query, Mutation: PERMISSIONS.Mutation },

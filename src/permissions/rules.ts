@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { allow, rule } from 'graphql-shield';
-import type { GraphQLContext } from '../app';
+import type { GraphQLContext } from '../graphql/context';
 import { StaffRole } from '../modules/accounts/user.entity';
 import { UnauthenticatedError } from '../graphql/errors';
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,8 @@ import { SQLITE_MIGRATIONS } from '../../migrations/sqlite';
 import { App, createServer } from '../../src/app';
 import { DEMO_PASSWORD } from '../../src/cli/seed-demo';
 import { loadConfig } from '../../src/config';
-import { connectDataSource, openDatabase } from '../../src/db/data-source';
-import { JOBS } from '../../src/jobs/runner';
+import { connectDataSource } from '../../src/db/data-source';
+import { openAppDatabase } from '../../src/startup';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
 import { anOrganization, aPaymentMethod, aPlacedOrder, localId } from '../fixtures/builders';
 import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
@@ -39,7 +39,7 @@ interface CliResult {
   lines: string[];
 }
 
-/** Runs the real CLI in a child process, as `npm run cli -- …` does (`viaNpm` goes through npm itself). */
+/** Runs the real CLI from the compiled build in a child process, as `npm run cli -- …` does (`viaNpm` goes through npm itself). */
 function cli(
   databaseUrl: string,
   args: string[],
@@ -47,7 +47,7 @@ function cli(
 ): Promise<CliResult> {
   const [command, argv] = options.viaNpm
     ? ['npm', ['run', 'cli', '--silent', '--', ...args]]
-    : [process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', ...args]];
+    : [process.execPath, ['dist/src/cli/index.js', ...args]];
   const env = {
     ...process.env,
     NODE_ENV: 'test',
@@ -79,7 +79,7 @@ async function serve(
     JOBS_INTERVAL_MS: '0',
     LOG_LEVEL: 'silent',
   });
-  const { dataSource } = await openDatabase(databaseUrl);
+  const { dataSource } = await openAppDatabase(databaseUrl);
   const app = await createServer({ config, dataSource });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
@@ -108,8 +108,10 @@ let databaseUrl: string;
 let server: Awaited<ReturnType<typeof serve>>;
 
 beforeAll(async () => {
+  // The CLI runs from dist/ like `npm run cli`: build it when a source is newer than the last build.
+  execFileSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: ROOT, stdio: 'ignore' });
   databaseUrl = await freshDatabase('main');
-});
+}, 120_000);
 afterAll(async () => {
   await server?.stop();
   for (const url of created) await dropMysqlDatabase(url);
@@ -241,14 +243,15 @@ describe('npm run cli', () => {
   it('jobs:run --now prints one line per job, and a second run at the same time changes nothing', async () => {
     const first = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    const expected = JOBS.length
-      ? JOBS.map((job) => new RegExp(`^${job.name}: \\d+ changed$`))
+    const jobs = server.app.jobs;
+    const expected = jobs.length
+      ? jobs.map((job) => new RegExp(`^${job.name}: \\d+ changed$`))
       : [/^No scheduled jobs are registered\.$/];
     expect(first.lines).toHaveLength(expected.length);
     first.lines.forEach((line, i) => expect(line).toMatch(expected[i]));
     const second = await cli(databaseUrl, ['jobs:run', '--now', '2026-03-01T02:00:00Z']);
     expect(second.code).toBe(0);
-    expect(second.lines).toEqual(JOBS.length ? JOBS.map((job) => `${job.name}: 0 changed`) : first.lines);
+    expect(second.lines).toEqual(jobs.length ? jobs.map((job) => `${job.name}: 0 changed`) : first.lines);
   });
 
   it('jobs:run --now <expiry − 14 days> renews and charges a card-paid product (issue 3, done when)', async () => {

@@ -77,18 +77,18 @@ const { loadConfig } = require('./src/config');
 const { RequestContext } = require('./src/context');
 const { connectDataSource } = require('./src/db/data-source');
 const { createJobLock } = require('./src/jobs/lock');
-const { JOBS, runJobs } = require('./src/jobs/runner');
+const { createJobs, runJobs } = require('./src/jobs/runner');
 const { createServices } = require('./src/services');
 (async () => {
   const config = loadConfig();
   const now = new Date(process.env.SWEEP_AT);
   const dataSource = await connectDataSource(config.databaseUrl);
   const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
-  const ctx = new RequestContext(services, dataSource, dataSource.manager, null, { now: () => new Date(now) });
+  const ctx = new RequestContext(dataSource, dataSource.manager, null, { now: () => new Date(now) });
   const lock = createJobLock(config.redisUrl, dataSource);
   process.stdout.write('ready\\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
-  const runs = await runJobs(ctx, now, JOBS, { lock });
+  const runs = await runJobs(ctx, now, createJobs(services), { lock });
   process.stdout.write(JSON.stringify(runs.map((r) => ({ name: r.name, changed: r.changed, skipped: !!r.skipped, error: r.error ? r.error.message : null }))) + '\\n');
   await lock.close();
   await dataSource.destroy();
@@ -108,6 +108,7 @@ describeMysql('two instances on one database and one Redis (issue 9)', () => {
     DATABASE_URL: url,
     SECRET_KEY: 'instances-test-secret-of-32-bytes!',
     MAIL_TRANSPORT: `file:${join(dir, 'mail')}`,
+    SMS_TRANSPORT: `file:${join(dir, 'sms')}`,
     DATA_DIR: dir,
     JOBS_INTERVAL_MS: '0',
     LOG_LEVEL: 'warn',

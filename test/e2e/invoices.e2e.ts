@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseInvoiceNumber } from '../../src/modules/billing/invoice-number';
-import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
+import { InvoiceEntity, InvoiceSubject } from '../../src/modules/billing/invoice.entity';
 import { aMember, anOrganization, aPaymentMethod, aPlacedOrder, localId, SignedUp } from '../fixtures/builders';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
@@ -147,9 +147,16 @@ describe('gapless yearly invoice numbers (R20)', () => {
 
   it('a rolled-back issue gives its number back; a new year starts at 000001', async () => {
     const org = await anOrganization(server);
-    const before = parseInvoiceNumber((await aPlacedOrder(server, org)).invoice.number)!.sequence;
+    const placed = await aPlacedOrder(server, org);
+    const before = parseInvoiceNumber(placed.invoice.number)!.sequence;
     const ctx = server.app.systemContext();
-    const draft = { organizationId: localId(org.organizationId), orderId: null, currency: 'CHF', lines: [] };
+    const draft = {
+      organizationId: localId(org.organizationId),
+      subject: InvoiceSubject.ORDER,
+      subjectId: localId(placed.id),
+      currency: 'CHF',
+      lines: [],
+    };
     await expect(
       ctx.transaction(async (trx) => {
         const issued = await server.app.services.invoices.issue(trx, draft);

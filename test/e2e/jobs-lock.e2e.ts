@@ -54,7 +54,7 @@ const systemCtx = () => server.app.systemContext();
 /** A system context of the "second instance": same services, its own connection pool. */
 const otherCtx = () => {
   const ctx = server.app.systemContext();
-  return new RequestContext(ctx.services, other, other.manager, null, ctx.clock);
+  return new RequestContext(other, other.manager, null, ctx.clock);
 };
 
 describe('job locks on the database (no REDIS_URL)', () => {
@@ -101,6 +101,29 @@ describe('job locks on the database (no REDIS_URL)', () => {
     expect(finished).toEqual(['after renewals']);
     const skipped = [a, b].find((runs) => runs.every((r) => r.skipped));
     expect(skipped?.map((r) => r.name)).toEqual([renewals.name, notices.name]);
+  });
+
+  it("the server's own sweep list (createJobs: renewals, blocked orders, identity purge, support grants) runs under that one lock", async () => {
+    const names = server.app.jobs.map((job) => job.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'renew-products',
+        'expiry-notices',
+        'cancel-blocked-orders',
+        'purge-identity-verifications',
+      ]),
+    );
+    const held = await databaseJobLock(other).acquire(SWEEP_LOCK, 60_000);
+    expect(held).not.toBeNull();
+    try {
+      const runs = await runJobs(systemCtx(), now, server.app.jobs);
+      expect(runs).toEqual(names.map((name) => ({ name, changed: 0, skipped: true })));
+    } finally {
+      await held!.release();
+    }
+    const free = await runJobs(systemCtx(), now, server.app.jobs);
+    expect(free.map((r) => r.name)).toEqual(names);
+    expect(free.filter((r) => r.skipped || r.error)).toEqual([]);
   });
 
   it('five concurrent runs in one instance also run it once', async () => {
@@ -159,17 +182,14 @@ describe('job locks on the database (no REDIS_URL)', () => {
  */
 const WORKER = `
 require('reflect-metadata');
-const { createMailer } = require('./src/common/mail');
 const { loadConfig } = require('./src/config');
 const { RequestContext, systemClock } = require('./src/context');
 const { connectDataSource } = require('./src/db/data-source');
 const { runJobs } = require('./src/jobs/runner');
-const { createServices } = require('./src/services');
 (async () => {
   const config = loadConfig();
   const dataSource = await connectDataSource(config.databaseUrl);
-  const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
-  const ctx = new RequestContext(services, dataSource, dataSource.manager, null, systemClock);
+  const ctx = new RequestContext(dataSource, dataSource.manager, null, systemClock);
   let calls = 0;
   const job = { name: process.env.JOB_NAME, run: async () => { calls += 1; await new Promise((r) => setTimeout(r, 3000)); return 1; } };
   process.stdout.write('ready\\n');

@@ -1,4 +1,5 @@
-import { anOrganization, PASSWORD, SignedUp } from '../fixtures/builders';
+import { anOrganization, localId, PASSWORD, SignedUp } from '../fixtures/builders';
+import { UserEntity } from '../../src/modules/accounts/user.entity';
 import { ok, startTestServer, TestServer } from '../helpers/server';
 
 /** Defaults (10 failures, 15 minutes) with short delays: 20, 40, 80, 160, then 320 ms at most. */
@@ -63,6 +64,24 @@ describe('log-in throttling per account (issue 9)', () => {
     const back = await logIn(owner.email, PASSWORD);
     expect(back.code).toBe('OK');
     expect(ok(await server.gql('{ viewer { email } }', {}, back.token)).viewer.email).toBe(owner.email);
+  });
+
+  it('is not the account lock of support (User.lockedAt, ACCOUNT_LOCKED): each refuses on its own, and each ends its own way', async () => {
+    const owner = await anOrganization(server);
+    const userId = localId(owner.userId);
+    const users = server.dataSource.getRepository(UserEntity);
+    await users.update({ id: userId }, { lockedAt: server.clock.now() });
+    // A locked account: the right password says why (and how to unlock it); a wrong one tells nothing more.
+    expect(await logIn(owner.email, PASSWORD)).toEqual({ token: null, code: 'ACCOUNT_LOCKED' });
+    expect((await logIn(owner.email, WRONG)).code).toBe('INVALID_CREDENTIALS');
+    // Guessing a locked account is throttled like any other: the throttle's lock comes first.
+    for (let i = 0; i < 9; i += 1) await logIn(owner.email, WRONG);
+    expect((await logIn(owner.email, PASSWORD)).code).toBe('LOGIN_LOCKED');
+    // The throttle's lock ends by itself; the account's lock stays until an identity verification lifts it.
+    server.clock.advance(15 * 60_000 + 1000);
+    expect((await logIn(owner.email, PASSWORD)).code).toBe('ACCOUNT_LOCKED');
+    await users.update({ id: userId }, { lockedAt: null });
+    expect((await logIn(owner.email, PASSWORD)).code).toBe('OK');
   });
 
   it('counts every aliased logIn of one request', async () => {

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const classNames = (migrations: Function[]) => migrations.map((m) => m.name);
+const classNames = (migrations: { name: string }[]) => migrations.map((m) => m.name);
 const filesOf = (dialect: string) =>
   readdirSync(join(__dirname, '..', '..', 'migrations', dialect))
     .filter((f) => /^\d+-\w+\.ts$/.test(f))

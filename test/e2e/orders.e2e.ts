@@ -11,7 +11,7 @@ import {
   SignedUp,
 } from '../fixtures/builders';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
-import { PaymentEntity } from '../../src/modules/payments/payment.entity';
+import { PaymentCategory, PaymentEntity } from '../../src/modules/payments/payment.entity';
 import { LedgerEntryEntity } from '../../src/modules/prepaid/ledger-entry.entity';
 
 let server: TestServer;
@@ -220,7 +220,8 @@ describe('fraud screening and blocked orders (R21)', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].to).toContain(placer.email);
     expect(mails[0].to).not.toContain(org.email);
-    expect(mails[0].text).toContain(`/verify/order/${order.id}?token=`);
+    expect(order.identityVerification.id).toEqual(expect.any(String));
+    expect(mails[0].text).toContain(`/verify/${order.identityVerification.id}?token=`);
     expect(mails[0].text).toContain('2026-03-12');
 
     const resent = ok(await server.gql(RESEND, { input: { orderId: order.id } }, org.token)).resendUnblockProcedure;
@@ -314,7 +315,7 @@ describe('cancel-blocked-orders job (R22)', () => {
 
   it('cancels a blocked order at autoCancelAt and refunds in full: prepaid back to the ledger, card refunded; a second run changes nothing', async () => {
     // Earlier tests left blocked orders behind: sweep them first so that the counts below are this order's.
-    await runJobs(server.app.systemContext(), new Date('2026-03-20T00:00:00.000Z'));
+    await runJobs(server.app.systemContext(), new Date('2026-03-20T00:00:00.000Z'), server.app.jobs);
     const org = await anOrganization(server);
     const visa = await aPaymentMethod(server, org);
     await aPrepaidBalance(server, org, '50.00', visa);
@@ -337,12 +338,12 @@ describe('cancel-blocked-orders job (R22)', () => {
 
     const autoCancelAt = new Date(pay.payOrder.order.autoCancelAt);
     const ctx = server.app.systemContext();
-    const early = await runJobs(ctx, new Date(autoCancelAt.getTime() - 1000));
+    const early = await runJobs(ctx, new Date(autoCancelAt.getTime() - 1000), server.app.jobs);
     expect(early.find((r) => r.name === 'cancel-blocked-orders')).toMatchObject({ changed: 0 });
     expect(ok(await server.gql(NODE, { id: blocked.id }, org.token)).node.status).toBe('BLOCKED');
 
     const before = server.mails().length;
-    const due = await runJobs(ctx, autoCancelAt);
+    const due = await runJobs(ctx, autoCancelAt, server.app.jobs);
     expect(due.find((r) => r.name === 'cancel-blocked-orders')).toMatchObject({ changed: 1 });
     const cancelled = ok(
       await server.gql(
@@ -356,7 +357,7 @@ describe('cancel-blocked-orders job (R22)', () => {
       invoice: { status: 'REFUNDED', amountDue: { amount: '0.00' } },
     });
     expect(await balanceOf(org)).toBe('50.00');
-    const charge = (await paymentsOf(org)).find((p) => p.category === 'CHARGE')!;
+    const charge = (await paymentsOf(org)).find((p) => p.category === PaymentCategory.CHARGE)!;
     expect(charge).toMatchObject({ status: 'REFUNDED', refundedAmount: charge.amount, prepaidAmount: 2000 });
     expect(refunds).toHaveBeenCalledTimes(1);
     expect(refunds.mock.calls[0][0]).toMatchObject({ amount: charge.amount - 2000 });
@@ -368,7 +369,7 @@ describe('cancel-blocked-orders job (R22)', () => {
     ).toEqual([expect.stringMatching(/cancelled/)]);
 
     const ledger = await ledgerOf(org);
-    const again = await runJobs(ctx, autoCancelAt);
+    const again = await runJobs(ctx, autoCancelAt, server.app.jobs);
     expect(again.find((r) => r.name === 'cancel-blocked-orders')).toMatchObject({ changed: 0 });
     expect(await ledgerOf(org)).toEqual(ledger);
     expect(refunds).toHaveBeenCalledTimes(1);
@@ -388,7 +389,7 @@ describe('cancel-blocked-orders job (R22)', () => {
     const blocked = await aPlacedOrder(server, org, [domain(`paypal-${unique()}.ch`)]);
     const released = await aPlacedOrder(server, org, [domain(`microsoft-${unique()}.ch`)]);
     await server.app.services.orders.unblock(server.app.systemContext(), localId(released.id));
-    const runs = await runJobs(server.app.systemContext(), new Date('2026-03-12T09:00:00.000Z'));
+    const runs = await runJobs(server.app.systemContext(), new Date('2026-03-12T09:00:00.000Z'), server.app.jobs);
     expect(runs.find((r) => r.name === 'cancel-blocked-orders')?.changed).toBeGreaterThanOrEqual(1);
     const query = NODE.replace('status', 'status invoice { status }');
     expect(ok(await server.gql(query, { id: blocked.id }, org.token)).node).toMatchObject({

@@ -8,7 +8,7 @@ let demoLogins: Array<{ email: string; role: string }> | undefined;
 beforeAll(async () => {
   server = await startTestServer();
   // The database is still empty here: the demo seed runs first.
-  demoLogins = (await seedDemoIfEmpty(server.app.systemContext()))?.logins;
+  demoLogins = (await seedDemoIfEmpty(server.app.systemContext(), server.app.services))?.logins;
 });
 afterAll(() => server.stop());
 
@@ -55,7 +55,7 @@ describe('demo seed', () => {
     expect(demoLogins?.map((l) => l.email)).toEqual(
       expect.arrayContaining(['demo@example.ch', 'alice@example.ch', 'bob@example.ch']),
     );
-    expect(await seedDemoIfEmpty(server.app.systemContext())).toBeNull();
+    expect(await seedDemoIfEmpty(server.app.systemContext(), server.app.services)).toBeNull();
     const logIn = async (email: string) =>
       ok(await server.gql(LOG_IN, { input: { email, password: DEMO_PASSWORD } })).logIn.token as string;
     const bob = await logIn('bob@example.ch');

@@ -69,7 +69,7 @@ const request = (payer: Payer, over: Partial<PaymentRequest> = {}): PaymentReque
   return { fingerprint: `test|${base.amount}|${base.prepaidAmount}|${base.paymentMethodId}`, ...base };
 };
 
-const collect = (req: PaymentRequest) => payments().withPayment(ctx, (trx) => trx.services.payments.collect(trx, req));
+const collect = (req: PaymentRequest) => payments().withPayment(ctx, (trx) => payments().collect(trx, req));
 
 async function ledgerState(orgId: number) {
   const account = await server.dataSource.getRepository(PrepaidAccountEntity).findOneBy({ organizationId: orgId });
@@ -153,8 +153,13 @@ describe('mixed payments (R15)', () => {
     const declined = await methodOf(payer, 'test_declined');
     const req = request(payer, { amount: 10_000, prepaidAmount: 2000, paymentMethodId: declined });
     const work = payments().withPayment(ctx, async (trx) => {
-      await trx.services.audit.record(trx, payer.orgId, 'test.before_payment', 'written in the same transaction');
-      return trx.services.payments.collect(trx, req);
+      await server.app.services.audit.record(
+        trx,
+        payer.orgId,
+        'test.before_payment',
+        'written in the same transaction',
+      );
+      return payments().collect(trx, req);
     });
     await expect(work).rejects.toBeInstanceOf(PaymentDeclinedError);
     const { balance, entries } = await ledgerState(payer.orgId);
@@ -199,7 +204,7 @@ describe('mixed payments (R15)', () => {
     const refund = jest.spyOn(server.app.services.gateway, 'refund');
     const req = request(payer, { prepaidAmount: 0, paymentMethodId: visa });
     const failing = payments().withPayment(ctx, async (trx) => {
-      await trx.services.payments.collect(trx, req);
+      await payments().collect(trx, req);
       throw new Error('invoice could not be marked paid');
     });
     await expect(failing).rejects.toThrow('invoice could not be marked paid');

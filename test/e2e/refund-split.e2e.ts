@@ -1,4 +1,4 @@
-import { JOBS, runJobs } from '../../src/jobs/runner';
+import { runJobs } from '../../src/jobs/runner';
 import { PaymentEntity, PaymentStatus } from '../../src/modules/payments/payment.entity';
 import { anOrganization, aPaymentMethod, aPlacedOrder, aPrepaidBalance, localId } from '../fixtures/builders';
 import { ok, startTestServer, TestServer } from '../helpers/server';
@@ -42,7 +42,7 @@ describe('cancelling a blocked order paid together with another invoice (R22)', 
     expect(Number(afterPayment)).toBeCloseTo(500 - Number(blocked.invoice.total.amount), 2);
 
     const at = new Date(Date.now() + 11 * 86_400_000);
-    const runs = await runJobs(server.app.systemContext(), at, JOBS);
+    const runs = await runJobs(server.app.systemContext(), at, server.app.jobs);
     expect(runs.find((r) => r.name === 'cancel-blocked-orders')).toMatchObject({ changed: 1 });
     expect(await balance()).toBe('500.00');
     const order = ok(

@@ -1,4 +1,4 @@
-import { JOBS, JobRun, runJobs } from '../../src/jobs/runner';
+import { JobRun, runJobs } from '../../src/jobs/runner';
 import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
 import { PaymentEntity, PaymentStatus } from '../../src/modules/payments/payment.entity';
 import { ProductEntity } from '../../src/modules/products/product.entity';
@@ -21,7 +21,7 @@ const INVOICES = `query($id: ID!) { organization(id: $id) { invoices { edges { n
 /** Runs every sweep as of `at` (the server's clock moves there too) and returns changed counts by job. */
 async function sweep(at: Date): Promise<Record<string, number>> {
   server.clock.set(at);
-  const runs: JobRun[] = await runJobs(server.app.systemContext(), at, JOBS);
+  const runs: JobRun[] = await runJobs(server.app.systemContext(), at, server.app.jobs);
   for (const run of runs) if (run.error) throw run.error;
   return Object.fromEntries(runs.map((r) => [r.name, r.changed]));
 }

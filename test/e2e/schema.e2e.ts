@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printAppSchema } from '../../src/cli/emit-schema';
-import { PERMISSIONS } from '../../src/permissions/permissions';
+import { FIELD_PERMISSIONS, PERMISSIONS } from '../../src/permissions/permissions';
 import { buildAppSchema } from '../../src/graphql/schema';
 import { isPublic } from '../../src/permissions/rules';
 import * as rules from '../../src/permissions/rules';
@@ -18,6 +18,10 @@ describe('schema and permissions', () => {
       const fields = Object.keys(schema.getType(root) ? (schema.getType(root) as any).getFields() : {}).sort();
       expect(Object.keys(PERMISSIONS[root]).sort()).toEqual(fields);
     }
+    for (const [type, rules] of Object.entries(FIELD_PERMISSIONS)) {
+      const fields = Object.keys((schema.getType(type) as any)?.getFields() ?? {});
+      expect(fields).toEqual(expect.arrayContaining(Object.keys(rules)));
+    }
   });
 
   it('permission map snapshot (root field → rule): review any change in access', () => {
@@ -26,8 +30,11 @@ describe('schema and permissions', () => {
       names.get(rule) ??
       (rule === isPublic ? 'isPublic' : `combined(${((rule as any).getRules?.() ?? []).map(describe).join(', ')})`);
     const map = Object.fromEntries(
-      (['Query', 'Mutation'] as const).flatMap((root) =>
-        Object.entries(PERMISSIONS[root]).map(([field, rule]) => [`${root}.${field}`, describe(rule)]),
+      [
+        ...(['Query', 'Mutation'] as const).map((root) => [root, PERMISSIONS[root]] as const),
+        ...Object.entries(FIELD_PERMISSIONS),
+      ].flatMap(([type, fields]) =>
+        Object.entries(fields).map(([field, rule]) => [`${type}.${field}`, describe(rule)]),
       ),
     );
     expect(map).toMatchSnapshot();

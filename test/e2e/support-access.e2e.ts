@@ -1,4 +1,4 @@
-import { JOBS, runJobs } from '../../src/jobs/runner';
+import { runJobs } from '../../src/jobs/runner';
 import { SupportAccessGrantEntity } from '../../src/modules/support/support-access-grant.entity';
 import {
   aBareProduct,
@@ -284,7 +284,9 @@ describe('expire-support-grants sweep (R25)', () => {
   // After every other test's grants (they start at T0), so the first run below closes those too.
   const LATER = '2027-01-04T00:00:00.000Z';
   const sweep = async (now: string) =>
-    (await runJobs(server.app.systemContext(), new Date(now), JOBS)).find((r) => r.name === 'expire-support-grants');
+    (await runJobs(server.app.systemContext(), new Date(now), server.app.jobs)).find(
+      (r) => r.name === 'expire-support-grants',
+    );
 
   it('closes grants past expiry once, audits support_access.expired, and a second run changes nothing', async () => {
     server.clock.set(LATER);

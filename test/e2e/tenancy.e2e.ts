@@ -83,7 +83,7 @@ describe('a legal representative of A against organization B', () => {
       ok(await server.gql(`query($id: ID!) { organization(id: $id) { id name } }`, { id: b.organizationId }, a.token))
         .organization,
     ).toBeNull();
-    const bOwnerMembership = ((await stateOf(b)) as any).members.edges[0].node.id;
+    const bOwnerMembership = (await stateOf(b)).members.edges[0].node.id;
     for (const id of [b.organizationId, bOwnerMembership, bUser.membershipId, bTeamId, bProduct, bInvitationId]) {
       expect(await nodeOf(id, a.token)).toBeNull();
     }
@@ -177,7 +177,7 @@ describe('a limited USER of A', () => {
       grantSupportAccess: false,
     });
     expect(await nodeOf(aOtherProduct, aUser.token)).toBeNull();
-    const aOwnerMembership = ((await stateOf(a)) as any).members.edges[0].node.id;
+    const aOwnerMembership = (await stateOf(a)).members.edges[0].node.id;
     expect(await nodeOf(aOwnerMembership, aUser.token)).toBeNull();
   });
 
@@ -196,7 +196,7 @@ describe('a limited USER of A', () => {
   });
 
   it("cannot remove the organization's representative", async () => {
-    const owner = ((await stateOf(a)) as any).members.edges[0].node.id;
+    const owner = (await stateOf(a)).members.edges[0].node.id;
     expect(errorCode(await mutate('removeMember', { membershipId: owner }, aUser.token))).toBe('FORBIDDEN');
   });
 });

@@ -6,9 +6,10 @@ import { DataSource } from 'typeorm';
 import { App, createServer } from '../../src/app';
 import type { Logger } from '../../src/common/logger';
 import { readOutbox } from '../../src/common/mail';
+import { readSmsOutbox } from '../../src/common/sms';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/context';
-import { openDatabase } from '../../src/db/data-source';
+import { openAppDatabase } from '../../src/startup';
 import { dropMysqlDatabase, recreateMysqlDatabase } from './mysql';
 
 /** A clock tests can move; starts at the real time unless told otherwise. */
@@ -40,9 +41,15 @@ export interface TestServer {
   clock: TestClock;
   dialect: 'sqlite' | 'mysql';
   mailDir: string;
+  /** SMS_TRANSPORT folder (file transport). */
+  smsDir: string;
+  /** DATA_DIR: identity-verification files live in `<dataDir>/identity`. */
+  dataDir: string;
+  databaseUrl: string;
   /** POST /graphql; `token` becomes the bearer. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   mails(): ReturnType<typeof readOutbox>;
+  sms(): ReturnType<typeof readSmsOutbox>;
   stop(): Promise<void>;
 }
 
@@ -53,13 +60,21 @@ let counter = 0;
  * TEST_MYSQL_URL is set (mysql://root@127.0.0.1:3306/pp_test → pp_test_<pid>_<n>).
  */
 export async function startTestServer(
-  options: { env?: Record<string, string>; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    logger?: Logger;
+    /** A second instance on this server's database (its own HTTP server, counters and Redis connection). */
+    sameDatabaseAs?: TestServer;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-test-'));
   const mysqlBase = process.env.TEST_MYSQL_URL;
+  const shared = options.sameDatabaseAs;
   counter += 1;
   let databaseUrl: string;
-  if (mysqlBase) {
+  if (shared) {
+    databaseUrl = shared.databaseUrl;
+  } else if (mysqlBase) {
     const url = new URL(mysqlBase);
     url.pathname = `/${url.pathname.replace(/^\//, '') || 'pp_test'}_${process.pid}_${counter}`;
     databaseUrl = await recreateMysqlDatabase(url.toString());
@@ -71,6 +86,7 @@ export async function startTestServer(
     DATABASE_URL: databaseUrl,
     SECRET_KEY: 'test-secret-key',
     MAIL_TRANSPORT: `file:${join(dir, 'mail')}`,
+    SMS_TRANSPORT: `file:${join(dir, 'sms')}`,
     DATA_DIR: dir,
     JOBS_INTERVAL_MS: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
@@ -83,7 +99,7 @@ export async function startTestServer(
     LOGIN_DELAY_MS: '0',
     ...options.env,
   });
-  const { dataSource } = await openDatabase(databaseUrl);
+  const { dataSource } = shared ? { dataSource: shared.dataSource } : await openAppDatabase(databaseUrl);
   const clock = new TestClock();
   const app = await createServer({ config, dataSource, clock, logger: options.logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
@@ -97,6 +113,9 @@ export async function startTestServer(
     clock,
     dialect: mysqlBase ? 'mysql' : 'sqlite',
     mailDir,
+    smsDir: join(dir, 'sms'),
+    dataDir: dir,
+    databaseUrl,
     async gql(query, variables = {}, token = null) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -107,10 +126,12 @@ export async function startTestServer(
       return { ...body, status: response.status };
     },
     mails: () => readOutbox(mailDir),
+    sms: () => readSmsOutbox(join(dir, 'sms')),
     async stop() {
       await app.stop();
-      await dataSource.destroy();
-      if (mysqlBase) await dropMysqlDatabase(databaseUrl);
+      // The first instance owns the database: it closes and drops it.
+      if (!shared) await dataSource.destroy();
+      if (mysqlBase && !shared) await dropMysqlDatabase(databaseUrl);
       rmSync(dir, { recursive: true, force: true });
     },
   };

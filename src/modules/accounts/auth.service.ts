@@ -10,13 +10,14 @@ import {
   requireText,
 } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
-import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { hashSecret, newSecret } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
 import { LoginLock, LoginThrottle } from './login-throttle';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { UserEntity } from './user.entity';
+import type { AuditService } from '../audit/audit.service';
 
 export const LOGIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 export const ALL_SCOPES = ['read', 'write'];
@@ -38,9 +39,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class AuthService {
   /**
    * @param throttle log-in throttling per account and client address
-   * @param onLock told of every lock (the logs and metrics); the audit log is written here
+   * @param onLock told of every throttling lock (the logs and metrics); the audit log is written here
    */
   constructor(
+    private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
     private readonly onLock: (lock: LoginLock) => void = () => {},
   ) {}
@@ -91,7 +93,7 @@ export class AuthService {
         }),
       );
       const token = await this.issueLoginToken(ctx, user);
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx.withViewer({ user, token: null, via: 'sign_up' }),
         organization.id,
         'organization.created',
@@ -104,7 +106,8 @@ export class AuthService {
   /**
    * Checks the password and issues a login token. Throttled (issue 9): `client` is the caller's
    * address; past a few failures each attempt waits longer, and too many lock the account or the
-   * address for a while (LOGIN_LOCKED, audited in the account's organizations).
+   * address for a while (LOGIN_LOCKED, audited in the account's organizations). That temporary lock
+   * is not `User.lockedAt` (ACCOUNT_LOCKED), the lasting lock only an identity verification lifts.
    */
   async logIn(ctx: RequestContext, input: { email: string; password: string }, client: string | null = null) {
     const email = normalizeEmail(input.email);
@@ -124,7 +127,15 @@ export class AuthService {
       }
       throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
     }
+    // The right password: the throttle forgets the failures, whatever comes next.
     await this.throttle.succeeded(email, client);
+    // Not the throttle's temporary LOGIN_LOCKED: an account locked until an identity verification unlocks it (R23).
+    if (user.lockedAt)
+      throw new BusinessError(
+        AccountErrorCode.ACCOUNT_LOCKED,
+        'This account is locked: unlock it with an identity verification (startAccountRecovery, reason ACCOUNT_UNLOCK).',
+        ['input'],
+      );
     const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
     return { user, token };
   }
@@ -135,7 +146,7 @@ export class AuthService {
     if (lock.scope !== 'account' || !user) return;
     await ctx.transaction(async (ctx) => {
       for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
-        await ctx.services.audit.record(
+        await this.audit.record(
           ctx,
           m.organizationId,
           'user.login_locked',
@@ -163,6 +174,21 @@ export class AuthService {
   }
 
   /**
+   * Whose rate-limit budget (R27) a bearer spends: an API token its own (`token:<id>`), every login
+   * token of a user the user's one (`user:<id>`), so a fresh log-in does not restart the budget;
+   * null for a bearer that is no usable token (unknown, revoked, expired), which the limiter counts
+   * against the client's address instead.
+   */
+  async rateLimitBudget(ctx: RequestContext, secret: string): Promise<string | null> {
+    const token = await ctx.em.findOne(ApiTokenEntity, {
+      where: { secretHash: hashSecret(secret) },
+      select: { id: true, userId: true, kind: true, revokedAt: true, expiresAt: true },
+    });
+    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= ctx.now().getTime())) return null;
+    return token.kind === TokenKind.LOGIN ? `user:${token.userId}` : `token:${token.id}`;
+  }
+
+  /**
    * Resolves `Authorization: Bearer <secret>` to a viewer. No header → anonymous (null);
    * an unknown, revoked or expired token → UNAUTHENTICATED, never silently anonymous.
    */
@@ -176,6 +202,7 @@ export class AuthService {
     });
     if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
+    if (token.user.lockedAt) throw new UnauthenticatedError('This account is locked.');
     const now = ctx.now();
     if (token.expiresAt && token.expiresAt.getTime() <= now.getTime())
       throw new UnauthenticatedError('This token has expired.');

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { SharedRedis } from '../../common/redis';
-import { hashSecret } from '../api-tokens/token-secret';
+import { hashSecret } from '../../common/token-secret';
 
 /** How hard `logIn` pushes back on guessing (config: LOGIN_*). */
 export interface LoginThrottleConfig {
@@ -88,23 +88,23 @@ end
 return redis.call('HINCRBY', KEYS[1], 'count', 1)`;
 const REMOVE_SCRIPT = `if tonumber(redis.call('HGET', KEYS[1], 'count') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'count', -1) end return 0`;
 
-/** The store in Redis, shared by every instance: `pp:login:<key>` and `pp:login-lock:<key>`. */
+/** The store in Redis, shared by every instance: `login:<key>` and `login-lock:<key>` (after the connection's key prefix). */
 export function redisAttemptStore(redis: Redis, keepMs: number): AttemptStore {
   return {
     async add(key, nowMs, windowMs) {
-      return Number(await redis.eval(ADD_SCRIPT, 1, `pp:login:${key}`, nowMs, windowMs, keepMs));
+      return Number(await redis.eval(ADD_SCRIPT, 1, `login:${key}`, nowMs, windowMs, keepMs));
     },
     async remove(key) {
-      await redis.eval(REMOVE_SCRIPT, 1, `pp:login:${key}`);
+      await redis.eval(REMOVE_SCRIPT, 1, `login:${key}`);
     },
     async clear(key) {
-      await redis.del(`pp:login:${key}`);
+      await redis.del(`login:${key}`);
     },
     async lock(key, untilMs, nowMs) {
-      await redis.set(`pp:login-lock:${key}`, String(untilMs), 'PX', Math.max(1, untilMs - nowMs) + keepMs);
+      await redis.set(`login-lock:${key}`, String(untilMs), 'PX', Math.max(1, untilMs - nowMs) + keepMs);
     },
     async lockedUntil(key, nowMs) {
-      const until = Number(await redis.get(`pp:login-lock:${key}`));
+      const until = Number(await redis.get(`login-lock:${key}`));
       return until > nowMs ? until : null;
     },
   };

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, EnumColumn } from '../../db/columns';
+import { CreatedAtColumn, DateTimeColumn, EnumColumn } from '../../db/columns';
 
 export enum StaffRole {
   ADMIN = 'ADMIN',
@@ -21,6 +21,12 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 255, nullable: true }) passwordHash: string | null;
 
   @EnumColumn(StaffRole, { nullable: true }) staffRole: StaffRole | null;
+
+  /** Set while the account is locked: no log-in, its tokens refused; an approved ACCOUNT_UNLOCK verification clears it (R23). */
+  @DateTimeColumn({ nullable: true }) lockedAt: Date | null;
+
+  /** Two-factor authentication is on; an approved DISABLE_TWO_FACTOR verification turns it off (R23). */
+  @Column({ type: 'boolean', default: false }) twoFactorEnabled: boolean;
 
   @CreatedAtColumn() createdAt: Date;
 }

@@ -1,5 +1,6 @@
+import { registerNode } from '../../graphql/node-registry';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import {
@@ -10,10 +11,17 @@ import {
   RevokeApiTokenPayload,
 } from './api-token.types';
 
+registerNode(
+  'ApiToken',
+  async (ctx, id) =>
+    ctx.viewer ? (await ctx.services.apiTokens.listForUser(ctx, ctx.viewer.user.id)).find((t) => t.id === id) : null,
+  ApiTokenType.from,
+);
+
 @Resolver()
 export class ApiTokenResolver {
   @Mutation(() => CreateApiTokenPayload)
-  createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: RequestContext): Promise<CreateApiTokenPayload> {
+  createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiTokenPayload> {
     return payload(async () => {
       const { secret, apiToken } = await ctx.services.apiTokens.create(ctx, input);
       return { secret, apiToken: ApiTokenType.from(apiToken) };
@@ -21,7 +29,7 @@ export class ApiTokenResolver {
   }
 
   @Mutation(() => RevokeApiTokenPayload)
-  revokeApiToken(@Arg('input') input: RevokeApiTokenInput, @Ctx() ctx: RequestContext): Promise<RevokeApiTokenPayload> {
+  revokeApiToken(@Arg('input') input: RevokeApiTokenInput, @Ctx() ctx: GraphQLContext): Promise<RevokeApiTokenPayload> {
     return payload(async () => {
       const { apiToken } = await ctx.services.apiTokens.revoke(ctx, decodeId(input.id, 'ApiToken', ['input', 'id']));
       return { apiToken: ApiTokenType.from(apiToken) };

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { registerNode } from '../../graphql/node-registry';
 import { UserType } from '../accounts/account.types';
 import { AuditEventType } from './audit.types';
@@ -9,7 +9,7 @@ registerNode('AuditEvent', (ctx, id) => ctx.services.audit.findVisible(ctx, id),
 @Resolver(() => AuditEventType)
 export class AuditEventResolver {
   @FieldResolver(() => UserType, { nullable: true })
-  async actor(@Root() event: AuditEventType, @Ctx() ctx: RequestContext): Promise<UserType | null> {
+  async actor(@Root() event: AuditEventType, @Ctx() ctx: GraphQLContext): Promise<UserType | null> {
     const user = event.actorId ? await ctx.loaders.user.load(event.actorId) : null;
     return user ? UserType.from(user) : null;
   }

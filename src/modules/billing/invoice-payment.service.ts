@@ -3,10 +3,12 @@ import { In } from 'typeorm';
 import { allocateSequential } from '../../calc/allocate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
-import { BusinessError, ForbiddenError } from '../../graphql/errors';
-import { OrderEntity, OrderStatus } from '../orders/order.entity';
+import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { PaymentMethodEntity, PaymentMethodKind } from '../payments/payment-method.entity';
 import { requireIdempotencyKey } from '../payments/payment-request';
+import type { PaymentService } from '../payments/payment.service';
+import type { PrepaidLedgerService } from '../prepaid/prepaid-ledger.service';
+import type { BillingEvents } from './billing.events';
 import { BillingErrorCode } from './billing.errors';
 import { InvoicePaymentEntity, InvoicePaymentStatus } from './invoice-payment.entity';
 import { InvoiceEntity, InvoiceStatus } from './invoice.entity';
@@ -38,6 +40,12 @@ export function amountDueOf(invoice: InvoiceEntity): number {
  * result and lets a refund give each invoice's share back.
  */
 export class InvoicePaymentService {
+  constructor(
+    private readonly payments: PaymentService,
+    private readonly ledger: PrepaidLedgerService,
+    private readonly events: BillingEvents,
+  ) {}
+
   /**
    * Pays `invoiceIds` (distinct, in the order given). Checks 'pay' on every invoice's organization
    * first (FORBIDDEN, nothing paid). An IBAN transfer leaves the invoices PRO_FORMA until reconciled.
@@ -52,7 +60,7 @@ export class InvoicePaymentService {
   ): Promise<InvoiceEntity[]> {
     const ids = [...new Set(invoiceIds)];
     if (ids.length === 0)
-      throw new BusinessError(BillingErrorCode.INVALID_INPUT, 'Choose at least one invoice to pay.', idsField);
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'Choose at least one invoice to pay.', idsField);
     if (ids.length > MAX_INVOICES_PER_PAYMENT) {
       throw new BusinessError(
         BillingErrorCode.TOO_MANY_INVOICES,
@@ -63,18 +71,17 @@ export class InvoicePaymentService {
     const idempotencyKey = requireIdempotencyKey(choice.idempotencyKey, [...PAYMENT_FIELD, 'idempotencyKey']);
     const organizationId = await this.requirePayable(ctx, ids, idsField);
     const method = await this.requireOwnMethod(ctx, organizationId, choice.paymentMethodId);
-    if (method?.kind === PaymentMethodKind.IBAN_TRANSFER && ids.length > 1)
-      await this.requireNoBlockedOrder(ctx, ids, idsField);
+    const bankTransfer = method?.kind === PaymentMethodKind.IBAN_TRANSFER;
     const request = `invoices:${ids.join(',')}|pm:${choice.paymentMethodId ?? '-'}|prepaid:${choice.prepaidAmount}`;
 
-    return ctx.services.payments.withPayment(ctx, async (ctx) => {
+    return this.payments.withPayment(ctx, async (ctx) => {
       // Lock order: invoices, then the prepaid account (serializes the organization's payments), then plain reads.
       const locked = await ctx.em.find(InvoiceEntity, {
         where: { id: In(ids) },
         order: { id: 'ASC' },
         lock: writeLock(ctx.em),
       });
-      await ctx.services.prepaid.lockAccount(ctx, organizationId);
+      await this.ledger.lockAccount(ctx, organizationId);
       const invoices = ids.map((id) => locked.find((i) => i.id === id) as InvoiceEntity);
       const previous = await ctx.em.findBy(InvoicePaymentEntity, { organizationId, idempotencyKey });
       if (previous.length) {
@@ -96,10 +103,9 @@ export class InvoicePaymentService {
           'prepaidAmount',
         ]);
       }
-      for (const invoice of invoices)
-        if (invoice.orderId) await ctx.services.orders.assertCanComplete(ctx, invoice.orderId);
+      await this.events.emit('paying', { ctx, organizationId, invoices, bankTransfer, field: idsField });
 
-      const outcome = await ctx.services.payments.collect(ctx, {
+      const outcome = await this.payments.collect(ctx, {
         organizationId,
         currency: invoices[0].currency as 'CHF' | 'EUR',
         amount,
@@ -114,7 +120,7 @@ export class InvoicePaymentService {
         ),
       });
       const method = outcome.paymentMethodId
-        ? await ctx.services.payments.findMethod(ctx, organizationId, outcome.paymentMethodId)
+        ? await this.payments.findMethod(ctx, organizationId, outcome.paymentMethodId)
         : null;
       const prepaidParts = allocateSequential(outcome.prepaidAmount, dues);
       const settled = outcome.status === 'SUCCEEDED';
@@ -139,7 +145,7 @@ export class InvoicePaymentService {
     });
   }
 
-  /** payments.onSettled listener: a reconciled transfer pays its pro-forma invoices and completes their orders. */
+  /** payments.onSettled listener: a reconciled transfer pays its pro-forma invoices (each publishes `paid`). */
   async settle(ctx: RequestContext, paymentId: number): Promise<void> {
     const rows = await ctx.em.findBy(InvoicePaymentEntity, { paymentId, status: InvoicePaymentStatus.PENDING });
     for (const row of rows) {
@@ -168,16 +174,19 @@ export class InvoicePaymentService {
       for (const row of rows) {
         const sharers = await ctx.em.countBy(InvoicePaymentEntity, { paymentId: row.paymentId });
         // A payment for this invoice alone is refunded in full (also a pending transfer, which can only be cancelled whole).
-        await ctx.services.payments.refund(
+        await this.payments.refund(
           ctx,
           row.paymentId,
           sharers === 1 ? undefined : { toMethod: row.methodAmount, toPrepaid: row.prepaidAmount },
         );
         await ctx.em.update(InvoicePaymentEntity, { id: row.id }, { status: InvoicePaymentStatus.REFUNDED });
       }
+      const previousStatus = invoice.status;
       const status = invoice.amountPaid > 0 ? InvoiceStatus.REFUNDED : InvoiceStatus.VOID;
       await ctx.em.update(InvoiceEntity, { id: invoice.id }, { status });
-      return Object.assign(invoice, { status });
+      Object.assign(invoice, { status });
+      await this.events.emit('refunded', { ctx, invoice, previousStatus });
+      return invoice;
     });
   }
 
@@ -219,25 +228,6 @@ export class InvoicePaymentService {
     return method;
   }
 
-  /**
-   * A blocked order may be cancelled with a full refund (R22), and a bank transfer still on its way
-   * can only be cancelled whole: so a transfer that pays a blocked order's invoice pays that invoice alone.
-   */
-  private async requireNoBlockedOrder(ctx: RequestContext, ids: number[], idsField: string[]): Promise<void> {
-    const invoices = await ctx.em.findBy(InvoiceEntity, { id: In(ids) });
-    const orderIds = invoices.map((i) => i.orderId).filter((id): id is number => id !== null);
-    const blocked = orderIds.length
-      ? await ctx.em.findBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED })
-      : [];
-    if (blocked.length) {
-      throw new BusinessError(
-        BillingErrorCode.INVOICE_NOT_PAYABLE,
-        'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.',
-        idsField,
-      );
-    }
-  }
-
   private async markPaid(ctx: RequestContext, invoice: InvoiceEntity, received: number): Promise<void> {
     Object.assign(invoice, {
       status: InvoiceStatus.PAID,
@@ -249,8 +239,7 @@ export class InvoicePaymentService {
       { id: invoice.id },
       { status: invoice.status, paidAt: invoice.paidAt, amountPaid: invoice.amountPaid },
     );
-    if (invoice.orderId) await ctx.services.orders.onInvoicePaid(ctx, invoice.orderId);
-    else await ctx.services.renewals.onRenewalInvoicePaid(ctx, invoice.id);
+    await this.events.emit('paid', { ctx, invoice, received });
   }
 
   private async markProForma(ctx: RequestContext, invoice: InvoiceEntity, prepaidPart: number): Promise<void> {

@@ -11,6 +11,14 @@ export enum InvoiceStatus {
   REFUNDED = 'REFUNDED',
 }
 
+/** What an invoice bills; `subjectId` says which one. Billing only stores it: the listeners of its events act on it. */
+export enum InvoiceSubject {
+  /** An order placed by the organization (subjectId = the order's id, also in orderId). */
+  ORDER = 'ORDER',
+  /** The next period of a product (subjectId = the product's id). */
+  RENEWAL = 'RENEWAL',
+}
+
 export enum Payer {
   CLIENT = 'CLIENT',
   PARTNER = 'PARTNER',
@@ -22,6 +30,7 @@ export enum Payer {
 @Index('ix_invoice_org', ['organizationId', 'id'])
 @Index('ix_invoice_billed_to', ['billedToOrganizationId', 'id'])
 @Index('ix_invoice_order', ['orderId'])
+@Index('ix_invoice_subject', ['subject', 'subjectId'])
 @Index('ix_invoice_status_due', ['status', 'dueAt'])
 export class InvoiceEntity {
   @PrimaryGeneratedColumn('increment') id: number;
@@ -39,7 +48,10 @@ export class InvoiceEntity {
   billedTo?: OrganizationEntity;
 
   @EnumColumn(Payer) payer: Payer;
-  /** The order it bills, if any (renewals have none). */
+  /** What it bills, and which one (the order's or the renewed product's id). */
+  @EnumColumn(InvoiceSubject) subject: InvoiceSubject;
+  @IdColumn() subjectId: number;
+  /** The order it bills when `subject` is ORDER (null otherwise). */
   @IdColumn({ nullable: true }) orderId: number | null;
   /** `YYYY-NNNNNN`, gapless per year (invoice-number.ts). */
   @Column({ type: 'varchar', length: 20 }) number: string;

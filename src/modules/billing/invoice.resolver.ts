@@ -1,21 +1,12 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeIds } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { PageArgsInput } from '../../graphql/page-args';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
-import {
-  InvoiceConnection,
-  InvoiceFilter,
-  InvoiceLineType,
-  InvoiceType,
-  PayInvoicesInput,
-  PayInvoicesPayload,
-} from './invoice.types';
+import { InvoiceLineType, InvoiceType, PayInvoicesInput, PayInvoicesPayload } from './invoice.types';
 import { toPaymentChoice } from './payment-input';
-import { mapNodes } from '../../graphql/connection';
 
 registerNode('Invoice', (ctx, id) => ctx.services.invoices.findAccessible(ctx, id), InvoiceType.from);
 
@@ -24,7 +15,7 @@ export class InvoiceResolver {
   @Mutation(() => PayInvoicesPayload, {
     description: 'Pays several invoices of one organization in one operation (R17).',
   })
-  async payInvoices(@Arg('input') input: PayInvoicesInput, @Ctx() ctx: RequestContext): Promise<PayInvoicesPayload> {
+  async payInvoices(@Arg('input') input: PayInvoicesInput, @Ctx() ctx: GraphQLContext): Promise<PayInvoicesPayload> {
     const result = await payload(async () => {
       const ids = decodeIds(input.invoiceIds, 'Invoice', ['input', 'invoiceIds']);
       const invoices = await ctx.services.invoicePayments.pay(ctx, ids, toPaymentChoice(input.payment));
@@ -35,19 +26,19 @@ export class InvoiceResolver {
   }
 
   @FieldResolver(() => OrganizationType)
-  async organization(@Root() invoice: InvoiceType, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
+  async organization(@Root() invoice: InvoiceType, @Ctx() ctx: GraphQLContext): Promise<OrganizationType> {
     return OrganizationType.from((await ctx.loaders.organization.load(invoice.organizationId))!);
   }
 
   @FieldResolver(() => OrganizationType, {
     description: 'Who is billed: the organization itself, or its partner (billing mode PARTNER_PAYS).',
   })
-  async billedTo(@Root() invoice: InvoiceType, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
+  async billedTo(@Root() invoice: InvoiceType, @Ctx() ctx: GraphQLContext): Promise<OrganizationType> {
     return OrganizationType.from((await ctx.loaders.organization.load(invoice.billedToOrganizationId))!);
   }
 
   @FieldResolver(() => [InvoiceLineType])
-  async lines(@Root() invoice: InvoiceType, @Ctx() ctx: RequestContext): Promise<InvoiceLineType[]> {
+  async lines(@Root() invoice: InvoiceType, @Ctx() ctx: GraphQLContext): Promise<InvoiceLineType[]> {
     return (await ctx.services.invoices.linesOf(ctx, invoice.entityId)).map((line) =>
       InvoiceLineType.from(line, invoice.currency),
     );
@@ -57,22 +48,8 @@ export class InvoiceResolver {
 @Resolver(() => InvoiceLineType)
 export class InvoiceLineResolver {
   @FieldResolver(() => ProductNode, { nullable: true })
-  async product(@Root() line: InvoiceLineType, @Ctx() ctx: RequestContext): Promise<ProductNode | null> {
+  async product(@Root() line: InvoiceLineType, @Ctx() ctx: GraphQLContext): Promise<ProductNode | null> {
     const product = line.productId ? await ctx.services.products.findAccessible(ctx, line.productId) : null;
     return product ? ProductNode.from(product) : null;
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationInvoicesResolver {
-  @FieldResolver(() => InvoiceConnection)
-  async invoices(
-    @Root() org: OrganizationType,
-    @Args() page: PageArgsInput,
-    @Arg('filter', () => InvoiceFilter, { nullable: true }) filter: InvoiceFilter | null,
-    @Ctx() ctx: RequestContext,
-  ) {
-    const connection = await ctx.services.invoices.list(ctx, org.entityId, page, filter ?? {});
-    return mapNodes(connection, InvoiceType.from);
   }
 }

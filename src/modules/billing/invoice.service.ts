@@ -8,12 +8,13 @@ import { hasPermission } from '../access/permissions';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { BillingPeriod, ProductType } from '../products/product.entity';
 import { BillingConfig } from './billing.config';
+import type { BillingEvents } from './billing.events';
 import { InvoiceCounterEntity } from './invoice-counter.entity';
 import { InvoiceLineEntity } from './invoice-line.entity';
 import { formatInvoiceNumber, invoiceYear } from './invoice-number';
 import { renderInvoicePdf } from './invoice-pdf';
 import { invoicePdfView } from './invoice-pdf-view';
-import { InvoiceEntity, InvoiceStatus, Payer } from './invoice.entity';
+import { InvoiceEntity, InvoiceStatus, InvoiceSubject, Payer } from './invoice.entity';
 
 /** A line to invoice, already priced (calc/computeInvoiceLine). Amounts in minor units. */
 export interface InvoiceLineDraft extends InvoiceLineAmounts {
@@ -33,7 +34,9 @@ export interface InvoiceDraft {
   /** Defaults to the organization itself (payer CLIENT); the partner when it pays (R31). */
   billedToOrganizationId?: number;
   payer?: Payer;
-  orderId: number | null;
+  /** What the invoice bills (an order, a product's renewal, ...) and its id; listeners of billing's events act on it. */
+  subject: InvoiceSubject;
+  subjectId: number;
   currency: string;
   lines: InvoiceLineDraft[];
   /** Defaults to issue time + invoiceDueDays; a renewal is due when the product expires. */
@@ -55,7 +58,10 @@ export class InvoiceService {
   /** Years whose counter row is known to exist (skips the INSERT on the hot path). */
   private readonly countedYears = new Set<number>();
 
-  constructor(readonly config: BillingConfig) {}
+  constructor(
+    readonly config: BillingConfig,
+    private readonly events: BillingEvents,
+  ) {}
 
   /** VAT rate in bp for a customer in `country` (R20: configuration, reverse charge outside the table). */
   vatRateFor(country: string): number {
@@ -79,7 +85,7 @@ export class InvoiceService {
   /**
    * Issues an invoice inside the caller's transaction: takes the next number of the year (the
    * counter row stays locked until commit, a rollback gives the number back), stores it OPEN with
-   * its lines and totals, due after `invoiceDueDays`.
+   * its lines and totals, due after `invoiceDueDays`, and publishes `issued` in that transaction.
    */
   async issue(ctx: RequestContext, draft: InvoiceDraft): Promise<InvoiceEntity> {
     return ctx.transaction(async (ctx) => {
@@ -91,7 +97,9 @@ export class InvoiceService {
           organizationId: draft.organizationId,
           billedToOrganizationId: draft.billedToOrganizationId ?? draft.organizationId,
           payer: draft.payer ?? Payer.CLIENT,
-          orderId: draft.orderId,
+          subject: draft.subject,
+          subjectId: draft.subjectId,
+          orderId: draft.subject === InvoiceSubject.ORDER ? draft.subjectId : null,
           number,
           status: InvoiceStatus.OPEN,
           currency: draft.currency,
@@ -112,6 +120,7 @@ export class InvoiceService {
           position,
         })),
       );
+      await this.events.emit('issued', { ctx, invoice });
       return invoice;
     });
   }

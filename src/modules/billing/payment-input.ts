@@ -20,7 +20,7 @@ export class PaymentInput {
 /** Decodes the API's PaymentInput (global id, decimal string) into a PaymentChoice in minor units. */
 export function toPaymentChoice(input: PaymentInput): PaymentChoice {
   const field = ['input', 'payment'];
-  let prepaidAmount = 0;
+  let prepaidAmount: number;
   try {
     prepaidAmount = input.prepaidAmount ? parseDecimal(input.prepaidAmount) : 0;
   } catch (error) {

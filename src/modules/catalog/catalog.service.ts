@@ -4,6 +4,7 @@ import { BusinessError } from '../../graphql/errors';
 import { BillingPeriod, ProductType } from '../products/product.entity';
 import { priceKeyOf } from './catalog';
 import { PriceEntity } from './price.entity';
+import { CatalogErrorCode } from './catalog.errors';
 
 export interface PriceKey {
   productType: ProductType;
@@ -23,7 +24,7 @@ export class CatalogService {
     for (const key of keys) {
       if (!prices.has(priceKeyOf({ ...key, currency }))) {
         throw new BusinessError(
-          'PRICE_NOT_AVAILABLE',
+          CatalogErrorCode.PRICE_NOT_AVAILABLE,
           `${key.productType} is not sold ${key.billingPeriod.toLowerCase()} in ${currency}.`,
         );
       }

@@ -8,10 +8,18 @@ import { addBillingPeriod } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
 import { BusinessError } from '../../graphql/errors';
+import type { InvoicePaymentService } from '../billing/invoice-payment.service';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
+import type { InvoiceService } from '../billing/invoice.service';
 import { ProductEntity, ProductStatus, ProductType } from '../products/product.entity';
 import { OrderEntity, OrderLineEntity, OrderStatus } from './order.entity';
 import { OrderErrorCode } from './order.errors';
+
+/** The billing services the lifecycle uses (OrderService passes its own). */
+export interface OrderBilling {
+  invoices: InvoiceService;
+  invoicePayments: InvoicePaymentService;
+}
 
 /** Product statuses under which a domain name is still registered to someone. */
 const HOLDING = [ProductStatus.ACTIVE, ProductStatus.BLOCKED];
@@ -59,12 +67,12 @@ export async function assertCanComplete(ctx: RequestContext, orderId: number): P
  * that can no longer be delivered (its domain was registered by someone else while a bank transfer
  * was on its way) is recorded, then the order is cancelled and the money refunded to where it came from.
  */
-export async function onInvoicePaid(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+export async function onInvoicePaid(ctx: RequestContext, billing: OrderBilling, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
   if (!order.paidAt) order.paidAt = ctx.now();
   if (order.status === OrderStatus.PENDING_PAYMENT) {
-    if (await canDeliver(ctx, order)) await complete(ctx, order);
-    else await cancelAndRefund(ctx, order);
+    if (await canDeliver(ctx, order)) await complete(ctx, billing, order);
+    else await cancelAndRefund(ctx, billing, order);
   }
   await ctx.em.update(
     OrderEntity,
@@ -80,15 +88,15 @@ async function canDeliver(ctx: RequestContext, order: OrderEntity): Promise<bool
     await requireFreeDomains(ctx, domainsOf(lines), () => undefined);
     return true;
   } catch (error) {
-    if (error instanceof BusinessError && error.code === OrderErrorCode.DOMAIN_TAKEN) return false;
+    if (error instanceof BusinessError && error.code === String(OrderErrorCode.DOMAIN_TAKEN)) return false;
     throw error;
   }
 }
 
 /** Cancels the order and refunds in full what was paid for it, each part to the method used. */
-async function cancelAndRefund(ctx: RequestContext, order: OrderEntity): Promise<void> {
-  const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
-  if (invoice) await ctx.services.invoicePayments.refundInvoice(ctx, invoice.id);
+async function cancelAndRefund(ctx: RequestContext, billing: OrderBilling, order: OrderEntity): Promise<void> {
+  const invoice = await billing.invoices.findByOrder(ctx, order.id);
+  if (invoice) await billing.invoicePayments.refundInvoice(ctx, invoice.id);
   Object.assign(order, { status: OrderStatus.CANCELLED, cancelledAt: ctx.now() });
 }
 
@@ -96,12 +104,12 @@ async function cancelAndRefund(ctx: RequestContext, order: OrderEntity): Promise
  * Creates the order's products ACTIVE from now for one billing period at the line's list price;
  * auto-renewal on with the paying method when it supports it (R10). Sets status PAID.
  */
-async function complete(ctx: RequestContext, order: OrderEntity): Promise<void> {
+async function complete(ctx: RequestContext, billing: OrderBilling, order: OrderEntity): Promise<void> {
   const now = ctx.now();
   const lines = await ctx.em.find(OrderLineEntity, { where: { orderId: order.id }, order: { position: 'ASC' } });
   await requireFreeDomains(ctx, domainsOf(lines), () => undefined);
-  const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
-  const autoRenewMethodId = invoice ? await ctx.services.invoicePayments.autoRenewMethodFor(ctx, invoice.id) : null;
+  const invoice = await billing.invoices.findByOrder(ctx, order.id);
+  const autoRenewMethodId = invoice ? await billing.invoicePayments.autoRenewMethodFor(ctx, invoice.id) : null;
   for (const line of lines) {
     const product = await ctx.em.save(
       ctx.em.create(ProductEntity, {
@@ -125,7 +133,7 @@ async function complete(ctx: RequestContext, order: OrderEntity): Promise<void> 
 }
 
 /** R23 hook: the identity was verified. Back to PENDING_PAYMENT, or delivered at once if already paid. */
-export async function unblock(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+export async function unblock(ctx: RequestContext, billing: OrderBilling, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
   if (order.status !== OrderStatus.BLOCKED)
     throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, [
@@ -133,7 +141,7 @@ export async function unblock(ctx: RequestContext, orderId: number): Promise<Ord
       'orderId',
     ]);
   Object.assign(order, { status: OrderStatus.PENDING_PAYMENT, autoCancelAt: null });
-  if (order.paidAt) await complete(ctx, order);
+  if (order.paidAt) await complete(ctx, billing, order);
   await ctx.em.update(
     OrderEntity,
     { id: order.id },
@@ -143,14 +151,14 @@ export async function unblock(ctx: RequestContext, orderId: number): Promise<Ord
 }
 
 /** R22: cancels a blocked order and refunds in full what was paid for it, each part to the method used. */
-export async function cancelBlocked(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+export async function cancelBlocked(ctx: RequestContext, billing: OrderBilling, orderId: number): Promise<OrderEntity> {
   const order = await lockOrder(ctx, orderId);
   if (order.status !== OrderStatus.BLOCKED)
     throw new BusinessError(OrderErrorCode.ORDER_NOT_BLOCKED, `Order #${order.id} is not blocked.`, [
       'input',
       'orderId',
     ]);
-  await cancelAndRefund(ctx, order);
+  await cancelAndRefund(ctx, billing, order);
   await ctx.em.update(OrderEntity, { id: order.id }, { status: order.status, cancelledAt: order.cancelledAt });
   return order;
 }

@@ -2,7 +2,7 @@
  * Validation of the lines of a new order (pure): names, line count, duplicate domains.
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { requireText } from '../../common/validate';
 import { BillingPeriod, ProductType } from '../products/product.entity';
 import { OrderErrorCode } from './order.errors';
@@ -43,9 +43,9 @@ export function canonicalDomainName(input: string): string | null {
  */
 export function normalizeOrderLines(lines: readonly OrderLineRequest[]): OrderLineRequest[] {
   if (lines.length === 0)
-    throw new BusinessError(OrderErrorCode.INVALID_INPUT, 'An order needs at least one line.', ['input', 'lines']);
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'An order needs at least one line.', ['input', 'lines']);
   if (lines.length > MAX_ORDER_LINES) {
-    throw new BusinessError(OrderErrorCode.INVALID_INPUT, `An order has at most ${MAX_ORDER_LINES} lines.`, [
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, `An order has at most ${MAX_ORDER_LINES} lines.`, [
       'input',
       'lines',
     ]);

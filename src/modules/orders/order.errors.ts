@@ -1,6 +1,5 @@
 /** Stable userError codes of orders (placeOrder, payOrder, resendUnblockProcedure). */
 export enum OrderErrorCode {
-  INVALID_INPUT = 'INVALID_INPUT',
   INVALID_DOMAIN_NAME = 'INVALID_DOMAIN_NAME',
   DUPLICATE_DOMAIN = 'DUPLICATE_DOMAIN',
   DOMAIN_TAKEN = 'DOMAIN_TAKEN',

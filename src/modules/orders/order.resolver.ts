@@ -1,17 +1,13 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { PageArgsInput } from '../../graphql/page-args';
 import { InvoiceType } from '../billing/invoice.types';
 import { toPaymentChoice } from '../billing/payment-input';
 import { OrganizationType } from '../organizations/organization.types';
 import { ProductNode } from '../products/product.types';
-import { IdentityVerificationType } from './identity-verification.types';
-import { OrderStatus } from './order.entity';
 import {
-  OrderConnection,
   OrderLineType,
   OrderPayload,
   OrderType,
@@ -19,14 +15,13 @@ import {
   PlaceOrderInput,
   ResendUnblockProcedureInput,
 } from './order.types';
-import { mapNodes } from '../../graphql/connection';
 
 registerNode('Order', (ctx, id) => ctx.services.orders.findAccessible(ctx, id), OrderType.from);
 
 @Resolver(() => OrderType)
 export class OrderResolver {
   @Mutation(() => OrderPayload)
-  placeOrder(@Arg('input') input: PlaceOrderInput, @Ctx() ctx: RequestContext): Promise<OrderPayload> {
+  placeOrder(@Arg('input') input: PlaceOrderInput, @Ctx() ctx: GraphQLContext): Promise<OrderPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       return { order: OrderType.from(await ctx.services.orders.placeOrder(ctx, organizationId, input.lines)) };
@@ -34,7 +29,7 @@ export class OrderResolver {
   }
 
   @Mutation(() => OrderPayload)
-  payOrder(@Arg('input') input: PayOrderInput, @Ctx() ctx: RequestContext): Promise<OrderPayload> {
+  payOrder(@Arg('input') input: PayOrderInput, @Ctx() ctx: GraphQLContext): Promise<OrderPayload> {
     return payload(async () => {
       const orderId = decodeId(input.orderId, 'Order', ['input', 'orderId']);
       return {
@@ -46,7 +41,7 @@ export class OrderResolver {
   @Mutation(() => OrderPayload)
   resendUnblockProcedure(
     @Arg('input') input: ResendUnblockProcedureInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<OrderPayload> {
     return payload(async () => {
       const orderId = decodeId(input.orderId, 'Order', ['input', 'orderId']);
@@ -55,51 +50,29 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => OrganizationType)
-  async organization(@Root() order: OrderType, @Ctx() ctx: RequestContext): Promise<OrganizationType> {
+  async organization(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<OrganizationType> {
     return OrganizationType.from((await ctx.loaders.organization.load(order.organizationId))!);
   }
 
   @FieldResolver(() => [OrderLineType])
-  async lines(@Root() order: OrderType, @Ctx() ctx: RequestContext): Promise<OrderLineType[]> {
+  async lines(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<OrderLineType[]> {
     return (await ctx.services.orders.linesOf(ctx, order.entityId)).map((line) =>
       OrderLineType.from(line, order.total.currency),
     );
   }
 
   @FieldResolver(() => InvoiceType, { nullable: true })
-  async invoice(@Root() order: OrderType, @Ctx() ctx: RequestContext): Promise<InvoiceType | null> {
+  async invoice(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<InvoiceType | null> {
     const invoice = await ctx.services.invoices.findByOrder(ctx, order.entityId);
     return invoice && (await ctx.services.invoices.canView(ctx, invoice)) ? InvoiceType.from(invoice) : null;
-  }
-
-  @FieldResolver(() => IdentityVerificationType, {
-    nullable: true,
-    description: 'The verification that unblocks this order (R23); null until that module exists.',
-  })
-  identityVerification(): IdentityVerificationType | null {
-    return null;
   }
 }
 
 @Resolver(() => OrderLineType)
 export class OrderLineResolver {
   @FieldResolver(() => ProductNode, { nullable: true, description: 'The product once the order is delivered.' })
-  async product(@Root() line: OrderLineType, @Ctx() ctx: RequestContext): Promise<ProductNode | null> {
+  async product(@Root() line: OrderLineType, @Ctx() ctx: GraphQLContext): Promise<ProductNode | null> {
     const product = line.productId ? await ctx.services.products.findAccessible(ctx, line.productId) : null;
     return product ? ProductNode.from(product) : null;
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationOrdersResolver {
-  @FieldResolver(() => OrderConnection)
-  async orders(
-    @Root() org: OrganizationType,
-    @Args() page: PageArgsInput,
-    @Arg('status', () => OrderStatus, { nullable: true }) status: OrderStatus | null,
-    @Ctx() ctx: RequestContext,
-  ) {
-    const connection = await ctx.services.orders.list(ctx, org.entityId, page, status);
-    return mapNodes(connection, OrderType.from);
   }
 }

@@ -1,4 +1,4 @@
-import { LessThanOrEqual } from 'typeorm';
+import { In, LessThanOrEqual } from 'typeorm';
 import { addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { sweepEach } from '../../jobs/sweep';
@@ -6,7 +6,13 @@ import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
-import { PaymentChoice } from '../billing/invoice-payment.service';
+import type { Mailer } from '../../common/mail';
+import type { BillingEventMap } from '../billing/billing.events';
+import { BillingErrorCode } from '../billing/billing.errors';
+import type { InvoicePaymentService, PaymentChoice } from '../billing/invoice-payment.service';
+import { InvoiceSubject } from '../billing/invoice.entity';
+import type { InvoiceService } from '../billing/invoice.service';
+import type { CatalogService } from '../catalog/catalog.service';
 import { priceKeyOf } from '../catalog/catalog';
 import { PRODUCT_LABELS } from '../catalog/default-prices';
 import { OrganizationEntity } from '../organizations/organization.entity';
@@ -14,11 +20,12 @@ import { BillingPeriod, ProductType } from '../products/product.entity';
 import { DEFAULT_FRAUD_RULES, FraudRules } from './fraud-rules';
 import { screenOrder } from './fraud-screening';
 import * as lifecycle from './order-lifecycle';
+import type { OrderBilling } from './order-lifecycle';
 import { normalizeOrderLines, OrderLineRequest } from './order-lines';
 import { priceOrder } from './order-pricing';
 import { OrderEntity, OrderLineEntity, OrderStatus } from './order.entity';
 import { OrderErrorCode } from './order.errors';
-import { unblockMail } from './unblock-mail';
+import type { UnblockProcedure } from './unblock-procedure';
 
 const periodLabel = (period: BillingPeriod) => (period === BillingPeriod.YEARLY ? '1 year' : '1 month');
 
@@ -27,7 +34,18 @@ const periodLabel = (period: BillingPeriod) => (period === BillingPeriod.YEARLY 
  * blocked-order procedure. Amounts are integer minor units of the organization's currency.
  */
 export class OrderService {
-  constructor(readonly rules: FraudRules = DEFAULT_FRAUD_RULES) {}
+  private readonly billing: OrderBilling;
+
+  constructor(
+    private readonly invoices: InvoiceService,
+    private readonly invoicePayments: InvoicePaymentService,
+    private readonly catalog: CatalogService,
+    private readonly unblockProcedure: UnblockProcedure,
+    private readonly mailer: Mailer,
+    readonly rules: FraudRules = DEFAULT_FRAUD_RULES,
+  ) {
+    this.billing = { invoices, invoicePayments };
+  }
 
   /**
    * Places an order (permission 'pay': ordering spends money) and issues its OPEN invoice in the
@@ -42,7 +60,7 @@ export class OrderService {
     await ctx.access.require(organizationId, 'pay');
     const lines = normalizeOrderLines(input);
     const now = ctx.now();
-    await ctx.services.invoices.prepareIssue(ctx, now);
+    await this.invoices.prepareIssue(ctx, now);
     const order = await ctx.transaction(async (ctx) => {
       const org = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
       const domains = lines.filter((l) => l.productType === ProductType.DOMAIN).map((l) => l.name);
@@ -52,9 +70,9 @@ export class OrderService {
         String(lines.findIndex((l) => l.name === name)),
         'name',
       ]);
-      const prices = await ctx.services.catalog.listPrices(ctx, org.currency, lines);
+      const prices = await this.catalog.listPrices(ctx, org.currency, lines);
       const unitPrices = lines.map((l) => prices.get(priceKeyOf({ ...l, currency: org.currency })) as number);
-      const vatBp = ctx.services.invoices.vatRateFor(org.country);
+      const vatBp = this.invoices.vatRateFor(org.country);
       const priced = priceOrder(
         unitPrices.map((unitListAmount) => ({ unitListAmount })),
         vatBp,
@@ -91,9 +109,10 @@ export class OrderService {
           }),
         ),
       );
-      await ctx.services.invoices.issue(ctx, {
+      await this.invoices.issue(ctx, {
         organizationId,
-        orderId: order.id,
+        subject: InvoiceSubject.ORDER,
+        subjectId: order.id,
         currency: org.currency,
         lines: orderLines.map((line, i) => ({
           ...priced.lines[i],
@@ -125,13 +144,13 @@ export class OrderService {
   async payOrder(ctx: RequestContext, orderId: number, choice: PaymentChoice): Promise<OrderEntity> {
     const order = await this.getOrThrow(ctx, orderId);
     await ctx.access.require(order.organizationId, 'pay');
-    const invoice = await ctx.services.invoices.findByOrder(ctx, order.id);
+    const invoice = await this.invoices.findByOrder(ctx, order.id);
     if (!invoice)
       throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} has no invoice to pay.`, [
         'input',
         'orderId',
       ]);
-    await ctx.services.invoicePayments.pay(ctx, [invoice.id], choice, ['input', 'orderId']);
+    await this.invoicePayments.pay(ctx, [invoice.id], choice, ['input', 'orderId']);
     return this.getOrThrow(ctx, orderId);
   }
 
@@ -174,14 +193,28 @@ export class OrderService {
     return ctx.em.find(OrderLineEntity, { where: { orderId }, order: { position: 'ASC' } });
   }
 
-  /** Billing hook: the order's invoice was paid (inside the paying transaction). */
-  onInvoicePaid(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
-    return lifecycle.onInvoicePaid(ctx, orderId);
+  /**
+   * Billing `paying` listener, before money moves: every order invoiced can still be delivered. A
+   * blocked order may be cancelled with a full refund (R22), and a bank transfer still on its way
+   * can only be cancelled whole: so a transfer that pays a blocked order's invoice pays that invoice alone.
+   */
+  async onInvoicesPaying({ ctx, invoices, bankTransfer, field }: BillingEventMap['paying']): Promise<void> {
+    const orderIds = invoices.filter((i) => i.subject === InvoiceSubject.ORDER).map((i) => i.subjectId);
+    if (bankTransfer && invoices.length > 1 && orderIds.length) {
+      if (await ctx.em.existsBy(OrderEntity, { id: In(orderIds), status: OrderStatus.BLOCKED })) {
+        throw new BusinessError(
+          BillingErrorCode.INVOICE_NOT_PAYABLE,
+          'A bank transfer for a blocked order must pay that order alone: pay its invoice separately.',
+          field,
+        );
+      }
+    }
+    for (const orderId of orderIds) await lifecycle.assertCanComplete(ctx, orderId);
   }
 
-  /** Billing hook, before charging: the order can still be delivered. */
-  assertCanComplete(ctx: RequestContext, orderId: number): Promise<void> {
-    return lifecycle.assertCanComplete(ctx, orderId);
+  /** Billing `paid` listener: an order's invoice was paid (inside the paying transaction). */
+  async onInvoicePaid({ ctx, invoice }: BillingEventMap['paid']): Promise<void> {
+    if (invoice.subject === InvoiceSubject.ORDER) await lifecycle.onInvoicePaid(ctx, this.billing, invoice.subjectId);
   }
 
   /**
@@ -189,12 +222,12 @@ export class OrderService {
    * approving the verification) decides. ORDER_NOT_BLOCKED otherwise.
    */
   unblock(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
-    return ctx.transaction((ctx) => lifecycle.unblock(ctx, orderId));
+    return ctx.transaction((ctx) => lifecycle.unblock(ctx, this.billing, orderId));
   }
 
   /** R22 hook: cancels a BLOCKED order and refunds its payments in full. No access check (jobs, staff). */
   cancelBlocked(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
-    return ctx.transaction((ctx) => lifecycle.cancelBlocked(ctx, orderId));
+    return ctx.transaction((ctx) => lifecycle.cancelBlocked(ctx, this.billing, orderId));
   }
 
   /**
@@ -212,7 +245,7 @@ export class OrderService {
       const cancelled = await ctx.transaction(async (ctx) => {
         const order = await lifecycle.lockOrder(ctx, id);
         if (order.status !== OrderStatus.BLOCKED || !order.autoCancelAt || order.autoCancelAt > now) return null;
-        return lifecycle.cancelBlocked(ctx, id);
+        return lifecycle.cancelBlocked(ctx, this.billing, id);
       });
       if (!cancelled) return 0;
       await this.mailCancelled(ctx, cancelled);
@@ -226,15 +259,15 @@ export class OrderService {
     return order;
   }
 
+  /** R21: the identity verification's link and QR code, mailed to the login address of the user who placed it. */
   private async mailUnblockProcedure(ctx: RequestContext, order: OrderEntity): Promise<void> {
-    const user = await ctx.em.findOneByOrFail(UserEntity, { id: order.placedByUserId });
-    await ctx.services.mailer.send(unblockMail(ctx.services.config, order, user.email));
+    await this.unblockProcedure.sendUnblockProcedure(ctx, order.id);
   }
 
   private async mailCancelled(ctx: RequestContext, order: OrderEntity): Promise<void> {
     const user = await ctx.em.findOneBy(UserEntity, { id: order.placedByUserId });
     if (!user) return;
-    await ctx.services.mailer.send({
+    await this.mailer.send({
       to: user.email,
       subject: `Your order #${order.id} was cancelled`,
       text: `Order #${order.id} stayed on hold without the unblocking procedure for ${this.rules.autoCancelDays} days, so it was cancelled.\nAny payment for it has been refunded in full to the method used.`,

@@ -3,11 +3,12 @@ import { Mail } from '../../common/mail';
 import { requireEmail, requirePassword, requireText } from '../../common/validate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { hashPassword } from '../accounts/password';
 import { UserEntity } from '../accounts/user.entity';
-import { hashSecret, newSecret } from '../api-tokens/token-secret';
+import { hashSecret, newSecret } from '../../common/token-secret';
+import { addTeamMemberRow } from '../teams/team-members';
 import { TeamEntity } from '../teams/team.entity';
 import { InvitationEntity, InvitationStatus } from './invitation.entity';
 import { MembershipErrorCode } from './membership.errors';
@@ -15,6 +16,10 @@ import { MemberRole, MembershipEntity } from './membership.entity';
 import { isUniqueViolation } from '../../db/errors';
 import { MembershipChanges, requireMayTouchLegalRepresentative } from './membership.service';
 import { OrganizationEntity } from './organization.entity';
+import type { MembershipService } from './membership.service';
+import type { AuditService } from '../audit/audit.service';
+import type { Mailer } from '../../common/mail';
+import { AccountErrorCode } from '../accounts/account.errors';
 
 /** An invitation can be accepted for 7 days. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -39,6 +44,13 @@ export interface IssuedInvitation {
  * Inviting an email with a pending invitation re-sends it: a new token replaces the old one.
  */
 export class InvitationService {
+  constructor(
+    private readonly memberships: MembershipService,
+    private readonly audit: AuditService,
+    private readonly mailer: Mailer,
+    private readonly publicUrl: string,
+  ) {}
+
   async invite(
     ctx: RequestContext,
     organizationId: number,
@@ -46,22 +58,22 @@ export class InvitationService {
   ): Promise<{ invitation?: InvitationEntity; membership?: MembershipEntity }> {
     const access = await ctx.access.require(organizationId, 'manageMembers');
     const email = requireEmail(input.email, ['input', 'email']);
-    const grant = await ctx.services.memberships.newGrant(ctx, access, organizationId, input, ['input']);
+    const grant = await this.memberships.newGrant(ctx, access, organizationId, input, ['input']);
     const { mail, ...result } = await ctx.transaction(async (ctx) => {
       const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
       const user = await ctx.em.findOneBy(UserEntity, { email });
       if (user) {
-        const membership = await ctx.services.memberships.create(ctx, organizationId, user.id, grant);
-        await ctx.services.audit.record(
+        const membership = await this.memberships.create(ctx, organizationId, user.id, grant);
+        await this.audit.record(
           ctx,
           organizationId,
           'member.added',
           `membership:${membership.id} (${email}) as ${grant.role}`,
         );
-        return { membership, mail: addedMail(ctx, organization, email, grant.role) };
+        return { membership, mail: addedMail(ctx, this.publicUrl, organization, email, grant.role) };
       }
       const { invitation, mail } = await this.issue(ctx, organization, null, email, grant);
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'member.invited',
@@ -69,7 +81,7 @@ export class InvitationService {
       );
       return { invitation, mail };
     });
-    await ctx.services.mailer.send(mail);
+    await this.mailer.send(mail);
     return result;
   }
 
@@ -123,7 +135,7 @@ export class InvitationService {
         }),
       );
     }
-    return { invitation, mail: invitationMail(ctx, organization, team, invitation, token) };
+    return { invitation, mail: invitationMail(ctx, this.publicUrl, organization, team, invitation, token) };
   }
 
   /**
@@ -168,10 +180,10 @@ export class InvitationService {
             'The team of this invitation no longer exists.',
             ['input', 'token'],
           );
-        await ctx.services.teams.addMemberRow(ctx, team, user.id);
+        await addTeamMemberRow(ctx, team, user.id);
       } else {
         const { role, billingAccess, productIds, contactPreferences } = invitation;
-        membership = await ctx.services.memberships.create(
+        membership = await this.memberships.create(
           ctx,
           invitation.organizationId,
           user.id,
@@ -185,7 +197,7 @@ export class InvitationService {
         { status: InvitationStatus.ACCEPTED, acceptedAt: ctx.now() },
       );
       const what = team ? `into team:${team.id} (${team.name})` : `as ${invitation.role}, membership:${membership?.id}`;
-      await ctx.services.audit.record(
+      await this.audit.record(
         actor,
         invitation.organizationId,
         'invitation.accepted',
@@ -212,7 +224,7 @@ export class InvitationService {
       });
       if (invitation.status !== InvitationStatus.PENDING) throw notPending(invitation);
       await ctx.em.update(InvitationEntity, { id: invitation.id }, { status: InvitationStatus.REVOKED });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         invitation.organizationId,
         'invitation.revoked',
@@ -256,7 +268,7 @@ export class InvitationService {
     account: { name: string; passwordHash: string } | null,
   ): Promise<UserEntity> {
     if (!account)
-      throw new BusinessError('INVALID_INPUT', 'name and password are required to create your account.', [
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'name and password are required to create your account.', [
         'input',
         'name',
       ]);
@@ -265,7 +277,7 @@ export class InvitationService {
       .catch((error) => {
         if (isUniqueViolation(error))
           throw new BusinessError(
-            'EMAIL_TAKEN',
+            AccountErrorCode.EMAIL_TAKEN,
             'An account with this email was just created: accept again to join with it.',
             ['input', 'token'],
           );
@@ -300,6 +312,7 @@ const ROLE_LABEL: Record<MemberRole, string> = {
 
 function invitationMail(
   ctx: RequestContext,
+  publicUrl: string,
   organization: OrganizationEntity,
   team: TeamEntity | null,
   invitation: InvitationEntity,
@@ -317,7 +330,7 @@ function invitationMail(
     text: [
       `${inviter} invites you to join ${what}.`,
       '',
-      `Accept the invitation: ${ctx.services.config.publicUrl}/?invitation=${token}`,
+      `Accept the invitation: ${publicUrl}/?invitation=${token}`,
       '',
       `Or use this invitation token with the acceptInvitation mutation: ${token}`,
       '',
@@ -326,11 +339,17 @@ function invitationMail(
   };
 }
 
-function addedMail(ctx: RequestContext, organization: OrganizationEntity, email: string, role: MemberRole): Mail {
+function addedMail(
+  ctx: RequestContext,
+  publicUrl: string,
+  organization: OrganizationEntity,
+  email: string,
+  role: MemberRole,
+): Mail {
   const inviter = ctx.viewer?.user.name ?? 'Someone';
   return {
     to: email,
     subject: `You were added to ${organization.name}`,
-    text: `${inviter} added you to ${organization.name} as ${ROLE_LABEL[role]}.\n\nLog in with your account at ${ctx.services.config.publicUrl}/ to reach it.`,
+    text: `${inviter} added you to ${organization.name} as ${ROLE_LABEL[role]}.\n\nLog in with your account at ${publicUrl}/ to reach it.`,
   };
 }

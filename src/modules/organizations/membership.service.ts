@@ -2,12 +2,14 @@ import { RequestContext } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { writeLock } from '../../db/transaction';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError, ForbiddenError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { hasPermission, OrgAccess } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { TeamEntity, TeamMemberEntity } from '../teams/team.entity';
 import { MembershipErrorCode } from './membership.errors';
 import { MemberRole, MembershipEntity } from './membership.entity';
+import type { AuditService } from '../audit/audit.service';
+import type { ProductService } from '../products/product.service';
 
 export interface ContactPreferencesValue {
   billing: boolean;
@@ -53,6 +55,11 @@ const lastLegalRepresentative = (what: string) =>
  * legal-representative rows are write-locked (MySQL) or the transaction is serialized (SQLite).
  */
 export class MembershipService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly products: ProductService,
+  ) {}
+
   /** Organization.members: everyone for those who manage members, otherwise only the viewer's own membership. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
@@ -148,7 +155,7 @@ export class MembershipService {
     if (changes.role === LR) requireMayTouchLegalRepresentative(access);
     const role = changes.role ?? existing.role;
     if (role === LR && changes.billingAccess === false)
-      throw new BusinessError('INVALID_INPUT', 'A legal representative always has billing access.', [
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'A legal representative always has billing access.', [
         'input',
         'billingAccess',
       ]);
@@ -177,7 +184,7 @@ export class MembershipService {
       const changed = describeChanges(current, next);
       await ctx.em.update(MembershipEntity, { id: current.id }, next);
       const user = await ctx.em.findOneByOrFail(UserEntity, { id: current.userId });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'member.updated',
@@ -211,7 +218,7 @@ export class MembershipService {
       await ctx.em.update(TeamEntity, { organizationId, leaderId: current.userId }, { leaderId: null });
       await ctx.em.delete(MembershipEntity, { id: current.id });
       const user = await ctx.em.findOneByOrFail(UserEntity, { id: current.userId });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'member.removed',
@@ -256,7 +263,7 @@ export class MembershipService {
         'productIds apply to role USER only: legal representatives and administrators reach every product.',
         field,
       );
-    return ctx.services.products.requireOwnProducts(ctx, organizationId, [...new Set(productIds)], field);
+    return this.products.requireOwnProducts(ctx, organizationId, [...new Set(productIds)], field);
   }
 }
 

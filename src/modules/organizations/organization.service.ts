@@ -1,12 +1,13 @@
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { optionalText, requireCountry, requireText, requireUrl } from '../../common/validate';
-import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../renewals/renewal.config';
+import { MAX_NOTICE_DAYS, MAX_NOTICES } from '../../calc/renewal-schedule';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { OrganizationEntity } from './organization.entity';
+import type { AuditService } from '../audit/audit.service';
 
 export interface UpdateOrganizationInput {
   name?: string | null;
@@ -19,6 +20,8 @@ export interface UpdateOrganizationInput {
 
 /** Organizations and their details (R1, R4). Memberships live in MembershipService. */
 export class OrganizationService {
+  constructor(private readonly audit: AuditService) {}
+
   /** The organization if the viewer reaches it at all; null otherwise (unknown and foreign look alike). */
   async findAccessible(ctx: RequestContext, organizationId: number): Promise<OrganizationEntity | null> {
     if (!(await ctx.access.forOrganization(organizationId))) return null;
@@ -45,7 +48,7 @@ export class OrganizationService {
       changes.country = requireCountry(input.country, ['input', 'country']);
     if (input.address !== undefined) {
       if (input.address && input.address.length > 6)
-        throw new BusinessError('INVALID_INPUT', 'address has at most 6 lines.', ['input', 'address']);
+        throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'address has at most 6 lines.', ['input', 'address']);
       changes.address = input.address
         ? input.address.map((line, i) =>
             requireText(line, ['input', 'address', String(i)], { max: 120, label: 'address line' }),
@@ -55,7 +58,7 @@ export class OrganizationService {
     if (input.expiryNoticeDays !== undefined) changes.expiryNoticeDays = noticeDays(input.expiryNoticeDays);
     return ctx.transaction(async (ctx) => {
       await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'organization.updated',
@@ -101,7 +104,7 @@ function noticeDays(days: number[] | null): number[] | null {
   const unique = [...new Set(days)].sort((a, b) => b - a);
   if (unique.length > MAX_NOTICES || unique.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_NOTICE_DAYS)) {
     throw new BusinessError(
-      'INVALID_INPUT',
+      CommonErrorCode.INVALID_INPUT,
       `expiryNoticeDays takes up to ${MAX_NOTICES} whole days between 1 and ${MAX_NOTICE_DAYS}.`,
       ['input', 'expiryNoticeDays'],
     );

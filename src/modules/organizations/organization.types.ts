@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DEFAULT_RENEWAL_CONFIG } from '../renewals/renewal.config';
+import { DEFAULT_RENEWAL_CONFIG } from '../../calc/renewal-schedule';
 import { Connection } from '../../graphql/connection';
 import { UserError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';

@@ -7,6 +7,8 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { GatewayError } from './gateway';
 import { PaymentMethodEntity, PaymentMethodKind } from './payment-method.entity';
 import { PaymentErrorCode } from './payment.errors';
+import type { PaymentGateway } from './gateway';
+import type { AuditService } from '../audit/audit.service';
 
 /** Stored methods per organization, a guard against runaway scripts. */
 export const MAX_PAYMENT_METHODS = 20;
@@ -20,6 +22,11 @@ const TOKENIZE_ERRORS: Record<string, { code: PaymentErrorCode; field: string }>
 
 /** Stored payment methods (R15): only kind, brand, last 4 digits, expiry and the gateway's reference. */
 export class PaymentMethodService {
+  constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly audit: AuditService,
+  ) {}
+
   /**
    * Tokenizes a payment-form token with the gateway and stores the method. Needs 'pay'.
    * @throws BusinessError METHOD_NOT_ALLOWED (PREPAID), UNKNOWN_TOKEN, KIND_MISMATCH,
@@ -41,7 +48,7 @@ export class PaymentMethodService {
     }
     const token = requireText(gatewayToken, ['input', 'gatewayToken'], { max: 200 });
     const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
-    const tokenized = await ctx.services.gateway
+    const tokenized = await this.gateway
       .tokenize(kind, token, organization.currency as 'CHF' | 'EUR')
       .catch((error: unknown) => {
         const known = error instanceof GatewayError ? TOKENIZE_ERRORS[error.code] : undefined;
@@ -70,7 +77,7 @@ export class PaymentMethodService {
           removedAt: null,
         }),
       );
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         organizationId,
         'payment_method.added',

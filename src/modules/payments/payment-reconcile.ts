@@ -1,4 +1,6 @@
 import { RequestContext } from '../../context';
+import type { PrepaidLedgerService } from '../prepaid/prepaid-ledger.service';
+import type { PaymentGateway } from './gateway';
 import { writeLock } from '../../db/transaction';
 import { BusinessError, ForbiddenError } from '../../graphql/errors';
 import { StaffRole } from '../accounts/user.entity';
@@ -15,6 +17,7 @@ export type SettledListener = (ctx: RequestContext, paymentId: number) => Promis
  */
 export async function reconcilePayment(
   ctx: RequestContext,
+  deps: { gateway: PaymentGateway; ledger: PrepaidLedgerService },
   paymentId: number,
   listeners: readonly SettledListener[],
   creditTopUp: (ctx: RequestContext, paymentId: number) => Promise<void>,
@@ -25,7 +28,7 @@ export async function reconcilePayment(
     const found = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
     if (!found)
       throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`, ['input', 'paymentId']);
-    await ctx.services.prepaid.lockAccount(ctx, found.organizationId);
+    await deps.ledger.lockAccount(ctx, found.organizationId);
     // Re-read under the lock with a locking read: a plain read could return the transaction's older snapshot (MySQL).
     const payment = await ctx.em.findOneOrFail(PaymentEntity, { where: { id: paymentId }, lock: writeLock(ctx.em) });
     if (payment.status !== PaymentStatus.PENDING) {
@@ -36,7 +39,7 @@ export async function reconcilePayment(
         ['input', 'paymentId'],
       );
     }
-    tellEmbeddedGateway(ctx, payment.gatewayTransactionId);
+    tellEmbeddedGateway(deps.gateway, payment.gatewayTransactionId);
     payment.status = PaymentStatus.SUCCEEDED;
     payment.settledAt = ctx.now();
     await ctx.em.update(PaymentEntity, { id: payment.id }, { status: payment.status, settledAt: payment.settledAt });
@@ -51,8 +54,7 @@ export async function reconcilePayment(
  * gateway hears it from the bank); without it a later refund of the transfer would be refused. It may
  * have forgotten the transfer after a restart, or already know: neither matters to our own record.
  */
-function tellEmbeddedGateway(ctx: RequestContext, transactionId: string | null): void {
-  const gateway = ctx.services.gateway;
+function tellEmbeddedGateway(gateway: PaymentGateway, transactionId: string | null): void {
   if (!(gateway instanceof TestGateway) || !transactionId) return;
   try {
     gateway.reconcile(transactionId);

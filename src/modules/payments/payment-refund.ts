@@ -1,4 +1,6 @@
 import { RequestContext } from '../../context';
+import type { PrepaidLedgerService } from '../prepaid/prepaid-ledger.service';
+import type { PaymentGateway } from './gateway';
 import { writeLock } from '../../db/transaction';
 import { BusinessError } from '../../graphql/errors';
 import { LedgerEntryKind } from '../prepaid/ledger-entry.entity';
@@ -22,13 +24,14 @@ export interface RefundSplit {
  */
 export async function refundPayment(
   ctx: RequestContext,
+  deps: { gateway: PaymentGateway; ledger: PrepaidLedgerService },
   paymentId: number,
   amount?: number | RefundSplit,
 ): Promise<void> {
   await ctx.transaction(async (ctx) => {
     const found = await ctx.em.findOneBy(PaymentEntity, { id: paymentId });
     if (!found) throw new BusinessError(PaymentErrorCode.PAYMENT_NOT_FOUND, `No payment ${paymentId}.`);
-    await ctx.services.prepaid.lockAccount(ctx, found.organizationId);
+    await deps.ledger.lockAccount(ctx, found.organizationId);
     // Re-read under the lock with a locking read: a plain read could return the transaction's older snapshot (MySQL).
     const payment = await ctx.em.findOneOrFail(PaymentEntity, { where: { id: paymentId }, lock: writeLock(ctx.em) });
     const left = payment.amount - payment.refundedAmount;
@@ -63,7 +66,7 @@ export async function refundPayment(
       throw new BusinessError(PaymentErrorCode.INVALID_AMOUNT, 'A refund part exceeds what was paid that way.');
     }
     if (toMethod > 0 && !pending) {
-      const result = await ctx.services.gateway.refund({
+      const result = await deps.gateway.refund({
         transactionId: payment.gatewayTransactionId ?? '',
         amount: toMethod,
         currency: payment.currency as 'CHF' | 'EUR',
@@ -74,7 +77,7 @@ export async function refundPayment(
         throw new BusinessError(PaymentErrorCode.REFUND_FAILED, 'The payment gateway refused the refund.');
     }
     if (toPrepaid > 0)
-      await ctx.services.prepaid.post(
+      await deps.ledger.post(
         ctx,
         payment.organizationId,
         LedgerEntryKind.REFUND,

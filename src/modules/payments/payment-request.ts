@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { requireText } from '../../common/validate';
-import { BusinessError } from '../../graphql/errors';
+import { hasControlCharacters } from '../../common/validate';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import type { PaymentMethodKind } from './payment-method.entity';
 import { PaymentCategory } from './payment.entity';
 import { PaymentErrorCode } from './payment.errors';
@@ -47,15 +48,20 @@ export interface PaymentOutcome {
 /** An idempotency key as sent (not trimmed: keys are compared exactly), 1..100 visible characters. */
 export function requireIdempotencyKey(key: string | null | undefined, field: string[]): string {
   const value = key ?? '';
-  if (value.trim() === '') throw new BusinessError('INVALID_INPUT', 'idempotencyKey must not be empty.', field);
+  if (value.trim() === '')
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'idempotencyKey must not be empty.', field);
   if (value.length > IDEMPOTENCY_KEY_MAX)
     throw new BusinessError(
-      'INVALID_INPUT',
+      CommonErrorCode.INVALID_INPUT,
       `idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX} characters.`,
       field,
     );
-  if (/[\u0000-\u001f\u007f]/.test(value))
-    throw new BusinessError('INVALID_INPUT', 'idempotencyKey must not contain control characters.', field);
+  if (hasControlCharacters(value))
+    throw new BusinessError(
+      CommonErrorCode.INVALID_INPUT,
+      'idempotencyKey must not contain control characters.',
+      field,
+    );
   return value;
 }
 
@@ -79,7 +85,7 @@ export function validatePaymentRequest(req: PaymentRequest): void {
   if (req.currency !== 'CHF' && req.currency !== 'EUR') {
     throw new BusinessError(
       PaymentErrorCode.CURRENCY_NOT_SUPPORTED,
-      `Currency ${req.currency} is not supported.`,
+      `Currency ${String(req.currency)} is not supported.`,
       at('currency'),
     );
   }

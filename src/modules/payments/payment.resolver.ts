@@ -1,9 +1,8 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
-import { OrganizationType } from '../organizations/organization.types';
 import {
   AddPaymentMethodInput,
   PaymentMethodPayload,
@@ -22,7 +21,7 @@ export class PaymentResolver {
   @Mutation(() => PaymentMethodPayload)
   addPaymentMethod(
     @Arg('input') input: AddPaymentMethodInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<PaymentMethodPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
@@ -36,7 +35,7 @@ export class PaymentResolver {
   })
   reconcileBankTransfer(
     @Arg('input') input: ReconcileBankTransferInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<ReconcileBankTransferPayload> {
     return payload(async () => {
       const { payment, changed } = await ctx.services.payments.reconcile(
@@ -45,15 +44,5 @@ export class PaymentResolver {
       );
       return { payment: PaymentType.from(payment), changed };
     });
-  }
-}
-
-@Resolver(() => OrganizationType)
-export class OrganizationPaymentMethodsResolver {
-  @FieldResolver(() => [PaymentMethodType], {
-    description: 'Stored payment methods, oldest first. Needs billing rights (FORBIDDEN otherwise).',
-  })
-  async paymentMethods(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PaymentMethodType[]> {
-    return (await ctx.services.paymentMethods.list(ctx, org.entityId)).map((m) => PaymentMethodType.from(m));
   }
 }

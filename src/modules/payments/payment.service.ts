@@ -5,7 +5,9 @@ import { writeLock } from '../../db/transaction';
 import { BusinessError } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { LedgerEntryEntity, LedgerEntryKind } from '../prepaid/ledger-entry.entity';
-import { GatewayError } from './gateway';
+import { GatewayError, PaymentGateway } from './gateway';
+import type { PrepaidLedgerService } from '../prepaid/prepaid-ledger.service';
+import type { PaymentMethodService } from './payment-method.service';
 import { PaymentMethodEntity, PaymentMethodKind } from './payment-method.entity';
 import { fingerprintOf, PaymentOutcome, PaymentRequest, validatePaymentRequest } from './payment-request';
 import { PaymentCategory, PaymentEntity, PaymentStatus } from './payment.entity';
@@ -31,6 +33,12 @@ const journals = new WeakMap<EntityManager, ChargeJournal>();
  */
 export class PaymentService {
   private readonly settledListeners: SettledListener[] = [];
+
+  constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly ledger: PrepaidLedgerService,
+    private readonly paymentMethods: PaymentMethodService,
+  ) {}
 
   /**
    * Collects a payment inside the caller's transaction. Locks the organization's prepaid account row
@@ -78,7 +86,7 @@ export class PaymentService {
    * refund changes nothing; partial refunds add up.
    */
   refund(ctx: RequestContext, paymentId: number, amount?: number | RefundSplit): Promise<void> {
-    return refundPayment(ctx, paymentId, amount);
+    return refundPayment(ctx, { gateway: this.gateway, ledger: this.ledger }, paymentId, amount);
   }
 
   /**
@@ -88,7 +96,13 @@ export class PaymentService {
    * @throws BusinessError PAYMENT_NOT_FOUND, PAYMENT_NOT_PENDING (failed or refunded)
    */
   reconcile(ctx: RequestContext, paymentId: number): Promise<{ payment: PaymentEntity; changed: boolean }> {
-    return reconcilePayment(ctx, paymentId, this.settledListeners, (trx, id) => this.creditTopUp(trx, id));
+    return reconcilePayment(
+      ctx,
+      { gateway: this.gateway, ledger: this.ledger },
+      paymentId,
+      this.settledListeners,
+      (trx, id) => this.creditTopUp(trx, id),
+    );
   }
 
   /** Registers a listener called (inside the reconciling transaction) when a pending payment settles. */
@@ -104,7 +118,7 @@ export class PaymentService {
     amount: number,
     reference: string,
   ): Promise<LedgerEntryEntity> {
-    return ctx.services.prepaid.post(ctx, organizationId, kind, amount, reference, null);
+    return this.ledger.post(ctx, organizationId, kind, amount, reference, null);
   }
 
   /** The stored (not removed) method if it belongs to `organizationId`, else null. */
@@ -113,7 +127,7 @@ export class PaymentService {
     organizationId: number,
     paymentMethodId: number,
   ): Promise<PaymentMethodEntity | null> {
-    return ctx.services.paymentMethods.findOwned(ctx, organizationId, paymentMethodId);
+    return this.paymentMethods.findOwned(ctx, organizationId, paymentMethodId);
   }
 
   /** A payment the viewer may see (billing rights in its organization), else null. */
@@ -132,7 +146,7 @@ export class PaymentService {
     validatePaymentRequest(req);
     const at = (name: string) => [...(req.fieldPath ?? ['input', 'payment']), name];
     return ctx.transaction(async (ctx) => {
-      const account = await ctx.services.prepaid.lockAccount(ctx, req.organizationId);
+      const account = await this.ledger.lockAccount(ctx, req.organizationId);
       const fingerprint = fingerprintOf(req, category);
       // A locking read sees the latest committed payments even if the caller's transaction read something earlier (MySQL snapshot).
       const existing = await ctx.em.findOne(PaymentEntity, {
@@ -178,7 +192,7 @@ export class PaymentService {
         }),
       );
       if (req.prepaidAmount > 0)
-        await ctx.services.prepaid.post(
+        await this.ledger.post(
           ctx,
           req.organizationId,
           LedgerEntryKind.PAYMENT,
@@ -264,7 +278,7 @@ export class PaymentService {
     // Deterministic per withPayment call: a deadlock retry of the transaction replays the same charge.
     const idempotencyKey = `${payment.organizationId}:${payment.idempotencyKey}${journal ? `:${journal.nonce}` : ''}`;
     const currency = payment.currency as 'CHF' | 'EUR';
-    const result = await ctx.services.gateway
+    const result = await this.gateway
       .charge({
         gatewayRef: method.gatewayRef,
         amount: payment.methodAmount,
@@ -285,10 +299,7 @@ export class PaymentService {
     payment.gatewayTransactionId = result.transactionId;
     if (result.status === 'FAILED') {
       const { id: _id, settledAt: _settled, organization: _org, ...attempt } = payment;
-      throw new PaymentDeclinedError(
-        { ...attempt, status: PaymentStatus.FAILED, failureReason: result.reason } as FailedAttempt,
-        field,
-      );
+      throw new PaymentDeclinedError({ ...attempt, status: PaymentStatus.FAILED, failureReason: result.reason }, field);
     }
     if (result.status === 'SUCCEEDED')
       journal?.charges.push({ transactionId: result.transactionId, amount: payment.methodAmount, currency });
@@ -299,7 +310,7 @@ export class PaymentService {
   private async creditTopUp(ctx: RequestContext, paymentId: number): Promise<void> {
     const payment = await ctx.em.findOneByOrFail(PaymentEntity, { id: paymentId });
     if (payment.category !== PaymentCategory.TOP_UP) return;
-    await ctx.services.prepaid.post(
+    await this.ledger.post(
       ctx,
       payment.organizationId,
       LedgerEntryKind.TOP_UP,
@@ -312,7 +323,7 @@ export class PaymentService {
   /** Records the declined attempt once (a replayed decline finds it already there). */
   private async recordFailure(ctx: RequestContext, attempt: FailedAttempt): Promise<void> {
     await ctx.transaction(async (ctx) => {
-      await ctx.services.prepaid.lockAccount(ctx, attempt.organizationId);
+      await this.ledger.lockAccount(ctx, attempt.organizationId);
       if (
         await ctx.em.existsBy(PaymentEntity, {
           organizationId: attempt.organizationId,
@@ -333,7 +344,7 @@ export class PaymentService {
   private async voidCharges(ctx: RequestContext, journal: ChargeJournal, cause: unknown): Promise<void> {
     const unique = [...new Map(journal.charges.map((c) => [c.transactionId, c])).values()];
     for (const charge of unique) {
-      const result = await ctx.services.gateway
+      const result = await this.gateway
         .refund({ ...charge, idempotencyKey: `void:${charge.transactionId}` })
         .catch(() => null);
       if (result?.status !== 'SUCCEEDED') {

@@ -1,10 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
 import { PageArgsInput } from '../../graphql/page-args';
-import { OrganizationType } from '../organizations/organization.types';
 import { PaymentType } from '../payments/payment.types';
 import {
   LedgerEntryConnection,
@@ -30,7 +29,7 @@ export class TopUpResolver {
   @Mutation(() => TopUpPayload)
   topUpPrepaidAccount(
     @Arg('input') input: TopUpPrepaidAccountInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<TopUpPayload> {
     return payload(async () => {
       const { account, payment } = await ctx.services.prepaid.topUp(ctx, {
@@ -45,21 +44,10 @@ export class TopUpResolver {
   }
 }
 
-@Resolver(() => OrganizationType)
-export class OrganizationPrepaidResolver {
-  @FieldResolver(() => PrepaidAccountType, {
-    nullable: true,
-    description: 'Needs billing rights (FORBIDDEN otherwise).',
-  })
-  async prepaidAccount(@Root() org: OrganizationType, @Ctx() ctx: RequestContext): Promise<PrepaidAccountType> {
-    return PrepaidAccountType.from(await ctx.services.prepaid.account(ctx, org.entityId));
-  }
-}
-
 @Resolver(() => PrepaidAccountType)
 export class PrepaidAccountResolver {
   @FieldResolver(() => LedgerEntryConnection, { description: 'Oldest first (keyset on the entry id).' })
-  async entries(@Root() account: PrepaidAccountType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
+  async entries(@Root() account: PrepaidAccountType, @Args() page: PageArgsInput, @Ctx() ctx: GraphQLContext) {
     const connection = await ctx.services.prepaid.entries(ctx, account.organizationId, page);
     return mapNodes(connection, (node) => LedgerEntryType.from(node, account.currency));
   }

@@ -4,6 +4,7 @@ import { PageArgs, paginate } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { canReachProduct } from '../access/permissions';
 import { ProductEntity, ProductStatus, ProductType } from './product.entity';
+import { ProductErrorCode } from './product.errors';
 
 export interface ProductListFilter {
   type?: ProductType | null;
@@ -47,7 +48,7 @@ export class ProductService {
     const missing = ids.filter((id) => !found.some((p) => p.id === id));
     if (missing.length)
       throw new BusinessError(
-        'PRODUCT_NOT_FOUND',
+        ProductErrorCode.PRODUCT_NOT_FOUND,
         `${missing.length} product id(s) do not belong to this organization.`,
         field,
       );

@@ -4,7 +4,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
-import { firstRenewalAttempt } from '../renewals/renewal.config';
+import { firstRenewalAttempt } from '../../calc/renewal-schedule';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from './product.entity';
 
 registerEnumType(ProductType, { name: 'ProductType' });

@@ -1,15 +1,14 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload, UserError } from '../../graphql/errors';
 import { decodeId, decodeIds } from '../../graphql/global-id';
-import { PaymentMethodType } from '../payments/payment.types';
 import { ProductNode } from '../products/product.types';
 import { SetAutoRenewInput, SetAutoRenewPayload } from './auto-renew.types';
 
 @Resolver()
 export class AutoRenewResolver {
   @Mutation(() => SetAutoRenewPayload)
-  async setAutoRenew(@Arg('input') input: SetAutoRenewInput, @Ctx() ctx: RequestContext): Promise<SetAutoRenewPayload> {
+  async setAutoRenew(@Arg('input') input: SetAutoRenewInput, @Ctx() ctx: GraphQLContext): Promise<SetAutoRenewPayload> {
     const outcome = await payload<{ results?: SetAutoRenewPayload['results'] }>(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const productIds = input.productIds ? decodeIds(input.productIds, 'Product', ['input', 'productIds']) : null;
@@ -32,21 +31,5 @@ export class AutoRenewResolver {
       };
     });
     return { results: outcome.results ?? [], userErrors: outcome.userErrors };
-  }
-}
-
-@Resolver(() => ProductNode)
-export class ProductAutoRenewFieldsResolver {
-  @FieldResolver(() => PaymentMethodType, {
-    nullable: true,
-    description: 'The stored method auto-renewal charges (visible with billing rights).',
-  })
-  async autoRenewPaymentMethod(
-    @Root() product: ProductNode,
-    @Ctx() ctx: RequestContext,
-  ): Promise<PaymentMethodType | null> {
-    if (!product.autoRenewPaymentMethodId) return null;
-    const method = await ctx.services.paymentMethods.findAccessible(ctx, product.autoRenewPaymentMethodId);
-    return method ? PaymentMethodType.from(method) : null;
   }
 }

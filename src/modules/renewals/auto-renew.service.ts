@@ -4,8 +4,9 @@ import { BusinessError, ForbiddenError } from '../../graphql/errors';
 import { canReachProduct } from '../access/permissions';
 import { PaymentMethodEntity } from '../payments/payment-method.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
-import { DEFAULT_RENEWAL_CONFIG, isTooLateForAutoRenew, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, isTooLateForAutoRenew, RenewalConfig } from '../../calc/renewal-schedule';
 import { RenewalErrorCode } from './renewal.errors';
+import type { PaymentMethodService } from '../payments/payment-method.service';
 
 export interface AutoRenewResult {
   product: ProductEntity;
@@ -15,7 +16,10 @@ export interface AutoRenewResult {
 
 /** Switching auto-renewal on and off (R9–R13). Charges happen in the renewal sweep. */
 export class AutoRenewService {
-  constructor(private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG) {}
+  constructor(
+    private readonly paymentMethods: PaymentMethodService,
+    private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG,
+  ) {}
 
   /**
    * R13: for one product, a selection, or all products of the organization (`productIds` null); the
@@ -88,7 +92,7 @@ export class AutoRenewService {
     organizationId: number,
     paymentMethodId: number,
   ): Promise<PaymentMethodEntity> {
-    const method = await ctx.services.paymentMethods.requireForPayment(ctx, organizationId, paymentMethodId, [
+    const method = await this.paymentMethods.requireForPayment(ctx, organizationId, paymentMethodId, [
       'input',
       'paymentMethodId',
     ]);
@@ -125,7 +129,7 @@ export class AutoRenewService {
     }
     if (method) return null;
     const current = product.autoRenewPaymentMethodId
-      ? await ctx.services.paymentMethods.findOwned(ctx, product.organizationId, product.autoRenewPaymentMethodId)
+      ? await this.paymentMethods.findOwned(ctx, product.organizationId, product.autoRenewPaymentMethodId)
       : null;
     if (current?.supportsAutoRenewal) return null;
     return new BusinessError(

@@ -1,4 +1,5 @@
 import { In } from 'typeorm';
+import type { Mailer } from '../../common/mail';
 import { RequestContext } from '../../context';
 import { UserEntity } from '../accounts/user.entity';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
@@ -24,9 +25,10 @@ export async function claimNotice(ctx: RequestContext, organizationId: number, k
 /** Mails every billing contact of the organization. */
 export async function mailBillingContacts(
   ctx: RequestContext,
+  mailer: Mailer,
   organizationId: number,
   subject: string,
   text: string,
 ): Promise<void> {
-  for (const to of await billingContacts(ctx, organizationId)) await ctx.services.mailer.send({ to, subject, text });
+  for (const to of await billingContacts(ctx, organizationId)) await mailer.send({ to, subject, text });
 }

@@ -9,7 +9,9 @@ import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import { claimNotice, mailBillingContacts } from './notices';
-import { DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from '../../calc/renewal-schedule';
+import type { RenewalService } from './renewal.service';
+import type { Mailer } from '../../common/mail';
 
 /**
  * The sweeps that move products through their life as time passes (R14): unpaid invoices block
@@ -18,7 +20,11 @@ import { DEFAULT_RENEWAL_CONFIG, MAX_NOTICE_DAYS, RenewalConfig } from './renewa
  * changes nothing the second time.
  */
 export class ProductLifecycleService {
-  constructor(private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG) {}
+  constructor(
+    private readonly renewals: RenewalService,
+    private readonly mailer: Mailer,
+    private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG,
+  ) {}
 
   /** OPEN invoices past their due date become OVERDUE and block their active products. */
   blockOverdue(ctx: RequestContext, now: Date): Promise<number> {
@@ -76,7 +82,7 @@ export class ProductLifecycleService {
         where: { status: ProductStatus.ACTIVE, expiresAt: LessThanOrEqual(now) },
         lock: writeLock(ctx.em),
       });
-      const waiting = await ctx.services.renewals.awaitingTransfer(
+      const waiting = await this.renewals.awaitingTransfer(
         ctx,
         due.map((p) => p.id),
       );
@@ -128,6 +134,7 @@ export class ProductLifecycleService {
         : `Auto-renewal is off: renew it (${formatDecimal(product.price)} ${product.currency}) before it expires to keep it.`;
       await mailBillingContacts(
         ctx,
+        this.mailer,
         product.organizationId,
         `${product.name} expires in ${left} day${left === 1 ? '' : 's'}`,
         [

@@ -6,11 +6,15 @@ import { writeLock } from '../../db/transaction';
 import { sweepEach } from '../../jobs/sweep';
 import { BusinessError } from '../../graphql/errors';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
-import { InvoiceEntity, InvoiceStatus } from '../billing/invoice.entity';
+import { InvoiceEntity, InvoiceStatus, InvoiceSubject } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
+import type { Mailer } from '../../common/mail';
+import type { BillingEventMap } from '../billing/billing.events';
+import type { InvoicePaymentService } from '../billing/invoice-payment.service';
+import type { InvoiceService } from '../billing/invoice.service';
 import { mailBillingContacts } from './notices';
-import { DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from './renewal.config';
+import { DEFAULT_RENEWAL_CONFIG, nextRetryAt, RenewalConfig } from '../../calc/renewal-schedule';
 
 const dateOf = (at: Date) => at.toISOString().slice(0, 10);
 const UNPAID = [InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.PRO_FORMA];
@@ -22,7 +26,12 @@ const UNPAID = [InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.PRO_FOR
  * paid, extends the product by one period.
  */
 export class RenewalService {
-  constructor(private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG) {}
+  constructor(
+    private readonly invoices: InvoiceService,
+    private readonly invoicePayments: InvoicePaymentService,
+    private readonly mailer: Mailer,
+    private readonly config: RenewalConfig = DEFAULT_RENEWAL_CONFIG,
+  ) {}
 
   /** The renewal sweep: every due product once, each in its own transactions. Returns how many were attempted. */
   async renewDue(ctx: RequestContext, now: Date): Promise<number> {
@@ -43,7 +52,7 @@ export class RenewalService {
     const invoice = await this.renewalInvoice(ctx, product);
     if (invoice.status === InvoiceStatus.PRO_FORMA) return false;
     try {
-      await ctx.services.invoicePayments.pay(
+      await this.invoicePayments.pay(
         ctx,
         [invoice.id],
         {
@@ -87,7 +96,7 @@ export class RenewalService {
       .getOne();
     if (existing) return existing;
     const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: product.organizationId });
-    const vatRateBp = ctx.services.invoices.vatRateFor(organization.country);
+    const vatRateBp = this.invoices.vatRateFor(organization.country);
     const amounts = computeInvoiceLine({
       unitListAmount: product.price,
       quantity: 1,
@@ -95,11 +104,12 @@ export class RenewalService {
       partnerBp: 0,
       vatBp: vatRateBp,
     });
-    await ctx.services.invoices.prepareIssue(ctx, ctx.now());
+    await this.invoices.prepareIssue(ctx, ctx.now());
     return ctx.transaction((ctx) =>
-      ctx.services.invoices.issue(ctx, {
+      this.invoices.issue(ctx, {
         organizationId: product.organizationId,
-        orderId: null,
+        subject: InvoiceSubject.RENEWAL,
+        subjectId: product.id,
         currency: product.currency,
         dueAt: product.expiresAt,
         lines: [
@@ -144,6 +154,7 @@ export class RenewalService {
         : 'No further automatic attempt will be made.';
     await mailBillingContacts(
       ctx,
+      this.mailer,
       product.organizationId,
       `Renewal of ${product.name} failed`,
       [
@@ -154,8 +165,13 @@ export class RenewalService {
     );
   }
 
+  /** Billing `paid` listener: a paid renewal invoice extends its product. */
+  async onInvoicePaid({ ctx, invoice }: BillingEventMap['paid']): Promise<void> {
+    if (invoice.subject === InvoiceSubject.RENEWAL) await this.onRenewalInvoicePaid(ctx, invoice.id);
+  }
+
   /**
-   * Billing hook: an invoice without an order was paid. Each of its lines that renews a product's
+   * A renewal invoice was paid. Each of its lines that renews a product's
    * current period extends that product by one period and releases it (ACTIVE, failures cleared).
    * Idempotent: a line whose period already started before the product's expiry changes nothing.
    */

@@ -1,7 +1,7 @@
-import type { Job } from '../../jobs/runner';
+import type { Job } from '../../jobs/job';
+import type { SupportAccessService } from './support-access.service';
 
 /** R25: grants close by themselves 7 days after they were given. */
-export const expireSupportGrantsJob: Job = {
-  name: 'expire-support-grants',
-  run: (ctx, now) => ctx.services.supportAccess.expireGrants(ctx, now),
-};
+export function expireSupportGrantsJob(supportAccess: SupportAccessService): Job {
+  return { name: 'expire-support-grants', run: (ctx, now) => supportAccess.expireGrants(ctx, now) };
+}

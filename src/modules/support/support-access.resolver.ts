@@ -1,10 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
+import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
 import { registerNode } from '../../graphql/node-registry';
 import { UserType } from '../accounts/account.types';
-import { OrganizationType } from '../organizations/organization.types';
 import { SupportAccessScope } from './support-access-grant.entity';
 import {
   GrantSupportAccessInput,
@@ -19,27 +18,13 @@ registerNode(
   (row, ctx) => SupportAccessGrantType.from(row, ctx.now()),
 );
 
-/** Organization.supportAccessGrants, the grant mutations and the staff read check (R25). */
-@Resolver(() => OrganizationType)
+/** The grant mutations, the staff read check and SupportAccessGrant's fields (R25). */
+@Resolver(() => SupportAccessGrantType)
 export class SupportAccessResolver {
-  @FieldResolver(() => [SupportAccessGrantType], {
-    description: 'Active grants (all with includeClosed) for those who may grant support access; empty for others.',
-  })
-  async supportAccessGrants(
-    @Root() org: OrganizationType,
-    @Arg('includeClosed', () => Boolean, { nullable: true, defaultValue: false }) includeClosed: boolean | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<SupportAccessGrantType[]> {
-    const now = ctx.now();
-    return (await ctx.services.supportAccess.list(ctx, org.entityId, includeClosed ?? false)).map((g) =>
-      SupportAccessGrantType.from(g, now),
-    );
-  }
-
   @Mutation(() => SupportAccessGrantPayload)
   grantSupportAccess(
     @Arg('input') input: GrantSupportAccessInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<SupportAccessGrantPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
@@ -51,7 +36,7 @@ export class SupportAccessResolver {
   @Mutation(() => SupportAccessGrantPayload)
   revokeSupportAccess(
     @Arg('input') input: RevokeSupportAccessInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<SupportAccessGrantPayload> {
     return payload(async () => {
       const grant = await ctx.services.supportAccess.revoke(
@@ -70,7 +55,7 @@ export class SupportAccessResolver {
     @Arg('organizationId', () => ID) organizationId: string,
     @Arg('scope', () => SupportAccessScope) scope: SupportAccessScope,
     @Arg('resource') resource: string,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<boolean> {
     await ctx.services.supportAccess.readUnderGrant(
       ctx,
@@ -80,13 +65,9 @@ export class SupportAccessResolver {
     );
     return true;
   }
-}
 
-/** SupportAccessGrant.grantedBy. */
-@Resolver(() => SupportAccessGrantType)
-export class SupportAccessGrantFieldsResolver {
   @FieldResolver(() => UserType)
-  async grantedBy(@Root() grant: SupportAccessGrantType, @Ctx() ctx: RequestContext): Promise<UserType> {
+  async grantedBy(@Root() grant: SupportAccessGrantType, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return UserType.from((await ctx.loaders.user.load(grant.grantedById))!);
   }
 }

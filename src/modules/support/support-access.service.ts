@@ -9,6 +9,7 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG, grantExpiry, SupportAccessConfig } from './support-access.config';
 import { SupportAccessErrorCode } from './support-access.errors';
 import { isGrantActive, SupportAccessGrantEntity, SupportAccessScope } from './support-access-grant.entity';
+import type { AuditService } from '../audit/audit.service';
 
 const RESOURCE_FIELD = ['input', 'resource'];
 
@@ -30,7 +31,10 @@ export function normalizeResource(scope: SupportAccessScope, resource: string): 
  * and every read is written to the organization's audit log.
  */
 export class SupportAccessService {
-  constructor(private readonly config: SupportAccessConfig = DEFAULT_SUPPORT_ACCESS_CONFIG) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly config: SupportAccessConfig = DEFAULT_SUPPORT_ACCESS_CONFIG,
+  ) {}
 
   /**
    * Grants support access to one resource. A second grant for the same scope and resource while
@@ -66,7 +70,7 @@ export class SupportAccessService {
         closedAt: null,
       });
       await ctx.em.save(grant);
-      await ctx.services.audit.record(ctx, organizationId, 'support_access.granted', describe(grant));
+      await this.audit.record(ctx, organizationId, 'support_access.granted', describe(grant));
       return grant;
     });
   }
@@ -88,7 +92,7 @@ export class SupportAccessService {
       grant.revokedAt = now;
       grant.closedAt = now;
       await ctx.em.update(SupportAccessGrantEntity, { id: grant.id }, { revokedAt: now, closedAt: now });
-      await ctx.services.audit.record(ctx, grant.organizationId, 'support_access.revoked', describe(grant));
+      await this.audit.record(ctx, grant.organizationId, 'support_access.revoked', describe(grant));
       return grant;
     });
   }
@@ -137,7 +141,7 @@ export class SupportAccessService {
     return ctx.transaction(async (ctx) => {
       const grant = await this.findActive(ctx, organizationId, scope, normalized);
       if (!grant) throw noGrant();
-      await ctx.services.audit.record(ctx, organizationId, 'support_access.read', `${describe(grant)} read`);
+      await this.audit.record(ctx, organizationId, 'support_access.read', `${describe(grant)} read`);
       return grant;
     });
   }
@@ -158,7 +162,7 @@ export class SupportAccessService {
           { closedAt: grant.expiresAt },
         );
         if (!result.affected) continue;
-        await ctx.services.audit.record(ctx, grant.organizationId, 'support_access.expired', describe(grant));
+        await this.audit.record(ctx, grant.organizationId, 'support_access.expired', describe(grant));
         closed += 1;
       }
       return closed;

@@ -1,38 +1,29 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '../../context';
-import { payload } from '../../graphql/errors';
-import { decodeId, decodeIds } from '../../graphql/global-id';
-import { registerNode } from '../../graphql/node-registry';
-import { PageArgsInput } from '../../graphql/page-args';
+import { Ctx, FieldResolver, Resolver, Root, Arg, Mutation } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
+import { UserType } from '../accounts/account.types';
 import { InvitationType, OrganizationType } from '../organizations/organization.types';
+import { ProductNode } from '../products/product.types';
 import {
+  TeamType,
   AddTeamMembersInput,
   CreateTeamInput,
   RemoveTeamMemberInput,
   SetTeamProductsInput,
-  TeamConnection,
   TeamPayload,
-  TeamType,
 } from './team.types';
-import { mapNodes } from '../../graphql/connection';
+import { payload } from '../../graphql/errors';
+import { decodeId, decodeIds } from '../../graphql/global-id';
+import { registerNode } from '../../graphql/node-registry';
 
 registerNode('Team', (ctx, id) => ctx.services.teams.findVisible(ctx, id), TeamType.from);
 
 const teamIdOf = (id: string) => decodeId(id, 'Team', ['input', 'teamId']);
 
-/** Organization.teams and the team mutations (R7). */
-@Resolver(() => OrganizationType)
+/** The team mutations (R7) and the fields of a Team the viewer already reached (Organization.teams, node, a payload). */
+@Resolver(() => TeamType)
 export class TeamResolver {
-  @FieldResolver(() => TeamConnection, {
-    description: 'Every team for those who manage teams; otherwise the teams the viewer is in.',
-  })
-  async teams(@Root() org: OrganizationType, @Args() page: PageArgsInput, @Ctx() ctx: RequestContext) {
-    const connection = await ctx.services.teams.list(ctx, org.entityId, page);
-    return mapNodes(connection, TeamType.from);
-  }
-
   @Mutation(() => TeamPayload)
-  createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
       const team = await ctx.services.teams.create(ctx, organizationId, {
@@ -49,7 +40,7 @@ export class TeamResolver {
     description:
       'Members of the organization by userIds; people outside it by emails (existing accounts join as external members, others get a team-only invitation).',
   })
-  addTeamMembers(@Arg('input') input: AddTeamMembersInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  addTeamMembers(@Arg('input') input: AddTeamMembersInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
       const userIds = decodeIds(input.userIds ?? [], 'User', ['input', 'userIds']);
@@ -60,7 +51,7 @@ export class TeamResolver {
   }
 
   @Mutation(() => TeamPayload)
-  removeTeamMember(@Arg('input') input: RemoveTeamMemberInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  removeTeamMember(@Arg('input') input: RemoveTeamMemberInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
       const team = await ctx.services.teams.removeMember(
@@ -73,7 +64,7 @@ export class TeamResolver {
   }
 
   @Mutation(() => TeamPayload)
-  setTeamProducts(@Arg('input') input: SetTeamProductsInput, @Ctx() ctx: RequestContext): Promise<TeamPayload> {
+  setTeamProducts(@Arg('input') input: SetTeamProductsInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {
       const teamId = teamIdOf(input.teamId);
       const team = await ctx.services.teams.setProducts(
@@ -83,5 +74,31 @@ export class TeamResolver {
       );
       return { team: TeamType.from(team) };
     });
+  }
+
+  @FieldResolver(() => UserType, { nullable: true })
+  async leader(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<UserType | null> {
+    const user = team.leaderId ? await ctx.loaders.user.load(team.leaderId) : null;
+    return user ? UserType.from(user) : null;
+  }
+
+  @FieldResolver(() => [UserType], {
+    description: 'Members of the organization and external members, in the order they joined.',
+  })
+  async members(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<UserType[]> {
+    const users = await Promise.all(
+      (await ctx.services.teams.memberIds(ctx, team.entityId)).map((id) => ctx.loaders.user.load(id)),
+    );
+    return users.filter((u) => u !== null).map(UserType.from);
+  }
+
+  @FieldResolver(() => [ProductNode], { description: 'Products granted to the team (those the viewer reaches).' })
+  async products(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<ProductNode[]> {
+    return (await ctx.services.products.loadAccessible(ctx, team.productIds)).map(ProductNode.from);
+  }
+
+  @FieldResolver(() => OrganizationType)
+  async organization(@Root() team: TeamType, @Ctx() ctx: GraphQLContext): Promise<OrganizationType> {
+    return OrganizationType.from((await ctx.loaders.organization.load(team.organizationId))!);
   }
 }

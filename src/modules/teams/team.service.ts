@@ -1,18 +1,22 @@
-import DataLoader from 'dataloader';
-import { In } from 'typeorm';
 import { Mail } from '../../common/mail';
 import { requireEmail, requireText } from '../../common/validate';
 import { RequestContext } from '../../context';
 import { PageArgs, paginate } from '../../graphql/connection';
-import { BusinessError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import { InvitationEntity } from '../organizations/invitation.entity';
 import { MembershipErrorCode } from '../organizations/membership.errors';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
-import { isUniqueViolation } from '../../db/errors';
 import { OrganizationEntity } from '../organizations/organization.entity';
+import { isUniqueViolation } from '../../db/errors';
+import { addTeamMemberRow, forgetTeamMembers, teamMemberIds } from './team-members';
 import { TeamEntity, TeamMemberEntity } from './team.entity';
+import type { ProductService } from '../products/product.service';
+import type { MembershipService } from '../organizations/membership.service';
+import type { InvitationService } from '../organizations/invitation.service';
+import type { AuditService } from '../audit/audit.service';
+import type { Mailer } from '../../common/mail';
 
 /** At most this many people per createTeam / addTeamMembers call. */
 export const MAX_PEOPLE_PER_CALL = 100;
@@ -23,9 +27,6 @@ export interface CreateTeamInput {
   userIds?: number[] | null;
   productIds?: number[] | null;
 }
-
-/** Per request (keyed by the request's loaders): member user ids of teams, one query per tick. */
-const memberLoaders = new WeakMap<object, DataLoader<number, number[]>>();
 
 const teamNotFound = () => new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such team.', ['input', 'teamId']);
 const nameTaken = () =>
@@ -40,6 +41,15 @@ const nameTaken = () =>
  * the access scope hands to whoever is in the team. Only those with manageTeams change them.
  */
 export class TeamService {
+  constructor(
+    private readonly products: ProductService,
+    private readonly memberships: MembershipService,
+    private readonly invitations: InvitationService,
+    private readonly audit: AuditService,
+    private readonly mailer: Mailer,
+    private readonly publicUrl: string,
+  ) {}
+
   /** Organization.teams: every team for those who manage teams, otherwise the teams the viewer is in. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
@@ -63,18 +73,7 @@ export class TeamService {
 
   /** User ids in the team, in the order they joined (batched per request). */
   memberIds(ctx: RequestContext, teamId: number): Promise<number[]> {
-    let loader = memberLoaders.get(ctx.loaders);
-    if (!loader) {
-      loader = new DataLoader(async (teamIds) => {
-        const rows = await ctx.em.find(TeamMemberEntity, {
-          where: { teamId: In([...teamIds]) },
-          order: { createdAt: 'ASC', userId: 'ASC' },
-        });
-        return teamIds.map((id) => rows.filter((r) => r.teamId === id).map((r) => r.userId));
-      });
-      memberLoaders.set(ctx.loaders, loader);
-    }
-    return loader.load(teamId);
+    return teamMemberIds(ctx, teamId);
   }
 
   async create(ctx: RequestContext, organizationId: number, input: CreateTeamInput): Promise<TeamEntity> {
@@ -85,7 +84,7 @@ export class TeamService {
     if (userIds.length > MAX_PEOPLE_PER_CALL) throw tooMany(['input', 'userIds']);
     if (leaderId) await this.requireMembers(ctx, organizationId, [leaderId], ['input', 'leaderId']);
     await this.requireMembers(ctx, organizationId, userIds, ['input', 'userIds']);
-    const productIds = await ctx.services.products.requireOwnProducts(
+    const productIds = await this.products.requireOwnProducts(
       ctx,
       organizationId,
       [...new Set(input.productIds ?? [])],
@@ -103,8 +102,8 @@ export class TeamService {
         .catch((error) => {
           throw isUniqueViolation(error) ? nameTaken() : error;
         });
-      for (const userId of userIds) await this.addMemberRow(ctx, team, userId);
-      await ctx.services.audit.record(
+      for (const userId of userIds) await addTeamMemberRow(ctx, team, userId);
+      await this.audit.record(
         ctx,
         organizationId,
         'team.created',
@@ -129,7 +128,7 @@ export class TeamService {
       ...new Set((input.emails ?? []).map((email, i) => requireEmail(email, ['input', 'emails', String(i)]))),
     ];
     if (userIds.length + emails.length === 0)
-      throw new BusinessError('INVALID_INPUT', 'Give userIds or emails to add.', ['input']);
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'Give userIds or emails to add.', ['input']);
     if (userIds.length + emails.length > MAX_PEOPLE_PER_CALL) throw tooMany(['input']);
     await this.requireMembers(ctx, team.organizationId, userIds, ['input', 'userIds']);
 
@@ -139,26 +138,26 @@ export class TeamService {
       const external: number[] = [];
       const mails: Mail[] = [];
       const invitations: InvitationEntity[] = [];
-      for (const userId of userIds) if (await this.addMemberRow(ctx, team, userId)) added.push(userId);
+      for (const userId of userIds) if (await addTeamMemberRow(ctx, team, userId)) added.push(userId);
       for (const email of emails) {
         const user = await ctx.em.findOneBy(UserEntity, { email });
         if (!user) {
-          const issued = await ctx.services.invitations.issue(ctx, organization, team, email, {
+          const issued = await this.invitations.issue(ctx, organization, team, email, {
             role: MemberRole.USER,
           });
           invitations.push(issued.invitation);
           mails.push(issued.mail);
-        } else if (await this.addMemberRow(ctx, team, user.id)) {
+        } else if (await addTeamMemberRow(ctx, team, user.id)) {
           const isMember = await ctx.em.existsBy(MembershipEntity, {
             organizationId: team.organizationId,
             userId: user.id,
           });
           (isMember ? added : external).push(user.id);
-          mails.push(addedToTeamMail(ctx, organization, team, email));
+          mails.push(addedToTeamMail(ctx, this.publicUrl, organization, team, email));
         }
       }
       const invited = invitations.map((i) => `invitation:${i.id}`);
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         team.organizationId,
         'team.members_added',
@@ -166,7 +165,7 @@ export class TeamService {
       );
       return { mails, invitations };
     });
-    for (const mail of mails) await ctx.services.mailer.send(mail);
+    for (const mail of mails) await this.mailer.send(mail);
     return { team: await this.reload(ctx, team.id), invitations };
   }
 
@@ -181,7 +180,7 @@ export class TeamService {
           'userId',
         ]);
       await ctx.em.update(TeamEntity, { id: teamId, leaderId: userId }, { leaderId: null });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         team.organizationId,
         'team.member_removed',
@@ -194,7 +193,7 @@ export class TeamService {
   /** setTeamProducts: replaces the team's product grants (own products of the organization only). */
   async setProducts(ctx: RequestContext, teamId: number, productIds: number[]): Promise<TeamEntity> {
     const team = await this.requireManageable(ctx, teamId);
-    const ids = await ctx.services.products.requireOwnProducts(
+    const ids = await this.products.requireOwnProducts(
       ctx,
       team.organizationId,
       [...new Set(productIds)],
@@ -202,7 +201,7 @@ export class TeamService {
     );
     await ctx.transaction(async (ctx) => {
       await ctx.em.update(TeamEntity, { id: teamId }, { productIds: ids });
-      await ctx.services.audit.record(
+      await this.audit.record(
         ctx,
         team.organizationId,
         'team.products_set',
@@ -210,25 +209,6 @@ export class TeamService {
       );
     });
     return this.reload(ctx, teamId);
-  }
-
-  /** Puts a user in a team in the caller's transaction; false when already in it. */
-  async addMemberRow(ctx: RequestContext, team: TeamEntity, userId: number): Promise<boolean> {
-    if (await ctx.em.existsBy(TeamMemberEntity, { teamId: team.id, userId })) return false;
-    // A concurrent call may have added the same person since the check: that is the same outcome.
-    const inserted = await ctx.em
-      .insert(TeamMemberEntity, { teamId: team.id, userId, organizationId: team.organizationId, createdAt: ctx.now() })
-      .then(
-        () => true,
-        (error) => {
-          if (isUniqueViolation(error)) return false;
-          throw error;
-        },
-      );
-    if (!inserted) return false;
-    ctx.access.clear(team.organizationId);
-    memberLoaders.get(ctx.loaders)?.clear(team.id);
-    return true;
   }
 
   private async requireManageable(ctx: RequestContext, teamId: number): Promise<TeamEntity> {
@@ -239,7 +219,7 @@ export class TeamService {
   }
 
   private async reload(ctx: RequestContext, teamId: number): Promise<TeamEntity> {
-    memberLoaders.get(ctx.loaders)?.clear(teamId);
+    forgetTeamMembers(ctx, teamId);
     const team = await ctx.em.findOneByOrFail(TeamEntity, { id: teamId });
     ctx.access.clear(team.organizationId);
     return team;
@@ -251,7 +231,7 @@ export class TeamService {
     userIds: number[],
     field: string[],
   ): Promise<void> {
-    const outside = await ctx.services.memberships.nonMembers(ctx, organizationId, userIds);
+    const outside = await this.memberships.nonMembers(ctx, organizationId, userIds);
     if (outside.length)
       throw new BusinessError(
         MembershipErrorCode.NOT_A_MEMBER,
@@ -264,11 +244,17 @@ export class TeamService {
 const tooMany = (field: string[]) =>
   new BusinessError(MembershipErrorCode.TOO_MANY, `At most ${MAX_PEOPLE_PER_CALL} people per call.`, field);
 
-function addedToTeamMail(ctx: RequestContext, organization: OrganizationEntity, team: TeamEntity, email: string): Mail {
+function addedToTeamMail(
+  ctx: RequestContext,
+  publicUrl: string,
+  organization: OrganizationEntity,
+  team: TeamEntity,
+  email: string,
+): Mail {
   const by = ctx.viewer?.user.name ?? 'Someone';
   return {
     to: email,
     subject: `You were added to the team ${team.name} of ${organization.name}`,
-    text: `${by} added you to the team "${team.name}" of ${organization.name}.\n\nLog in at ${ctx.services.config.publicUrl}/ to reach what the team shares.`,
+    text: `${by} added you to the team "${team.name}" of ${organization.name}.\n\nLog in at ${publicUrl}/ to reach what the team shares.`,
   };
 }

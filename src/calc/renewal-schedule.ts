@@ -1,4 +1,4 @@
-import { addDays, DAY_MS } from '../../calc/periods';
+import { addDays, DAY_MS } from './periods';
 
 /** Auto-renewal and expiry settings (R11, R12, R14): data, not constants scattered in code. */
 export interface RenewalConfig {

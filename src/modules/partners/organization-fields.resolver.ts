@@ -8,7 +8,7 @@ import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.ty
  * relationships, not an affiliate.
  */
 @Resolver(() => OrganizationType)
-export class OrganizationProgramsResolver {
+export class OrganizationPartnersFieldsResolver {
   @FieldResolver(() => PartnerType, {
     nullable: true,
     description: 'Set when this organization is (or applied to be) a partner.',

@@ -1,5 +1,5 @@
-import { DAY_MS } from '../../calc/periods';
-import { DEFAULT_RENEWAL_CONFIG, firstRenewalAttempt, isTooLateForAutoRenew, nextRetryAt } from './renewal.config';
+import { DAY_MS } from './periods';
+import { DEFAULT_RENEWAL_CONFIG, firstRenewalAttempt, isTooLateForAutoRenew, nextRetryAt } from './renewal-schedule';
 
 const expiry = new Date('2027-03-01T00:00:00Z');
 const HOUR = 3_600_000;

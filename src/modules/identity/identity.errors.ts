@@ -1,0 +1,31 @@
+/** Stable userError codes of identity verification (R23, R24). */
+export enum IdentityErrorCode {
+  NOT_FOUND = 'NOT_FOUND',
+  INVALID_REASON = 'INVALID_REASON',
+  INVALID_TOKEN = 'INVALID_TOKEN',
+  TOKEN_EXPIRED = 'TOKEN_EXPIRED',
+  /** The link already submitted its verification: it cannot change anything any more. */
+  TOKEN_ALREADY_USED = 'TOKEN_ALREADY_USED',
+  /** The verification ended (too many wrong codes, expired, decided). */
+  VERIFICATION_CLOSED = 'VERIFICATION_CLOSED',
+  STEP_OUT_OF_ORDER = 'STEP_OUT_OF_ORDER',
+  INVALID_PHONE_NUMBER = 'INVALID_PHONE_NUMBER',
+  TOO_MANY_SMS = 'TOO_MANY_SMS',
+  WRONG_CODE = 'WRONG_CODE',
+  CODE_EXPIRED = 'CODE_EXPIRED',
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
+  GEOLOCATION_CONSENT_REQUIRED = 'GEOLOCATION_CONSENT_REQUIRED',
+  INVALID_GEOLOCATION = 'INVALID_GEOLOCATION',
+  INVALID_IMAGE_KIND = 'INVALID_IMAGE_KIND',
+  INVALID_IMAGE_TYPE = 'INVALID_IMAGE_TYPE',
+  IMAGE_TOO_LARGE = 'IMAGE_TOO_LARGE',
+  NOT_SUBMITTED = 'NOT_SUBMITTED',
+  /** Staff may not decide on a verification of their own account. */
+  OWN_VERIFICATION = 'OWN_VERIFICATION',
+  ACCOUNT_REQUIRED = 'ACCOUNT_REQUIRED',
+  /** The blocked order of the verification was cancelled meanwhile: nothing to release. */
+  ORDER_NOT_BLOCKED = 'ORDER_NOT_BLOCKED',
+  TWO_FACTOR_NOT_ENABLED = 'TWO_FACTOR_NOT_ENABLED',
+  NO_TICKETING_PRODUCT = 'NO_TICKETING_PRODUCT',
+  ALREADY_VERIFIED = 'ALREADY_VERIFIED',
+}
