@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -7,18 +6,27 @@ import express, { NextFunction, Request, Response } from 'express';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { DataSource } from 'typeorm';
+import { databaseIdentity } from './db/data-source';
 import { Clock, RequestContext, systemClock, Viewer } from './context';
 import { Config } from './config';
 import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
+import { currentRequest } from './common/request-scope';
 import type { GraphQLContext } from './graphql/context';
 import { formatError, isExpectedError } from './graphql/errors';
+import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
+import { unicodeInputPlugin } from './graphql/unicode-input';
 import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { verificationImagesRouter } from './http/verification-images.route';
-import { createMetrics } from './http/metrics';
-import { memoryCounter, rateLimit, redisCounter } from './http/rate-limit';
+import { createMetrics, metricsAccess } from './http/metrics';
+import { requestLog } from './http/request-log';
+import { healthzHandler } from './http/healthz';
+import { clientAddress } from './http/client-address';
+import { cachedBearerBudget, memoryCounter, rateLimit, sharedCounter } from './http/rate-limit';
+import { connectSharedRedis } from './common/redis';
+import { sharedAttemptStore } from './modules/accounts/login-throttle';
 import { createJobLock } from './jobs/lock';
 import { createJobs, Job, runJobs } from './jobs/runner';
 import { createShield } from './permissions/permissions';
@@ -53,17 +61,44 @@ export async function createServer(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const mailer = options.mailer ?? createMailer(config.mailTransport, config.mailFrom);
-  const services = createServices(config, mailer, clock);
+  // Shared by every instance when REDIS_URL is set; counted in this process while Redis is unreachable.
+  const redis = config.redisUrl
+    ? connectSharedRedis(config.redisUrl, {
+        logger,
+        onFallback: (use) => metrics.redisFallbacks.inc({ use }),
+        // Named after the database: deployments (and test databases) sharing one Redis share no budgets.
+        keyPrefix: `pp:${databaseIdentity(dataSource)}:`,
+      })
+    : null;
+  // A moment for the connection, so the first requests are not counted apart; an unreachable Redis waits no longer.
+  if (redis) await redis.ready(1000);
+  const metrics = createMetrics({ redisUp: () => (redis ? redis.isReady() : null) });
+  const services = createServices(config, mailer, clock, {
+    loginAttempts: redis ? sharedAttemptStore(redis, config.loginThrottle.lockMs) : undefined,
+    onLoginLock: (lock) => {
+      metrics.loginLocks.inc({ scope: lock.scope });
+      logger.warn('log-in locked', {
+        scope: lock.scope,
+        // An account lock names the account in its organizations' audit log only; the log keeps no email.
+        subject: lock.scope === 'client' ? lock.subject : undefined,
+        failures: lock.failures,
+        until: lock.until.toISOString(),
+      });
+    },
+  });
   const jobs = createJobs(services);
   const schema = await buildAppSchema();
   const guarded = applyMiddleware(schema, createShield(schema));
 
   const app = express();
   app.disable('x-powered-by');
+  // TRUST_PROXY: which proxies may set the client address (X-Forwarded-For) for req.ip; off by default.
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
-  const metrics = createMetrics();
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  httpServer.headersTimeout = config.http.headersTimeoutMs;
   const jobLock = createJobLock(config.redisUrl, dataSource);
-  const rateCounter = config.redisUrl ? redisCounter(config.redisUrl) : memoryCounter();
+  const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
     const ctx = new RequestContext(dataSource, dataSource.manager, viewer, clock);
@@ -73,11 +108,14 @@ export async function createServer(options: AppOptions): Promise<App> {
   /** The context of one HTTP request: its bearer token resolved to a viewer, or the reason it was refused. */
   const requestContext = async (req: Request, res: Response): Promise<GraphQLContext> => {
     const base = new RequestContext(dataSource, dataSource.manager, null, clock, res.locals.requestId as string);
+    const clientIp = clientAddress(req);
     try {
       const viewer = await services.auth.authenticate(base, req.header('authorization'));
-      return Object.assign(base.withViewer(viewer), { services });
+      const scope = currentRequest();
+      if (scope && viewer) scope.viewerId = viewer.user.id;
+      return Object.assign(base.withViewer(viewer), { services, clientIp });
     } catch (error) {
-      if (error instanceof GraphQLError) return Object.assign(base, { services, authError: error });
+      if (error instanceof GraphQLError) return Object.assign(base, { services, clientIp, authError: error });
       throw error;
     }
   };
@@ -85,35 +123,41 @@ export async function createServer(options: AppOptions): Promise<App> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: guarded,
     introspection: config.enableIntrospection,
+    // In production no "Did you mean …?" in errors: they would spell out the schema field by field.
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Limits on depth, aliases, directives, tokens and cost, all before execution (src/graphql/query-limits.ts).
+    validationRules: queryLimitRules(config.queryLimits),
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
     // Authentication is a bearer header, never a cookie, so a cross-site request carries no
     // credentials: CSRF prevention is not needed, and it would refuse plain GET queries (section 10).
     csrfPrevention: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogging(logger), metrics.apolloPlugin],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      errorLogging(logger),
+      metrics.apolloPlugin,
+      queryCostPlugin(config.queryLimits.maxCost),
+      unicodeInputPlugin,
+    ],
   });
   await apollo.start();
 
-  app.use((req, res, next) => {
-    const requestId = (req.header('x-request-id') ?? '').slice(0, 100) || randomUUID();
-    res.locals.requestId = requestId;
-    res.setHeader('X-Request-Id', requestId);
-    next();
-  });
+  app.use(requestLog(logger));
   app.use(metrics.httpMiddleware);
-  app.get('/metrics', metrics.handler);
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await dataSource.query('SELECT 1');
-      const pending = await dataSource.showMigrations();
-      res.status(pending ? 503 : 200).json({ status: pending ? 'migrations pending' : 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
+  if (config.isProduction) app.get('/metrics', metricsAccess(config.metricsToken), metrics.handler);
+  else app.get('/metrics', metrics.handler);
+  app.get('/healthz', healthzHandler(dataSource, redis));
+  if (config.enableGraphiql) app.use(graphiqlRouter({ demoHint: !config.isProduction }));
+  const limited = rateLimit(rateCounter, {
+    limits: { perToken: config.rateLimitPerMinute, anonymousPerClient: config.rateLimitAnonymousPerMinute },
+    budgetOf: cachedBearerBudget((bearer) =>
+      services.auth.rateLimitBudget(new RequestContext(dataSource, dataSource.manager, null, clock), bearer),
+    ),
   });
-  app.use(graphiqlRouter());
-  const limited = rateLimit(rateCounter, config.rateLimitPerMinute);
+  // Every route that answers the outside world; the image upload of an identity verification is anonymous.
   app.use('/invoices', limited);
+  app.use('/verifications', limited);
   app.use(
     '/graphql',
     limited,
@@ -177,16 +221,24 @@ export async function createServer(options: AppOptions): Promise<App> {
       await apollo.stop();
       await jobLock.close();
       await rateCounter.close();
+      await redis?.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }
 
-/** Logs every unexpected error with its request id; the formatter masks it in the response. */
+/**
+ * Names the request's operation for its log line, and logs every unexpected error with its request
+ * id; the formatter masks it in the response.
+ */
 function errorLogging(logger: Logger): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ operationName }) {
+          const scope = currentRequest();
+          if (scope) scope.operationName = operationName ?? 'anonymous';
+        },
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             if (!isExpectedError(error))

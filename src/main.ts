@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createServer } from './app';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 import { dialectOf } from './db/data-source';
 import { openAppDatabase } from './startup';
 import { seedDemoIfEmpty } from './cli/seed-demo';
@@ -50,6 +50,8 @@ function printDemoLogin(
 }
 
 main().catch((error) => {
-  process.stderr.write(`partner-platform failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A configuration mistake is the operator's to fix: its message says how, a stack trace would only hide it.
+  const reason = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`partner-platform failed to start: ${reason}\n`);
   process.exit(1);
 });

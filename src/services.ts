@@ -4,6 +4,7 @@ import { deriveKey } from './common/signed-token';
 import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
 import { AuthService } from './modules/accounts/auth.service';
+import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
@@ -40,16 +41,29 @@ import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.
 import { SupportAccessService } from './modules/support/support-access.service';
 import { TeamService } from './modules/teams/team.service';
 
+/** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
+export interface SharedInfrastructure {
+  loginAttempts?: AttemptStore;
+  onLoginLock?: (lock: LoginLock) => void;
+}
+
 /**
  * Every service, wired by hand (no DI container): each constructor receives the peers it calls, so
  * this file is the dependency graph, read top to bottom (a service is built after what it uses).
  * Services never reach each other through the request context. Cross-module reactions go through
  * events: a new listener is one `on(...)` line at the end.
  */
-export function createServices(config: Config, mailer: Mailer, clock: Clock = systemClock) {
+export function createServices(
+  config: Config,
+  mailer: Mailer,
+  clock: Clock = systemClock,
+  shared: SharedInfrastructure = {},
+) {
   // Accounts, organizations, people
   const audit = new AuditService();
-  const auth = new AuthService(audit);
+  // Log-in throttling (issue 9): counted in Redis when shared, in this process otherwise
+  const loginThrottle = new LoginThrottle(shared.loginAttempts ?? memoryAttemptStore(), config.loginThrottle);
+  const auth = new AuthService(audit, loginThrottle, shared.onLoginLock);
   const apiTokens = new ApiTokenService(audit);
   const organizations = new OrganizationService(audit);
   const products = new ProductService();

@@ -3,10 +3,9 @@ import { ensureCatalog } from './modules/catalog/catalog';
 
 /**
  * Start-up's database step (server, CLI, tests): opens the database of `url`, applies pending
- * migrations and seeds the catalog prices that have no row yet. Returns how many migrations ran.
+ * migrations and seeds the catalog prices that have no row yet, both under the migration lock (so
+ * instances starting at once never seed twice). Returns how many migrations ran.
  */
 export async function openAppDatabase(url: string): ReturnType<typeof openDatabase> {
-  const opened = await openDatabase(url);
-  await ensureCatalog(opened.dataSource);
-  return opened;
+  return openDatabase(url, ensureCatalog);
 }

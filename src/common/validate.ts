@@ -1,5 +1,19 @@
 import { BusinessError, CommonErrorCode } from '../graphql/errors';
 
+/** A UTF-16 surrogate without its partner: not a character, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder how text displays. */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** True when `value` holds a lone surrogate anywhere (strings, arrays and objects are searched). */
+export function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value && typeof value === 'object') return Object.values(value).some(hasLoneSurrogate);
+  return false;
+}
+
 /**
  * Input checks shared by every service. Each throws a BusinessError with code INVALID_INPUT and the
  * path of the field at fault, so a mutation reports it in `userErrors` and writes nothing.
@@ -11,7 +25,8 @@ export function requireText(
   options: { max: number; min?: number; label?: string },
 ): string {
   const label = options.label ?? field[field.length - 1];
-  const trimmed = (value ?? '').trim();
+  // NFC: "é" typed as one character or as e + accent is the same name, stored once the same way.
+  const trimmed = (value ?? '').normalize('NFC').trim();
   if (trimmed.length < (options.min ?? 1))
     throw new BusinessError(CommonErrorCode.INVALID_INPUT, `${label} must not be empty.`, field);
   if (trimmed.length > options.max)
@@ -22,6 +37,18 @@ export function requireText(
     );
   if (hasControlCharacters(trimmed))
     throw new BusinessError(CommonErrorCode.INVALID_INPUT, `${label} must not contain control characters.`, field);
+  if (BIDI_CONTROL.test(trimmed))
+    throw new BusinessError(
+      CommonErrorCode.INVALID_INPUT,
+      `${label} must not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069).`,
+      field,
+    );
+  if (LONE_SURROGATE.test(trimmed))
+    throw new BusinessError(
+      CommonErrorCode.INVALID_INPUT,
+      `${label} must be valid Unicode (it has a lone surrogate).`,
+      field,
+    );
   return trimmed;
 }
 
@@ -38,10 +65,15 @@ export function optionalText(
 const EMAIL =
   /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** Normalized (trimmed, lower-case) email address, at most 254 characters. */
+/** The form an email address is stored and looked up in: NFC, trimmed, lower-case. */
+export function normalizeEmail(value: string | null | undefined): string {
+  return (value ?? '').normalize('NFC').trim().toLowerCase();
+}
+
+/** Normalized (NFC, trimmed, lower-case) email address, at most 254 characters. */
 export function requireEmail(value: string | null | undefined, field: string[]): string {
-  const email = (value ?? '').trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email))
+  const email = normalizeEmail(value);
+  if (email.length > 254 || !EMAIL.test(email) || LONE_SURROGATE.test(email))
     throw new BusinessError(CommonErrorCode.INVALID_EMAIL, `"${value ?? ''}" is not a valid email address.`, field);
   return email;
 }
@@ -73,8 +105,13 @@ export function requireUrl(value: string | null | undefined, field: string[]): s
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;
 
+/** Passwords are compared in NFC, so the same password typed on two keyboards is the same password. */
+export function normalizePassword(value: string | null | undefined): string {
+  return (value ?? '').normalize('NFC');
+}
+
 export function requirePassword(value: string | null | undefined, field: string[]): string {
-  const password = value ?? '';
+  const password = normalizePassword(value);
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
     throw new BusinessError(
       CommonErrorCode.WEAK_PASSWORD,

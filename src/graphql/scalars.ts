@@ -1,23 +1,43 @@
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+// A bad scalar is the client's mistake: HTTP 400, as for any other invalid variable.
+const badInput = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 
 function stringLiteral(ast: ValueNode, name: string): string {
   if (ast.kind !== Kind.STRING) throw badInput(`${name} must be a string`);
   return ast.value;
 }
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** True when year-month-day is a day of the calendar (no 30 February, no month 13). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An ISO-8601 date-time with an offset, every part in range: JavaScript's Date would roll
+ * 2027-02-30 over into March and 24:00 into the next day; here they are refused.
+ */
 function parseDateTime(value: unknown): Date {
-  if (
-    typeof value !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
-  ) {
+  const match = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+  if (!match) {
     throw badInput(
       `DateTime must be an ISO-8601 string with a time zone, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`,
     );
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw badInput(`Invalid DateTime ${value}`);
+  const [, year, month, day, hour, minute, second = '0', , , , offsetHours = '0', offsetMinutes = '0'] = match;
+  const inRange =
+    isCalendarDay(Number(year), Number(month), Number(day)) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59 &&
+    Number(offsetHours) <= 23 &&
+    Number(offsetMinutes) <= 59;
+  const date = new Date(value as string);
+  if (!inRange || Number.isNaN(date.getTime())) throw badInput(`DateTime ${value as string} does not exist`);
   return date;
 }
 

@@ -12,7 +12,24 @@ const ASSETS: Record<string, string> = {
   'graphiql.css': join(dirname(require.resolve('graphiql/package.json')), 'graphiql.min.css'),
 };
 
-const PAGE = `<!doctype html>
+/** Outside production: how to log in with the seeded demo data. */
+const DEMO_QUERY = [
+  '# Log in (demo data is seeded on the embedded database), then put the token in the Headers tab:',
+  '# { "Authorization": "Bearer <token>" }',
+  'mutation LogIn {',
+  '  logIn(input: { email: "demo@example.ch", password: "demo-password" }) { token userErrors { code message } }',
+  '}',
+  '',
+];
+
+/** In production (GraphiQL enabled with ENABLE_GRAPHIQL=1): no account, no password, no hint about data. */
+const PLAIN_QUERY = [
+  '# Put your token in the Headers tab: { "Authorization": "Bearer <token>" }',
+  '{ viewer { email } }',
+  '',
+];
+
+const page = (defaultQuery: string[]) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -27,14 +44,7 @@ const PAGE = `<!doctype html>
   <script src="/graphiql/graphiql.js"></script>
   <script>
     const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-    const defaultQuery = [
-      '# Log in (demo data is seeded on the embedded database), then put the token in the Headers tab:',
-      '# { "Authorization": "Bearer <token>" }',
-      'mutation LogIn {',
-      '  logIn(input: { email: "demo@example.ch", password: "demo-password" }) { token userErrors { code message } }',
-      '}',
-      '',
-    ].join('\\n');
+    const defaultQuery = ${JSON.stringify(defaultQuery.join('\n')).replace(/</g, '\\u003c')};
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true }),
     );
@@ -42,10 +52,12 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-export function graphiqlRouter(): Router {
+/** GraphiQL at `/`; `demoHint` pre-fills the demo log-in (never in production). */
+export function graphiqlRouter(options: { demoHint: boolean }): Router {
+  const html = page(options.demoHint ? DEMO_QUERY : PLAIN_QUERY);
   const router = Router();
   router.get('/', (_req, res) => {
-    res.type('html').send(PAGE);
+    res.type('html').send(html);
   });
   router.get('/graphiql/:asset', (req, res, next) => {
     const file = ASSETS[req.params.asset];

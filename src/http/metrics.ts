@@ -1,6 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics for `GET /metrics` (DESIGN section 10). The process metrics (CPU, memory,
@@ -15,6 +16,10 @@ export interface Metrics {
   apolloPlugin: ApolloServerPlugin;
   /** Serves the Prometheus text format. */
   handler: RequestHandler;
+  /** Operations answered in this process because Redis was unreachable, by use (rate_limit, login_throttle). */
+  redisFallbacks: Counter<'use'>;
+  /** Log-in locks, by scope (account, client). */
+  loginLocks: Counter<'scope'>;
 }
 
 let processRegistry: Registry | null = null;
@@ -32,8 +37,30 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** Operation names come from clients: past this many distinct ones they count as "other". */
 const MAX_OPERATION_NAMES = 200;
 
-export function createMetrics(): Metrics {
+/** `redisUp` says whether the shared Redis answers (null: not configured, no series). */
+export function createMetrics(options: { redisUp?: () => boolean | null } = {}): Metrics {
   const registry = new Registry();
+  const redisFallbacks = new Counter({
+    name: 'redis_fallback_total',
+    help: 'Operations counted in this process because Redis was unreachable, by use (rate_limit, login_throttle).',
+    labelNames: ['use'],
+    registers: [registry],
+  });
+  const loginLocks = new Counter({
+    name: 'login_locks_total',
+    help: 'Log-in locks after too many failed attempts, by scope (account, client).',
+    labelNames: ['scope'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'redis_up',
+    help: '1 while the shared Redis (REDIS_URL) is connected, 0 while it is unreachable.',
+    registers: [registry],
+    collect() {
+      const up = options.redisUp?.();
+      if (up !== null && up !== undefined) this.set(up ? 1 : 0);
+    },
+  });
   const httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route pattern and status code.',
@@ -71,6 +98,8 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
+    redisFallbacks,
+    loginLocks,
     httpMiddleware(req: Request, res: Response, next: NextFunction) {
       const end = httpDuration.startTimer();
       res.once('finish', () => {
@@ -116,4 +145,32 @@ function routeLabel(req: Request, res: Response): string {
   if (typeof pattern === 'string') return `${req.baseUrl}${pattern}` || '/';
   if (req.baseUrl) return req.baseUrl;
   return res.statusCode === 404 ? 'unmatched' : 'other';
+}
+
+/** True for a connection from this machine (IPv4 127.0.0.0/8, IPv6 ::1, or IPv4 loopback mapped to IPv6). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/**
+ * In production `/metrics` answers a scraper on this machine, or one sending `Authorization: Bearer
+ * <METRICS_TOKEN>`; everyone else gets 401. "This machine" is the socket's address, never a header,
+ * and a request that came through a proxy (it carries X-Forwarded-For) is not local even when the
+ * proxy runs on loopback: otherwise a reverse proxy on the same host would open the metrics to all.
+ */
+export function metricsAccess(token: string | null): RequestHandler {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return (req, res, next) => {
+    if (isLoopback(req.socket.remoteAddress) && req.header('x-forwarded-for') === undefined) return next();
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1];
+    // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
+    if (expected && bearer && timingSafeEqual(createHash('sha256').update(bearer).digest(), expected)) return next();
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="metrics"')
+      .json({
+        errors: [{ message: 'Metrics need the METRICS_TOKEN bearer token.', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+  };
 }

@@ -1,13 +1,19 @@
 import { NextFunction, Request, Response } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import type { SharedRedis } from '../common/redis';
 import { hashSecret } from '../common/token-secret';
+import { clientAddress } from './client-address';
 
 /**
- * R27: at most `limit` requests per minute per bearer token (fixed one-minute windows). Every
- * answer to an authenticated request carries X-RateLimit-Limit / -Remaining / -Reset (Reset: Unix
- * seconds when the window ends); past the limit the answer is HTTP 429 with Retry-After (seconds).
- * With REDIS_URL the counters are shared by every instance; otherwise they live in this process.
- * Requests without a token are not counted here (they can only reach the public operations).
+ * R27: at most `perToken` requests per minute per API token, and per user for all its login tokens
+ * together (a fresh login token does not restart the budget), and (issue 9) at most
+ * `anonymousPerClient` per client address for requests without a valid token, so sign-up, log-in,
+ * invitation and token guessing are bounded too (fixed one-minute windows). Every answer carries
+ * X-RateLimit-Limit / -Remaining / -Reset (Reset: Unix seconds when the window ends); past the
+ * limit the answer is HTTP 429 with Retry-After (seconds). With REDIS_URL the counters are shared
+ * by every instance (and counted in this process while Redis is unreachable); otherwise they live
+ * in this process. The client address is `req.ip`: the socket's, or X-Forwarded-For's as far as
+ * TRUST_PROXY trusts the proxies in front.
  */
 export interface RateCounter {
   /** Counts one request in the window and returns the count so far. */
@@ -33,32 +39,90 @@ export function memoryCounter(): RateCounter {
   };
 }
 
-export function redisCounter(redisUrl: string): RateCounter {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+async function redisHit(redis: Redis, key: string, windowStartMs: number, windowMs: number): Promise<number> {
+  const redisKey = `rate:${key}:${windowStartMs}`;
+  const [[error, count]] = (await redis
+    .multi()
+    .incr(redisKey)
+    .pexpire(redisKey, windowMs * 2)
+    .exec()) as [[Error | null, number]];
+  if (error) throw error;
+  return count;
+}
+
+/**
+ * Counters in Redis, shared by every instance. Each instance also counts its own requests in
+ * process, so while Redis is unreachable it goes on from what it has seen itself in the window.
+ */
+export function sharedCounter(shared: SharedRedis): RateCounter {
+  const local = memoryCounter();
   return {
     async hit(key, windowStartMs, windowMs) {
-      const redisKey = `pp:rate:${key}:${windowStartMs}`;
-      const [[, count]] = (await redis
-        .multi()
-        .incr(redisKey)
-        .pexpire(redisKey, windowMs * 2)
-        .exec()) as [[Error | null, number]];
-      return count;
+      const own = await local.hit(key, windowStartMs, windowMs);
+      return shared.fallback(
+        'rate_limit',
+        (redis) => redisHit(redis, key, windowStartMs, windowMs),
+        async () => own,
+      );
     },
-    async close() {
-      redis.disconnect();
-    },
+    close: async () => {},
   };
 }
 
-export function rateLimit(counter: RateCounter, limit: number, windowMs = 60_000, now: () => number = Date.now) {
+export interface RateLimits {
+  /** R27: requests per minute per API token, and per user for all its login tokens together. */
+  perToken: number;
+  /** Requests per minute per client address without a valid token. */
+  anonymousPerClient: number;
+}
+
+/**
+ * Whose budget a request with this bearer spends: `token:<id>` for an API token, `user:<id>` for a
+ * login token (every login token of a user shares one budget, so logging in again does not restart
+ * it), or null when the bearer is no usable token (unknown, revoked, expired): such a request counts
+ * against its client address, like one without a token, so guessing tokens is bounded too.
+ */
+export type BearerBudget = (bearer: string) => Promise<string | null>;
+
+/**
+ * Remembers `resolve`'s answer per bearer (by its hash, never the secret) for `ttlMs`, so a burst
+ * of requests with one token asks the database once. At most `max` entries; all forgotten when full.
+ * A revoked token may keep its owner's budget for up to `ttlMs`; authentication refuses it at once.
+ */
+export function cachedBearerBudget(resolve: BearerBudget, ttlMs = 60_000, max = 10_000): BearerBudget {
+  const cache = new Map<string, { key: string | null; until: number }>();
+  return async (bearer) => {
+    const hash = hashSecret(bearer);
+    const now = Date.now();
+    const hit = cache.get(hash);
+    if (hit && hit.until > now) return hit.key;
+    const key = await resolve(bearer);
+    if (cache.size >= max) cache.clear();
+    cache.set(hash, { key, until: now + ttlMs });
+    return key;
+  };
+}
+
+export interface RateLimitOptions {
+  limits: RateLimits;
+  budgetOf: BearerBudget;
+  windowMs?: number;
+  now?: () => number;
+}
+
+export function rateLimit(
+  counter: RateCounter,
+  { limits, budgetOf, windowMs = 60_000, now = Date.now }: RateLimitOptions,
+) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1];
-    if (!bearer) return next();
     try {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1];
+      const budget = bearer ? await budgetOf(bearer) : null;
+      const key = budget ?? `ip:${clientAddress(req)}`;
+      const limit = budget ? limits.perToken : limits.anonymousPerClient;
       const at = now();
       const windowStart = at - (at % windowMs);
-      const count = await counter.hit(hashSecret(bearer), windowStart, windowMs);
+      const count = await counter.hit(key, windowStart, windowMs);
       const resetSeconds = Math.ceil((windowStart + windowMs) / 1000);
       res.setHeader('X-RateLimit-Limit', String(limit));
       res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - count)));
@@ -68,7 +132,7 @@ export function rateLimit(counter: RateCounter, limit: number, windowMs = 60_000
         res.status(429).json({
           errors: [
             {
-              message: `Rate limit of ${limit} requests per minute exceeded; retry after the Retry-After delay.`,
+              message: `Rate limit of ${limit} requests per minute ${describe(budget)} exceeded; retry after the Retry-After delay.`,
               extensions: { code: 'RATE_LIMITED' },
             },
           ],
@@ -80,4 +144,9 @@ export function rateLimit(counter: RateCounter, limit: number, windowMs = 60_000
       next(error);
     }
   };
+}
+
+function describe(budget: string | null): string {
+  if (!budget) return 'without a valid token from one address';
+  return budget.startsWith('user:') ? 'per account for its login tokens' : 'per API token';
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { databaseIdentity } from '../db/data-source';
 import { transaction } from '../db/transaction';
 import { JobLockEntity } from './job-lock.entity';
 
@@ -112,9 +113,15 @@ export function redisJobLock(redisUrl: string, keyPrefix = 'pp:job-lock:'): JobL
   };
 }
 
-/** Redis when REDIS_URL is set (several instances share it), otherwise the database. */
+/**
+ * Redis when REDIS_URL is set (several instances share it), otherwise the database. Redis keys are
+ * named after the database, so deployments (or test databases) sharing one Redis never hold each
+ * other's sweeps.
+ */
 export function createJobLock(redisUrl: string | null, dataSource: DataSource): JobLock {
-  return redisUrl ? redisJobLock(redisUrl) : databaseJobLock(dataSource);
+  return redisUrl
+    ? redisJobLock(redisUrl, `pp:job-lock:${databaseIdentity(dataSource)}:`)
+    : databaseJobLock(dataSource);
 }
 
 /**

@@ -39,10 +39,17 @@ export interface RunJobsOptions {
 
 export const DEFAULT_JOB_LOCK_TTL_MS = 5 * 60_000;
 
+/** The one lock a whole sweep run holds. */
+export const SWEEP_LOCK = 'sweeps';
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
 /**
- * Runs every due sweep once, as of `now`. Each job runs under its own lock, so several instances
- * running the sweeps at once run each job once (the others report it skipped). A failing job does
- * not stop the ones after it.
+ * Runs every due sweep once, as of `now`, in order, holding one lock for the whole run: the order
+ * holds across instances too (issue 9: with a lock per job, a second instance sent expiry notices
+ * while the first was still charging the renewals). An instance that finds the lock held reports
+ * every job skipped and leaves the run to the holder. A failing job does not stop the ones after it;
+ * a lock that cannot be taken (Redis unreachable) fails every job rather than running unlocked.
  */
 export async function runJobs(
   ctx: RequestContext,
@@ -53,16 +60,20 @@ export async function runJobs(
   const lock = options.lock ?? databaseJobLock(ctx.dataSource);
   // Sweeps act for the platform, and everything they write is dated `now` (jobs:run --now).
   const jobCtx = ctx.asSystem().at(now);
-  const runs: JobRun[] = [];
-  for (const job of jobs) {
-    try {
-      const result = await withJobLock(lock, job.name, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, () =>
-        job.run(jobCtx, now),
-      );
-      runs.push(result.ran ? { name: job.name, changed: result.value } : { name: job.name, changed: 0, skipped: true });
-    } catch (error) {
-      runs.push({ name: job.name, changed: 0, error: error instanceof Error ? error : new Error(String(error)) });
-    }
+  try {
+    const result = await withJobLock(lock, SWEEP_LOCK, options.lockTtlMs ?? DEFAULT_JOB_LOCK_TTL_MS, async () => {
+      const runs: JobRun[] = [];
+      for (const job of jobs) {
+        try {
+          runs.push({ name: job.name, changed: await job.run(jobCtx, now) });
+        } catch (error) {
+          runs.push({ name: job.name, changed: 0, error: asError(error) });
+        }
+      }
+      return runs;
+    });
+    return result.ran ? result.value : jobs.map((job) => ({ name: job.name, changed: 0, skipped: true as const }));
+  } catch (error) {
+    return jobs.map((job) => ({ name: job.name, changed: 0, error: asError(error) }));
   }
-  return runs;
 }

@@ -359,11 +359,14 @@ describe('npm run cli -- seed:demo', () => {
 
   it('refuses under NODE_ENV=production and writes nothing', async () => {
     // Production refuses to start at all while the creditor account is the sample QR-IBAN.
-    const sample = await cli(seedUrl, ['seed:demo'], { env: { NODE_ENV: 'production', BILLING_IBAN: '' } });
+    const secret = 'cli-test-secret-of-at-least-32-bytes';
+    const sample = await cli(seedUrl, ['seed:demo'], {
+      env: { NODE_ENV: 'production', SECRET_KEY: secret, BILLING_IBAN: '' },
+    });
     expect(sample.code).toBe(1);
     expect(sample.stderr).toMatch(/configuration: BILLING_IBAN must be the provider's own account/);
     const result = await cli(seedUrl, ['seed:demo'], {
-      env: { NODE_ENV: 'production', BILLING_IBAN: 'CH93 0076 2011 6238 5295 7' },
+      env: { NODE_ENV: 'production', SECRET_KEY: secret, BILLING_IBAN: 'CH93 0076 2011 6238 5295 7' },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/seed:demo refuses to run with NODE_ENV=production/);

@@ -7,7 +7,7 @@ import { RequestContext } from '../../src/context';
 import { connectDataSource } from '../../src/db/data-source';
 import { databaseJobLock, JobLock, redisJobLock } from '../../src/jobs/lock';
 import { JobLockEntity } from '../../src/jobs/job-lock.entity';
-import { Job, runJobs } from '../../src/jobs/runner';
+import { Job, runJobs, SWEEP_LOCK } from '../../src/jobs/runner';
 import { startTestServer, TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -68,6 +68,64 @@ describe('job locks on the database (no REDIS_URL)', () => {
     ]);
   });
 
+  it('keeps the order across instances: while one runs the sweeps, the other skips all of them (issue 9)', async () => {
+    // The first sweep is slow (charging renewals), the last quick (expiry notices): with a lock per
+    // job the second instance ran the last one while the first was still in the first.
+    let renewed = false;
+    const renewals: Job & { calls: number } = {
+      name: uniqueName('db-order-first'),
+      calls: 0,
+      async run() {
+        renewals.calls += 1;
+        await sleep(800);
+        renewed = true;
+        return 1;
+      },
+    };
+    const finished: string[] = [];
+    const notices: Job & { calls: number } = {
+      name: uniqueName('db-order-last'),
+      calls: 0,
+      async run() {
+        notices.calls += 1;
+        finished.push(renewed ? 'after renewals' : 'before renewals');
+        return 1;
+      },
+    };
+    const [a, b] = await Promise.all([
+      runJobs(systemCtx(), now, [renewals, notices]),
+      runJobs(otherCtx(), now, [renewals, notices]),
+    ]);
+    expect(renewals.calls).toBe(1);
+    expect(notices.calls).toBe(1);
+    expect(finished).toEqual(['after renewals']);
+    const skipped = [a, b].find((runs) => runs.every((r) => r.skipped));
+    expect(skipped?.map((r) => r.name)).toEqual([renewals.name, notices.name]);
+  });
+
+  it("the server's own sweep list (createJobs: renewals, blocked orders, identity purge, support grants) runs under that one lock", async () => {
+    const names = server.app.jobs.map((job) => job.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'renew-products',
+        'expiry-notices',
+        'cancel-blocked-orders',
+        'purge-identity-verifications',
+      ]),
+    );
+    const held = await databaseJobLock(other).acquire(SWEEP_LOCK, 60_000);
+    expect(held).not.toBeNull();
+    try {
+      const runs = await runJobs(systemCtx(), now, server.app.jobs);
+      expect(runs).toEqual(names.map((name) => ({ name, changed: 0, skipped: true })));
+    } finally {
+      await held!.release();
+    }
+    const free = await runJobs(systemCtx(), now, server.app.jobs);
+    expect(free.map((r) => r.name)).toEqual(names);
+    expect(free.filter((r) => r.skipped || r.error)).toEqual([]);
+  });
+
   it('five concurrent runs in one instance also run it once', async () => {
     const job = slowJob(uniqueName('db-five'));
     const runs = await Promise.all([1, 2, 3, 4, 5].map((i) => runJobs(i % 2 ? systemCtx() : otherCtx(), now, [job])));
@@ -80,7 +138,7 @@ describe('job locks on the database (no REDIS_URL)', () => {
     await runJobs(systemCtx(), now, [job]);
     await runJobs(otherCtx(), now, [job]);
     expect(job.calls).toBe(2);
-    const row = await server.dataSource.manager.findOneByOrFail(JobLockEntity, { name: job.name });
+    const row = await server.dataSource.manager.findOneByOrFail(JobLockEntity, { name: SWEEP_LOCK });
     expect(row.lockedUntil.getTime()).toBeLessThan(Date.now());
   });
 
@@ -95,7 +153,7 @@ describe('job locks on the database (no REDIS_URL)', () => {
     });
     expect(runs[1]).toEqual({ name: after.name, changed: 1 });
     const lock = databaseJobLock(other);
-    const held = await lock.acquire(failing.name, 60_000);
+    const held = await lock.acquire(SWEEP_LOCK, 60_000);
     expect(held).not.toBeNull();
     await held!.release();
   });

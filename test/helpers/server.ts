@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { App, createServer } from '../../src/app';
+import type { Logger } from '../../src/common/logger';
 import { readOutbox } from '../../src/common/mail';
 import { readSmsOutbox } from '../../src/common/sms';
 import { loadConfig } from '../../src/config';
@@ -58,12 +59,22 @@ let counter = 0;
  * A real server on a real database: a fresh SQLite file, or a fresh MariaDB database when
  * TEST_MYSQL_URL is set (mysql://root@127.0.0.1:3306/pp_test → pp_test_<pid>_<n>).
  */
-export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    env?: Record<string, string>;
+    logger?: Logger;
+    /** A second instance on this server's database (its own HTTP server, counters and Redis connection). */
+    sameDatabaseAs?: TestServer;
+  } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-test-'));
   const mysqlBase = process.env.TEST_MYSQL_URL;
+  const shared = options.sameDatabaseAs;
   counter += 1;
   let databaseUrl: string;
-  if (mysqlBase) {
+  if (shared) {
+    databaseUrl = shared.databaseUrl;
+  } else if (mysqlBase) {
     const url = new URL(mysqlBase);
     url.pathname = `/${url.pathname.replace(/^\//, '') || 'pp_test'}_${process.pid}_${counter}`;
     databaseUrl = await recreateMysqlDatabase(url.toString());
@@ -82,11 +93,15 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     PORT: '0',
     // Suites send far more than 60 requests a minute with one token; rate-limit.e2e.ts tests R27 itself.
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Every request of a suite comes from 127.0.0.1; rate-limit.e2e.ts and login-throttle.e2e.ts test these.
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+    LOGIN_CLIENT_MAX_FAILURES: '100000',
+    LOGIN_DELAY_MS: '0',
     ...options.env,
   });
-  const { dataSource } = await openAppDatabase(databaseUrl);
+  const { dataSource } = shared ? { dataSource: shared.dataSource } : await openAppDatabase(databaseUrl);
   const clock = new TestClock();
-  const app = await createServer({ config, dataSource, clock });
+  const app = await createServer({ config, dataSource, clock, logger: options.logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
   const mailDir = join(dir, 'mail');
@@ -114,8 +129,9 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     sms: () => readSmsOutbox(join(dir, 'sms')),
     async stop() {
       await app.stop();
-      await dataSource.destroy();
-      if (mysqlBase) await dropMysqlDatabase(databaseUrl);
+      // The first instance owns the database: it closes and drops it.
+      if (!shared) await dataSource.destroy();
+      if (mysqlBase && !shared) await dropMysqlDatabase(databaseUrl);
       rmSync(dir, { recursive: true, force: true });
     },
   };

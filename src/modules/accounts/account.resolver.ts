@@ -25,7 +25,7 @@ export class AccountResolver {
   @Mutation(() => LogInPayload)
   logIn(@Arg('input') input: LogInInput, @Ctx() ctx: GraphQLContext): Promise<LogInPayload> {
     return payload(async () => {
-      const { user, token } = await ctx.services.auth.logIn(ctx, input);
+      const { user, token } = await ctx.services.auth.logIn(ctx, input, ctx.clientIp ?? null);
       return { user: UserType.from(user), token };
     });
   }

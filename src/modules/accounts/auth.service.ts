@@ -1,12 +1,20 @@
 import { RequestContext, Viewer } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { BusinessError, UnauthenticatedError } from '../../graphql/errors';
-import { requireCountry, requireEmail, requirePassword, requireText } from '../../common/validate';
+import {
+  normalizeEmail,
+  normalizePassword,
+  requireCountry,
+  requireEmail,
+  requirePassword,
+  requireText,
+} from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
 import { hashSecret, newSecret } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
+import { LoginLock, LoginThrottle } from './login-throttle';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { UserEntity } from './user.entity';
 import type { AuditService } from '../audit/audit.service';
@@ -25,9 +33,19 @@ export interface SignUpInput {
   affiliateCode?: string | null;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Sign-up, log-in and bearer-token authentication (R1, R2, R26). */
 export class AuthService {
-  constructor(private readonly audit: AuditService) {}
+  /**
+   * @param throttle log-in throttling per account and client address
+   * @param onLock told of every throttling lock (the logs and metrics); the audit log is written here
+   */
+  constructor(
+    private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
+    private readonly onLock: (lock: LoginLock) => void = () => {},
+  ) {}
 
   /** Creates the user, its organization (named after the person or the company, R1) and a login token. */
   async signUp(ctx: RequestContext, input: SignUpInput) {
@@ -86,14 +104,33 @@ export class AuthService {
     });
   }
 
-  async logIn(ctx: RequestContext, input: { email: string; password: string }) {
-    const email = (input.email ?? '').trim().toLowerCase();
+  /**
+   * Checks the password and issues a login token. Throttled (issue 9): `client` is the caller's
+   * address; past a few failures each attempt waits longer, and too many lock the account or the
+   * address for a while (LOGIN_LOCKED, audited in the account's organizations). That temporary lock
+   * is not `User.lockedAt` (ACCOUNT_LOCKED), the lasting lock only an identity verification lifts.
+   */
+  async logIn(ctx: RequestContext, input: { email: string; password: string }, client: string | null = null) {
+    const email = normalizeEmail(input.email);
+    const password = normalizePassword(input.password);
+    const verdict = await this.throttle.attempt(email, client, ctx.now());
+    if (!verdict.allowed) throw loginLocked(verdict.until);
+    if (verdict.delayMs > 0) await sleep(verdict.delayMs);
     const user = await ctx.em.findOneBy(UserEntity, { email });
     const valid = user?.passwordHash
-      ? await verifyPassword(input.password ?? '', user.passwordHash)
-      : await verifyPassword(input.password ?? '', await DUMMY_HASH_PROMISE).then(() => false);
-    if (!user || !valid)
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyPassword(password, await DUMMY_HASH_PROMISE).then(() => false);
+    if (!user || !valid) {
+      const lock = await this.throttle.failed(email, client, ctx.now(), verdict);
+      if (lock) {
+        await this.recordLock(ctx, lock, user);
+        throw loginLocked(lock.until, 'Email or password is wrong, and that was too many failed log-ins: ');
+      }
       throw new BusinessError(AccountErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.', ['input']);
+    }
+    // The right password: the throttle forgets the failures, whatever comes next.
+    await this.throttle.succeeded(email, client);
+    // Not the throttle's temporary LOGIN_LOCKED: an account locked until an identity verification unlocks it (R23).
     if (user.lockedAt)
       throw new BusinessError(
         AccountErrorCode.ACCOUNT_LOCKED,
@@ -102,6 +139,22 @@ export class AuthService {
       );
     const token = await ctx.transaction((ctx) => this.issueLoginToken(ctx, user));
     return { user, token };
+  }
+
+  /** A lock of an account goes to the audit log of each of its organizations; every lock to the logs. */
+  private async recordLock(ctx: RequestContext, lock: LoginLock, user: UserEntity | null): Promise<void> {
+    this.onLock(lock);
+    if (lock.scope !== 'account' || !user) return;
+    await ctx.transaction(async (ctx) => {
+      for (const m of await ctx.em.findBy(MembershipEntity, { userId: user.id })) {
+        await this.audit.record(
+          ctx,
+          m.organizationId,
+          'user.login_locked',
+          `user:${user.id} (${user.email}) after ${lock.failures} failed log-ins, until ${lock.until.toISOString()}`,
+        );
+      }
+    });
   }
 
   private async issueLoginToken(ctx: RequestContext, user: UserEntity): Promise<string> {
@@ -119,6 +172,21 @@ export class AuthService {
       revokedAt: null,
     });
     return secret;
+  }
+
+  /**
+   * Whose rate-limit budget (R27) a bearer spends: an API token its own (`token:<id>`), every login
+   * token of a user the user's one (`user:<id>`), so a fresh log-in does not restart the budget;
+   * null for a bearer that is no usable token (unknown, revoked, expired), which the limiter counts
+   * against the client's address instead.
+   */
+  async rateLimitBudget(ctx: RequestContext, secret: string): Promise<string | null> {
+    const token = await ctx.em.findOne(ApiTokenEntity, {
+      where: { secretHash: hashSecret(secret) },
+      select: { id: true, userId: true, kind: true, revokedAt: true, expiresAt: true },
+    });
+    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= ctx.now().getTime())) return null;
+    return token.kind === TokenKind.LOGIN ? `user:${token.userId}` : `token:${token.id}`;
   }
 
   /**
@@ -146,6 +214,13 @@ export class AuthService {
     return { user: token.user, token, via: token.kind === TokenKind.API ? `api_token:${token.name}` : 'login' };
   }
 }
+
+const loginLocked = (until: Date, reason = 'Too many failed log-ins: ') =>
+  new BusinessError(
+    AccountErrorCode.LOGIN_LOCKED,
+    `${reason}log-in is locked until ${until.toISOString()}. Try again then.`,
+    ['input'],
+  );
 
 const emailTaken = () =>
   new BusinessError(AccountErrorCode.EMAIL_TAKEN, 'An account with this email already exists: log in instead.', [
