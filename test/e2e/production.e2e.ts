@@ -6,14 +6,18 @@ import { startTestServer, TestServer } from '../helpers/server';
 
 const SECRET = 'a'.repeat(32);
 const METRICS_TOKEN = 'metrics-token-for-the-test';
+/** Production refuses the sample QR-IBAN of the embedded default (BILLING_IBAN). */
+const BILLING_IBAN = 'CH93 0076 2011 6238 5295 7';
 
 let production: TestServer;
 let graphiqlInProduction: TestServer;
 let development: TestServer;
 beforeAll(async () => {
-  production = await startTestServer({ env: { NODE_ENV: 'production', SECRET_KEY: SECRET, METRICS_TOKEN } });
+  production = await startTestServer({
+    env: { NODE_ENV: 'production', SECRET_KEY: SECRET, METRICS_TOKEN, BILLING_IBAN },
+  });
   graphiqlInProduction = await startTestServer({
-    env: { NODE_ENV: 'production', SECRET_KEY: SECRET, ENABLE_GRAPHIQL: '1' },
+    env: { NODE_ENV: 'production', SECRET_KEY: SECRET, ENABLE_GRAPHIQL: '1', BILLING_IBAN },
   });
   development = await startTestServer();
 });
@@ -105,7 +109,7 @@ describe('/metrics in production', () => {
 });
 
 describe('SECRET_KEY in production', () => {
-  const base = { NODE_ENV: 'production', DATABASE_URL: 'sqlite::memory:' };
+  const base = { NODE_ENV: 'production', DATABASE_URL: 'sqlite::memory:', BILLING_IBAN };
 
   it.each([
     ['missing', {}, /SECRET_KEY must be set when NODE_ENV=production/],
