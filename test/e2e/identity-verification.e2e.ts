@@ -533,7 +533,7 @@ describe('R24: the purge 72 hours after submission, and R22 still at day 10', ()
       .getRepository(PaymentEntity)
       .findBy({ organizationId: localId(customer.organizationId), category: 'CHARGE' as never });
     expect(charge).toMatchObject({ status: 'REFUNDED', refundedAmount: charge.amount });
-  }, 180_000);
+  }, 600_000);
 
   it('approving the verification of an order cancelled meanwhile is refused and changes nothing', async () => {
     const { order, link } = await aBlockedOrder();
