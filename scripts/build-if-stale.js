@@ -3,7 +3,7 @@
 // `npm run cli` start in about a second on a built tree. `--force` always builds.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -25,5 +25,5 @@ if (stale) {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
   writeFileSync(stamp, `${startedAt.toISOString()}\n`);
   // The stamp is dated when the build started: a source edited during the build makes the next call build again.
-  require('node:fs').utimesSync(stamp, startedAt, startedAt);
+  utimesSync(stamp, startedAt, startedAt);
 }
