@@ -27,6 +27,8 @@ import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
+import { PartnerBillingService } from './modules/partners/partner-billing.service';
+import { PartnerPayerResolver } from './modules/partners/partner-billing-payer';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -102,7 +104,9 @@ export function createServices(
 
   // Billing: invoices and paying them; it knows no order or renewal, it publishes billingEvents
   const billingEvents = new BillingEvents();
-  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents);
+  /** Who pays each new invoice: the client, or its partner in PARTNER_PAYS (R31), at the partner price (R30). */
+  const payers = new PartnerPayerResolver();
+  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents, payers);
   const invoicePayments = new InvoicePaymentService(payments, prepaidLedger, billingEvents);
   /** camt.054 imports: credits matched by reference (billing) and reconciled like reconcileBankTransfer. */
   const bankStatements = new BankStatementImportService(
@@ -131,6 +135,9 @@ export function createServices(
     verificationLog,
     verificationEffects,
   );
+
+  // Partner program: billing modes (R30, R31)
+  const partnerBilling = new PartnerBillingService(audit, mailer);
 
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
@@ -168,6 +175,7 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    partnerBilling,
   };
 }
 

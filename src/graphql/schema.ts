@@ -31,6 +31,7 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { PartnerBillingResolver } from '../modules/partners/partner-billing.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -76,6 +77,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  PartnerBillingResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

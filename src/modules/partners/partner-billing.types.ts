@@ -1,0 +1,38 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { toGlobalId } from '../../graphql/global-id';
+import { Money } from '../../graphql/money';
+import { BillingMode, ClientRelationshipEntity } from './client-relationship.entity';
+import { ClientRelationshipType } from './partner.types';
+
+@InputType('SetClientBillingModeInput')
+export class SetClientBillingModeInput {
+  @Field(() => ID) relationshipId: string;
+  @Field(() => BillingMode) billingMode: BillingMode;
+}
+
+/** The relationship's own columns as its GraphQL type (its linked objects are field resolvers). */
+export function relationshipType(relationship: ClientRelationshipEntity): ClientRelationshipType {
+  return Object.assign(new ClientRelationshipType(), {
+    id: toGlobalId('ClientRelationship', relationship.id),
+    status: relationship.status,
+    scope: relationship.scope,
+    level: relationship.level,
+    billingMode: relationship.billingMode,
+    startedAt: relationship.startedAt,
+    endedAt: relationship.endedAt,
+    endReason: relationship.endReason,
+  });
+}
+
+/** A partner's cashback by state (R30), in its currency. */
+@ObjectType('CashbackSummary')
+export class CashbackSummaryType {
+  @Field(() => Money, { description: 'Earned, waiting for the 30 days after the client paid.' }) pending: Money;
+  @Field(() => Money, {
+    description: 'Past its 30 days, net of reversals of credited cashback: goes to the prepaid account next month.',
+  })
+  available: Money;
+  @Field(() => Money, { description: 'Credited to the prepaid account so far.' }) credited: Money;
+  @Field(() => Money, { description: 'Taken back because the client was refunded (before or after crediting).' })
+  reversed: Money;
+}
