@@ -28,6 +28,7 @@ import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
 import { PartnerBillingService } from './modules/partners/partner-billing.service';
+import { CashbackService } from './modules/partners/cashback.service';
 import { PartnerPayerResolver } from './modules/partners/partner-billing-payer';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
@@ -138,12 +139,16 @@ export function createServices(
 
   // Partner program: billing modes (R30, R31)
   const partnerBilling = new PartnerBillingService(audit, mailer);
+  const cashback = new CashbackService(prepaidLedger);
 
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
   billingEvents.on('paid', (event) => orders.onInvoicePaid(event)); // completes (or cancels) the order
   billingEvents.on('paid', (event) => renewals.onInvoicePaid(event)); // extends the renewed products
+  // After the order completed (its lines name their new products): a client-paid invoice earns its partner cashback (R30)
+  billingEvents.on('paid', (event) => cashback.onInvoicePaid(event));
+  billingEvents.on('refunded', (event) => cashback.onInvoiceRefunded(event)); // cancels or takes back that cashback
 
   return {
     config,
@@ -176,6 +181,7 @@ export function createServices(
     verificationSteps,
     verificationReviews,
     partnerBilling,
+    cashback,
   };
 }
 

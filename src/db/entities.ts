@@ -30,6 +30,7 @@ import {
   RelationshipCollaboratorEntity,
   RelationshipProductEntity,
 } from '../modules/partners/client-relationship.entity';
+import { CashbackEntryEntity, CashbackPayoutEntity } from '../modules/partners/cashback.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -63,4 +64,6 @@ export const ENTITIES = [
   ClientRelationshipEntity,
   RelationshipProductEntity,
   RelationshipCollaboratorEntity,
+  CashbackEntryEntity,
+  CashbackPayoutEntity,
 ];

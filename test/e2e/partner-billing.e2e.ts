@@ -86,13 +86,16 @@ describe('setClientBillingMode (R31)', () => {
       userErrors: [],
     });
     expect(mailsTo(partner.email, /changed who pays its invoices/)).toHaveLength(1);
-    const audits = await server.dataSource
-      .getRepository(AuditEventEntity)
-      .findBy({ action: 'relationship.billing_mode_changed', target: `relationship:${relationship.id} CLIENT_PAYS -> PARTNER_PAYS` });
+    const audits = await server.dataSource.getRepository(AuditEventEntity).findBy({
+      action: 'relationship.billing_mode_changed',
+      target: `relationship:${relationship.id} CLIENT_PAYS -> PARTNER_PAYS`,
+    });
     expect(audits.map((a) => a.organizationId).sort()).toEqual([orgId(client), orgId(partner)].sort());
 
     // A double submit answers the same and neither mails nor audits again.
-    expect(ok(await setMode(client.token, relationship.id, BillingMode.PARTNER_PAYS)).setClientBillingMode.userErrors).toEqual([]);
+    expect(
+      ok(await setMode(client.token, relationship.id, BillingMode.PARTNER_PAYS)).setClientBillingMode.userErrors,
+    ).toEqual([]);
     expect(mailsTo(partner.email, /changed who pays its invoices/)).toHaveLength(1);
   });
 
@@ -106,9 +109,13 @@ describe('setClientBillingMode (R31)', () => {
     expect(errorCode(await setMode(clientUser.token, relationship.id, BillingMode.PARTNER_PAYS))).toBe('FORBIDDEN');
     const unknown = ok(await setMode(stranger.token, relationship.id, BillingMode.PARTNER_PAYS));
     expect(unknown.setClientBillingMode.userErrors[0].code).toBe('RELATIONSHIP_NOT_FOUND');
-    const bad = ok(await server.gql(SET_MODE, { input: { relationshipId: 'nope', billingMode: 'PARTNER_PAYS' } }, client.token));
+    const bad = ok(
+      await server.gql(SET_MODE, { input: { relationshipId: 'nope', billingMode: 'PARTNER_PAYS' } }, client.token),
+    );
     expect(bad.setClientBillingMode.userErrors[0].code).toBe('INVALID_ID');
-    const row = await server.dataSource.getRepository(ClientRelationshipEntity).findOneByOrFail({ id: relationship.id });
+    const row = await server.dataSource
+      .getRepository(ClientRelationshipEntity)
+      .findOneByOrFail({ id: relationship.id });
     expect(row.billingMode).toBe(BillingMode.CLIENT_PAYS);
   });
 
@@ -189,7 +196,10 @@ describe('PARTNER_PAYS invoices (R30, R31)', () => {
       ),
     );
     expect(paid.payInvoices).toMatchObject({ invoices: [{ status: 'PAID' }], userErrors: [] });
-    expect(ok(await server.gql(PREPAID, { id: partner.organizationId }, partner.token)).organization.prepaidAccount.balance.amount).toBe('22.95');
+    expect(
+      ok(await server.gql(PREPAID, { id: partner.organizationId }, partner.token)).organization.prepaidAccount.balance
+        .amount,
+    ).toBe('22.95');
     // The products stay in the client organization.
     expect(ok(await server.gql(ORDER, { id: order.id }, client.token)).node.status).toBe('PAID');
     expect(await server.dataSource.getRepository(ProductEntity).countBy({ organizationId: orgId(client) })).toBe(5);
@@ -203,7 +213,9 @@ describe('PARTNER_PAYS invoices (R30, R31)', () => {
     const clients = await invoicesOf(client);
     expect(clients.edges.map((e: any) => [e.node.payer, e.node.total.amount])).toEqual([['CLIENT', '107.02']]);
     const partners = await invoicesOf(partner);
-    expect(partners.edges.map((e: any) => [e.node.id, e.node.payer, e.node.status])).toEqual([[invoice.id, 'PARTNER', 'PAID']]);
+    expect(partners.edges.map((e: any) => [e.node.id, e.node.payer, e.node.status])).toEqual([
+      [invoice.id, 'PARTNER', 'PAID'],
+    ]);
   });
 
   it('an ended relationship bills the client again', async () => {
@@ -248,7 +260,9 @@ describe('PARTNER_PAYS invoices (R30, R31)', () => {
       total: 7705,
       status: 'PAID',
     });
-    const share = await server.dataSource.getRepository(InvoicePaymentEntity).findOneByOrFail({ invoiceId: renewal.id });
+    const share = await server.dataSource
+      .getRepository(InvoicePaymentEntity)
+      .findOneByOrFail({ invoiceId: renewal.id });
     const payment = await server.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id: share.paymentId });
     expect(payment).toMatchObject({ organizationId: orgId(partner), paymentMethodId: localId(partnerCard) });
     const product = await server.dataSource.getRepository(ProductEntity).findOneByOrFail({ id: productId });

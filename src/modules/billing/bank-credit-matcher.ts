@@ -79,7 +79,11 @@ export class BankCreditMatcher {
       status: InvoicePaymentStatus.PENDING,
     });
     const payment = row && (await ctx.em.findOneBy(PaymentEntity, { id: row.paymentId }));
-    const ids = { organizationId: invoice.billedToOrganizationId, invoiceId: invoice.id, paymentId: payment?.id ?? null };
+    const ids = {
+      organizationId: invoice.billedToOrganizationId,
+      invoiceId: invoice.id,
+      paymentId: payment?.id ?? null,
+    };
     if (!payment || payment.status !== PaymentStatus.PENDING) return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
     if (credit.amount !== payment.methodAmount) {
       const shared = (await ctx.em.countBy(InvoicePaymentEntity, { paymentId: payment.id })) > 1;
