@@ -29,6 +29,7 @@ import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
 import { PartnerBillingService } from './modules/partners/partner-billing.service';
 import { CashbackService } from './modules/partners/cashback.service';
+import { RenewalRisksService } from './modules/partners/renewal-risks.service';
 import { PartnerPayerResolver } from './modules/partners/partner-billing-payer';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
@@ -140,6 +141,7 @@ export function createServices(
   // Partner program: billing modes (R30, R31)
   const partnerBilling = new PartnerBillingService(audit, mailer);
   const cashback = new CashbackService(prepaidLedger);
+  const renewalRisks = new RenewalRisksService();
 
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
@@ -182,6 +184,7 @@ export function createServices(
     verificationReviews,
     partnerBilling,
     cashback,
+    renewalRisks,
   };
 }
 

@@ -64,7 +64,7 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-function pageSize(first: number | null | undefined): number {
+export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new BusinessError(CommonErrorCode.INVALID_PAGE_SIZE, `"first" must be between 0 and ${MAX_PAGE_SIZE}.`, [

@@ -32,6 +32,7 @@ import { IdentityVerificationResolver } from '../modules/identity/identity-verif
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
 import { PartnerBillingResolver } from '../modules/partners/partner-billing.resolver';
+import { PartnerBillingFieldsResolver, RenewalRiskResolver } from '../modules/partners/partner-billing-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -78,6 +79,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
   PartnerBillingResolver,
+  PartnerBillingFieldsResolver,
+  RenewalRiskResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

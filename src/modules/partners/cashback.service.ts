@@ -4,6 +4,7 @@ import { addDays } from '../../calc/periods';
 import { Currency } from '../../calc/money';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { sweepEach } from '../../jobs/sweep';
 import type { BillingEventMap } from '../billing/billing.events';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
@@ -42,11 +43,37 @@ export const DEFAULT_CASHBACK_CONFIG: CashbackConfig = { holdDays: 30 };
  * currency earns nothing: there is no conversion).
  */
 export class CashbackService {
+  /** One summary loader and one partner loader per request (keyed by the request's loaders). */
+  private readonly summaries = new WeakMap<object, DataLoader<number, CashbackTotals>>();
+  private readonly partners = new WeakMap<object, DataLoader<number, PartnerEntity | null>>();
+
   constructor(
     private readonly ledger: PrepaidLedgerService,
     private readonly config: CashbackConfig = DEFAULT_CASHBACK_CONFIG,
     private readonly rules: PartnerProgramRules = DEFAULT_PARTNER_RULES,
   ) {}
+
+  /** The partner's cashback by state now (Partner.cashback), batched across the partners of a request. */
+  summaryOf(ctx: RequestContext, partnerId: number): Promise<CashbackTotals> {
+    let loader = this.summaries.get(ctx.loaders);
+    if (!loader) this.summaries.set(ctx.loaders, (loader = cashbackSummaryLoader(ctx.em, ctx.now())));
+    return loader.load(partnerId);
+  }
+
+  /** The partner row behind a Partner the viewer was shown (batched); NOT_FOUND when it is gone. */
+  async partnerOrThrow(ctx: RequestContext, partnerId: number): Promise<PartnerEntity> {
+    let loader = this.partners.get(ctx.loaders);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const rows = await ctx.em.findBy(PartnerEntity, { id: In([...ids]) });
+        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      });
+      this.partners.set(ctx.loaders, loader);
+    }
+    const partner = await loader.load(partnerId);
+    if (!partner) throw new BusinessError(CommonErrorCode.NOT_FOUND, 'No such partner.');
+    return partner;
+  }
 
   /**
    * Billing `paid` listener, in the paying transaction: records the cashback of a client-paid invoice
