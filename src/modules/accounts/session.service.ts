@@ -62,11 +62,7 @@ export class SessionService {
   async logOutEverywhere(ctx: RequestContext): Promise<number> {
     const userId = ctx.viewer!.user.id;
     const ended = await ctx.transaction((ctx) =>
-      ctx.em.update(
-        ApiTokenEntity,
-        { userId, kind: TokenKind.LOGIN, revokedAt: IsNull() },
-        { revokedAt: ctx.now() },
-      ),
+      ctx.em.update(ApiTokenEntity, { userId, kind: TokenKind.LOGIN, revokedAt: IsNull() }, { revokedAt: ctx.now() }),
     );
     return ended.affected ?? 0;
   }
