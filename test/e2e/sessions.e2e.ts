@@ -31,7 +31,10 @@ describe('sessions', () => {
     const [newest, oldest] = viewer.sessions;
     expect(Date.parse(newest.createdAt)).toBeGreaterThanOrEqual(Date.parse(oldest.createdAt));
     expect(newest.lastUsedAt).not.toBeNull();
-    expect(Date.parse(newest.expiresAt) - Date.parse(newest.createdAt)).toBe(30 * 24 * 3600_000);
+    // 30 days (MariaDB keeps createdAt and expiresAt at different precisions).
+    expect(Math.abs(Date.parse(newest.expiresAt) - Date.parse(newest.createdAt) - 30 * 24 * 3600_000)).toBeLessThan(
+      1000,
+    );
     // node(id) finds one's own session only.
     const node = `query($id: ID!) { node(id: $id) { id ... on Session { current } } }`;
     expect(ok(await server.gql(node, { id: oldest.id }, org.token)).node).toEqual({ id: oldest.id, current: true });
