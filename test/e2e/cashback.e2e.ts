@@ -4,7 +4,7 @@ import { InvoiceEntity } from '../../src/modules/billing/invoice.entity';
 import { CashbackEntryEntity, CashbackPayoutEntity } from '../../src/modules/partners/cashback.entity';
 import { cashbackSummaryLoader } from '../../src/modules/partners/cashback.service';
 import { AccessScope, BillingMode } from '../../src/modules/partners/client-relationship.entity';
-import { PartnerEntity } from '../../src/modules/partners/partner.entity';
+import { PartnerEntity, PartnerStatus } from '../../src/modules/partners/partner.entity';
 import { LedgerEntryEntity, LedgerEntryKind } from '../../src/modules/prepaid/ledger-entry.entity';
 import { PrepaidAccountEntity } from '../../src/modules/prepaid/prepaid-account.entity';
 import { ProductType } from '../../src/modules/products/product.entity';
@@ -48,14 +48,17 @@ async function aPartnerAndClient(
   // Sign-up tokens last 30 days from the clock: everyone signs up when the story starts.
   server.clock.set(at);
   const partner = await anOrganization(server);
-  const partnerRow = await insertPartner(server.dataSource, { organizationId: orgId(partner) });
+  const partnerRow = await insertPartner(server.dataSource, {
+    organizationId: orgId(partner),
+    status: PartnerStatus.ACTIVE,
+  });
   await insertProduct(server.dataSource, {
     organizationId: orgId(partner),
     type: ProductType.KSUITE,
     price: options.ownVolume ?? 1700_00,
   });
   const client = await anOrganization(server);
-  for (let i = 0; i < 4; i++) await insertProduct(server.dataSource, { organizationId: orgId(client) });
+  for (let i = 0; i < 4; i++) await insertProduct(server.dataSource, { price: 9900, organizationId: orgId(client) });
   const relationship = await insertRelationship(server.dataSource, {
     partnerId: partnerRow.id,
     clientOrganizationId: orgId(client),
@@ -248,8 +251,8 @@ describe('cashback on client-paid invoices (R30)', () => {
       ownVolume: 1950_00,
       productIds: async (clientOrgId) => {
         const expiresAt = new Date('2028-01-20T00:00:00Z');
-        listed = await insertProduct(server.dataSource, { organizationId: clientOrgId, expiresAt });
-        unlisted = await insertProduct(server.dataSource, { organizationId: clientOrgId, expiresAt });
+        listed = await insertProduct(server.dataSource, { price: 9900, organizationId: clientOrgId, expiresAt });
+        unlisted = await insertProduct(server.dataSource, { price: 9900, organizationId: clientOrgId, expiresAt });
         return [listed];
       },
     });

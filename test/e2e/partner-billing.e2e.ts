@@ -7,6 +7,7 @@ import {
   ClientRelationshipEntity,
   RelationshipStatus,
 } from '../../src/modules/partners/client-relationship.entity';
+import { PartnerStatus } from '../../src/modules/partners/partner.entity';
 import { PaymentEntity } from '../../src/modules/payments/payment.entity';
 import { ProductEntity, ProductType } from '../../src/modules/products/product.entity';
 import { JobRun, runJobs } from '../../src/jobs/runner';
@@ -50,7 +51,10 @@ const relationshipId = (id: number) => toGlobalId('ClientRelationship', id);
  */
 async function aPartnerAndClient(options: { scope?: AccessScope; status?: RelationshipStatus; currency?: 'EUR' } = {}) {
   const partner = await anOrganization(server, { currency: options.currency });
-  const partnerRow = await insertPartner(server.dataSource, { organizationId: orgId(partner) });
+  const partnerRow = await insertPartner(server.dataSource, {
+    organizationId: orgId(partner),
+    status: PartnerStatus.ACTIVE,
+  });
   await insertProduct(server.dataSource, {
     organizationId: orgId(partner),
     type: ProductType.KSUITE,
@@ -58,7 +62,7 @@ async function aPartnerAndClient(options: { scope?: AccessScope; status?: Relati
     currency: options.currency,
   });
   const client = await anOrganization(server);
-  for (let i = 0; i < 4; i++) await insertProduct(server.dataSource, { organizationId: orgId(client) });
+  for (let i = 0; i < 4; i++) await insertProduct(server.dataSource, { price: 9900, organizationId: orgId(client) });
   const relationship = await insertRelationship(server.dataSource, {
     partnerId: partnerRow.id,
     clientOrganizationId: orgId(client),
@@ -233,6 +237,7 @@ describe('PARTNER_PAYS invoices (R30, R31)', () => {
     const { partner, client, relationship } = await aPartnerAndClient();
     const expiresAt = new Date(start.getTime() + 20 * DAY);
     const productId = await insertProduct(server.dataSource, {
+      price: 9900,
       organizationId: orgId(client),
       autoRenew: true,
       expiresAt,

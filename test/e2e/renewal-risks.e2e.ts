@@ -2,7 +2,7 @@ import { InvoiceEntity, InvoiceStatus } from '../../src/modules/billing/invoice.
 import { OrderEntity, OrderStatus } from '../../src/modules/orders/order.entity';
 import { UserEntity } from '../../src/modules/accounts/user.entity';
 import { AccessScope, RelationshipStatus } from '../../src/modules/partners/client-relationship.entity';
-import { PartnerEntity } from '../../src/modules/partners/partner.entity';
+import { PartnerEntity, PartnerStatus } from '../../src/modules/partners/partner.entity';
 import { RenewalRisk } from '../../src/modules/partners/renewal-risks.service';
 import { aMember, anOrganization, aPlacedOrder, localId, SignedUp } from '../fixtures/builders';
 import { insertCollaborator, insertPartner, insertProduct, insertRelationship } from '../fixtures/partners';
@@ -39,7 +39,10 @@ describe('Partner.renewalRisks', () => {
   beforeAll(async () => {
     server.clock.set(NOW);
     partner = await anOrganization(server);
-    partnerRow = await insertPartner(server.dataSource, { organizationId: orgId(partner) });
+    partnerRow = await insertPartner(server.dataSource, {
+      organizationId: orgId(partner),
+      status: PartnerStatus.ACTIVE,
+    });
     admin = await aMember(server, partner, { role: 'ADMINISTRATOR' });
     assigned = await aMember(server, partner, { role: 'USER' });
     unassigned = await aMember(server, partner, { role: 'USER' });
@@ -48,11 +51,16 @@ describe('Partner.renewalRisks', () => {
 
     // Client A, whole account.
     const a = await anOrganization(server);
-    await insertRelationship(db, { partnerId: partnerRow.id, clientOrganizationId: orgId(a) });
-    const expiring = await insertProduct(db, { organizationId: orgId(a), expiresAt: at(10) });
-    await insertProduct(db, { organizationId: orgId(a), expiresAt: at(20) }); // outside the 14 days
-    await insertProduct(db, { organizationId: orgId(a), expiresAt: at(5), autoRenew: true }); // will renew
+    await insertRelationship(db, {
+      partnerId: partnerRow.id,
+      clientOrganizationId: orgId(a),
+      scope: AccessScope.FULL_ACCOUNT,
+    });
+    const expiring = await insertProduct(db, { price: 9900, organizationId: orgId(a), expiresAt: at(10) });
+    await insertProduct(db, { price: 9900, organizationId: orgId(a), expiresAt: at(20) }); // outside the 14 days
+    await insertProduct(db, { price: 9900, organizationId: orgId(a), expiresAt: at(5), autoRenew: true }); // will renew
     const failing = await insertProduct(db, {
+      price: 9900,
       organizationId: orgId(a),
       expiresAt: at(12),
       autoRenew: true,
@@ -64,14 +72,12 @@ describe('Partner.renewalRisks', () => {
       .update({ id: localId(order.id) }, { status: OrderStatus.BLOCKED, autoCancelAt: at(3) });
     const overdueOrder = await aPlacedOrder(server, a, [{ productType: 'WEB_HOSTING', name: 'unpaid-shop' }]);
     const overdue = await db.getRepository(InvoiceEntity).findOneByOrFail({ orderId: localId(overdueOrder.id) });
-    await db
-      .getRepository(InvoiceEntity)
-      .update({ id: overdue.id }, { status: InvoiceStatus.OVERDUE, dueAt: at(-25) });
+    await db.getRepository(InvoiceEntity).update({ id: overdue.id }, { status: InvoiceStatus.OVERDUE, dueAt: at(-25) });
 
     // Client B, one product only, assigned to the limited user.
     const b = await anOrganization(server);
-    listedProduct = await insertProduct(db, { organizationId: orgId(b), expiresAt: at(7) });
-    await insertProduct(db, { organizationId: orgId(b), expiresAt: at(2) }); // not delegated
+    listedProduct = await insertProduct(db, { price: 9900, organizationId: orgId(b), expiresAt: at(7) });
+    await insertProduct(db, { price: 9900, organizationId: orgId(b), expiresAt: at(2) }); // not delegated
     const relB = await insertRelationship(db, {
       partnerId: partnerRow.id,
       clientOrganizationId: orgId(b),
@@ -85,10 +91,11 @@ describe('Partner.renewalRisks', () => {
     await insertRelationship(db, {
       partnerId: partnerRow.id,
       clientOrganizationId: orgId(c),
+      scope: AccessScope.FULL_ACCOUNT,
       status: RelationshipStatus.ENDED,
     });
-    await insertProduct(db, { organizationId: orgId(c), expiresAt: at(1) });
-    await insertProduct(db, { organizationId: orgId(await anOrganization(server)), expiresAt: at(1) });
+    await insertProduct(db, { price: 9900, organizationId: orgId(c), expiresAt: at(1) });
+    await insertProduct(db, { price: 9900, organizationId: orgId(await anOrganization(server)), expiresAt: at(1) });
 
     expected = [
       ['ORDER_BLOCKED', localId(order.id), at(3).toISOString()],
