@@ -11,7 +11,6 @@ import { ProductEntity, ProductStatus } from '../products/product.entity';
 import {
   AccessScope,
   ClientRelationshipEntity,
-  RelationshipCollaboratorEntity,
   RelationshipProductEntity,
   RelationshipStatus,
 } from './client-relationship.entity';
@@ -88,7 +87,9 @@ export class RenewalRisksService {
     const now = ctx.now();
     const sources = this.sources(ctx, reach, now);
     const [pages, counts] = await Promise.all([
-      Promise.all(sources.map((source, rank) => (first === 0 ? [] : source.page(after, rank, first + 1)))),
+      Promise.all(
+        sources.map((source, rank) => (first === 0 ? Promise.resolve([]) : source.page(after, rank, first + 1))),
+      ),
       Promise.all(sources.map((source) => source.count())),
     ]);
     const merged = pages
@@ -206,10 +207,9 @@ export class RenewalRisksService {
             if (reach.fullAccountClients.length)
               b.orWhere('i.organizationId IN (:...clients)', { clients: reach.fullAccountClients });
             if (reach.listedProducts.length)
-              b.orWhere(
-                `i.id IN (SELECT l.invoiceId FROM invoice_line l WHERE l.productId IN (:...listed))`,
-                { listed: reach.listedProducts },
-              );
+              b.orWhere(`i.id IN (SELECT l.invoiceId FROM invoice_line l WHERE l.productId IN (:...listed))`, {
+                listed: reach.listedProducts,
+              });
           }),
         );
     return [
@@ -253,10 +253,7 @@ function keyset<E extends { id: number }>(
 ): Source {
   return {
     async page(after, rank, limit) {
-      const query = build()
-        .orderBy(`${alias}.${column}`, 'ASC')
-        .addOrderBy(`${alias}.id`, 'ASC')
-        .limit(limit);
+      const query = build().orderBy(`${alias}.${column}`, 'ASC').addOrderBy(`${alias}.id`, 'ASC').limit(limit);
       if (after) {
         const at = new Date(after.dueAt.getTime() - offsetMs);
         if (rank < after.rank) query.andWhere(`${alias}.${column} > :at`, { at });
