@@ -15,17 +15,12 @@ export function countStatementsPerRequest(dataSource: DataSource): void {
   const holder = dataSource as unknown as { logger: Logger; [INSTALLED]?: true };
   if (holder[INSTALLED]) return; // a second instance on the same data source (tests): count once
   const inner = holder.logger;
-  const counting: Logger = {
-    logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner) {
-      const scope = currentRequest();
-      if (scope) scope.sqlStatements = (scope.sqlStatements ?? 0) + 1;
-      return inner.logQuery(query, parameters, queryRunner);
-    },
-    logQueryError: (...args) => inner.logQueryError(...args),
-    logQuerySlow: (...args) => inner.logQuerySlow(...args),
-    logSchemaBuild: (...args) => inner.logSchemaBuild(...args),
-    logMigration: (...args) => inner.logMigration(...args),
-    log: (...args) => inner.log(...args),
+  // Everything else goes to the data source's own logger (its prototype).
+  const counting = Object.create(inner) as Logger;
+  counting.logQuery = (query: string, parameters?: unknown[], queryRunner?: QueryRunner) => {
+    const scope = currentRequest();
+    if (scope) scope.sqlStatements = (scope.sqlStatements ?? 0) + 1;
+    inner.logQuery(query, parameters, queryRunner);
   };
   holder.logger = counting;
   holder[INSTALLED] = true;

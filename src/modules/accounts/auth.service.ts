@@ -197,10 +197,13 @@ export class AuthService {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    const token = await ctx.em.findOne(ApiTokenEntity, {
-      where: { secretHash: hashSecret(match[1]) },
-      relations: { user: true },
-    });
+    // One statement: the token joined to its user (findOne with a relation adds a DISTINCT query first).
+    // The hash is unique, so no LIMIT is needed.
+    const token = await ctx.em
+      .createQueryBuilder(ApiTokenEntity, 't')
+      .innerJoinAndSelect('t.user', 'u')
+      .where('t.secretHash = :hash', { hash: hashSecret(match[1]) })
+      .getOne();
     if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
     if (token.user.lockedAt) throw new UnauthenticatedError('This account is locked.');
