@@ -4,6 +4,7 @@ import { deriveKey } from './common/signed-token';
 import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
 import { AuthService } from './modules/accounts/auth.service';
+import { SessionService } from './modules/accounts/session.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
@@ -65,6 +66,7 @@ export function createServices(
   const loginThrottle = new LoginThrottle(shared.loginAttempts ?? memoryAttemptStore(), config.loginThrottle);
   const auth = new AuthService(audit, loginThrottle, shared.onLoginLock);
   const apiTokens = new ApiTokenService(audit);
+  const sessions = new SessionService();
   const organizations = new OrganizationService(audit);
   const products = new ProductService();
   const memberships = new MembershipService(audit, products);
@@ -144,6 +146,7 @@ export function createServices(
     audit,
     auth,
     apiTokens,
+    sessions,
     organizations,
     memberships,
     invitations,

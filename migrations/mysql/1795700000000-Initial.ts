@@ -31,6 +31,10 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE \`identity_verification\` (\`id\` int NOT NULL AUTO_INCREMENT, \`reason\` varchar(30) NOT NULL, \`status\` varchar(23) NOT NULL, \`step\` varchar(27) NOT NULL, \`userId\` int NULL, \`organizationId\` int NULL, \`orderId\` int NULL, \`email\` varchar(254) NOT NULL, \`tokenNonce\` varchar(32) NOT NULL, \`phoneNumber\` varchar(20) NULL, \`codeHash\` varchar(64) NULL, \`codeExpiresAt\` datetime NULL, \`codeAttempts\` int NOT NULL DEFAULT '0', \`smsCount\` int NOT NULL DEFAULT '0', \`geolocation\` text NULL, \`geolocationConsentAt\` datetime NULL, \`documentType\` varchar(21) NULL, \`expiresAt\` datetime NOT NULL, \`submittedAt\` datetime NULL, \`purgeAt\` datetime NULL, \`decidedAt\` datetime NULL, \`decidedById\` int NULL, \`closedReason\` varchar(500) NULL, \`purgedAt\` datetime NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_idv_purge\` (\`purgedAt\`, \`expiresAt\`), INDEX \`ix_idv_user\` (\`userId\`, \`reason\`), INDEX \`ix_idv_order\` (\`orderId\`, \`id\`), INDEX \`ix_idv_status\` (\`status\`, \`id\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`identity_verification_event\` (\`id\` int NOT NULL AUTO_INCREMENT, \`verificationId\` int NOT NULL, \`actorId\` int NULL, \`action\` varchar(64) NOT NULL, \`detail\` varchar(255) NOT NULL, \`via\` varchar(120) NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_idv_event\` (\`verificationId\`, \`id\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`identity_verification_image\` (\`id\` int NOT NULL AUTO_INCREMENT, \`verificationId\` int NOT NULL, \`kind\` varchar(22) NOT NULL, \`contentType\` varchar(32) NOT NULL, \`byteSize\` int NOT NULL, \`fileName\` varchar(64) NOT NULL, \`uploadedAt\` datetime NOT NULL, UNIQUE INDEX \`uq_idv_image_kind\` (\`verificationId\`, \`kind\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`partner\` (\`id\` int NOT NULL AUTO_INCREMENT, \`organizationId\` int NOT NULL, \`code\` varchar(16) NOT NULL, \`status\` varchar(17) NOT NULL, \`companyRegistrationId\` varchar(40) NOT NULL, \`website\` varchar(255) NOT NULL, \`appliedById\` int NOT NULL, \`appliedAt\` datetime NOT NULL, \`reviewedById\` int NULL, \`reviewedAt\` datetime NULL, \`reviewReason\` varchar(500) NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE INDEX \`uq_partner_code\` (\`code\`), UNIQUE INDEX \`uq_partner_org\` (\`organizationId\`), UNIQUE INDEX \`REL_35d856ba25a06b75386042d24c\` (\`organizationId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`client_relationship\` (\`id\` int NOT NULL AUTO_INCREMENT, \`partnerId\` int NOT NULL, \`partnerOrganizationId\` int NOT NULL, \`clientOrganizationId\` int NOT NULL, \`status\` varchar(34) NOT NULL, \`scope\` varchar(20) NOT NULL, \`level\` varchar(16) NOT NULL, \`billingMode\` varchar(20) NOT NULL, \`pairKey\` varchar(40) NULL, \`pendingChange\` text NULL, \`requestedById\` int NOT NULL, \`expiresAt\` datetime NULL, \`respondedAt\` datetime NULL, \`startedAt\` datetime NULL, \`endedAt\` datetime NULL, \`endReason\` varchar(500) NULL, \`endedByOrganizationId\` int NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_relationship_pending\` (\`status\`, \`expiresAt\`), INDEX \`ix_relationship_client\` (\`clientOrganizationId\`, \`status\`), INDEX \`ix_relationship_partner\` (\`partnerId\`, \`status\`, \`id\`), UNIQUE INDEX \`uq_relationship_open_pair\` (\`pairKey\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`client_relationship_product\` (\`id\` int NOT NULL AUTO_INCREMENT, \`relationshipId\` int NOT NULL, \`productId\` int NOT NULL, \`openProductId\` int NULL, INDEX \`ix_relationship_product_product\` (\`productId\`), UNIQUE INDEX \`uq_relationship_product_open\` (\`openProductId\`), UNIQUE INDEX \`uq_relationship_product\` (\`relationshipId\`, \`productId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`client_relationship_collaborator\` (\`id\` int NOT NULL AUTO_INCREMENT, \`relationshipId\` int NOT NULL, \`userId\` int NOT NULL, \`assignedById\` int NOT NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_relationship_collaborator_user\` (\`userId\`), UNIQUE INDEX \`uq_relationship_collaborator\` (\`relationshipId\`, \`userId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`ALTER TABLE \`api_token\` ADD CONSTRAINT \`FK_cbfc4e2b85b78207afb0b2d7fbc\` FOREIGN KEY (\`userId\`) REFERENCES \`user\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`membership\` ADD CONSTRAINT \`FK_4c62c8a7ba2337d6d6ffcd8eb6d\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`membership\` ADD CONSTRAINT \`FK_eef2d9d9c70cd13bed868afedf4\` FOREIGN KEY (\`userId\`) REFERENCES \`user\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
@@ -51,9 +55,19 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`order_line\` ADD CONSTRAINT \`FK_239cfca2a55b98b90b6bef2e44f\` FOREIGN KEY (\`orderId\`) REFERENCES \`customer_order\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`support_access_grant\` ADD CONSTRAINT \`FK_9f5a08840318102505bdb81e57f\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`identity_verification_image\` ADD CONSTRAINT \`FK_2e6ccfc6bc4563c6ea3d088d9b7\` FOREIGN KEY (\`verificationId\`) REFERENCES \`identity_verification\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`partner\` ADD CONSTRAINT \`FK_35d856ba25a06b75386042d24cc\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`client_relationship\` ADD CONSTRAINT \`FK_7f008c422d790030128c3e155ce\` FOREIGN KEY (\`partnerId\`) REFERENCES \`partner\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`client_relationship\` ADD CONSTRAINT \`FK_91e06453fcf8f99c12716a1af22\` FOREIGN KEY (\`clientOrganizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`client_relationship_product\` ADD CONSTRAINT \`FK_0158adb32e4f1a7f53438c5d559\` FOREIGN KEY (\`relationshipId\`) REFERENCES \`client_relationship\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`client_relationship_collaborator\` ADD CONSTRAINT \`FK_c6b75c89d88defd00db1a5d6e74\` FOREIGN KEY (\`relationshipId\`) REFERENCES \`client_relationship\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`client_relationship_collaborator\` DROP FOREIGN KEY \`FK_c6b75c89d88defd00db1a5d6e74\``);
+    await queryRunner.query(`ALTER TABLE \`client_relationship_product\` DROP FOREIGN KEY \`FK_0158adb32e4f1a7f53438c5d559\``);
+    await queryRunner.query(`ALTER TABLE \`client_relationship\` DROP FOREIGN KEY \`FK_91e06453fcf8f99c12716a1af22\``);
+    await queryRunner.query(`ALTER TABLE \`client_relationship\` DROP FOREIGN KEY \`FK_7f008c422d790030128c3e155ce\``);
+    await queryRunner.query(`ALTER TABLE \`partner\` DROP FOREIGN KEY \`FK_35d856ba25a06b75386042d24cc\``);
     await queryRunner.query(`ALTER TABLE \`identity_verification_image\` DROP FOREIGN KEY \`FK_2e6ccfc6bc4563c6ea3d088d9b7\``);
     await queryRunner.query(`ALTER TABLE \`support_access_grant\` DROP FOREIGN KEY \`FK_9f5a08840318102505bdb81e57f\``);
     await queryRunner.query(`ALTER TABLE \`order_line\` DROP FOREIGN KEY \`FK_239cfca2a55b98b90b6bef2e44f\``);
@@ -74,6 +88,22 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`membership\` DROP FOREIGN KEY \`FK_eef2d9d9c70cd13bed868afedf4\``);
     await queryRunner.query(`ALTER TABLE \`membership\` DROP FOREIGN KEY \`FK_4c62c8a7ba2337d6d6ffcd8eb6d\``);
     await queryRunner.query(`ALTER TABLE \`api_token\` DROP FOREIGN KEY \`FK_cbfc4e2b85b78207afb0b2d7fbc\``);
+    await queryRunner.query(`DROP INDEX \`uq_relationship_collaborator\` ON \`client_relationship_collaborator\``);
+    await queryRunner.query(`DROP INDEX \`ix_relationship_collaborator_user\` ON \`client_relationship_collaborator\``);
+    await queryRunner.query(`DROP TABLE \`client_relationship_collaborator\``);
+    await queryRunner.query(`DROP INDEX \`uq_relationship_product\` ON \`client_relationship_product\``);
+    await queryRunner.query(`DROP INDEX \`uq_relationship_product_open\` ON \`client_relationship_product\``);
+    await queryRunner.query(`DROP INDEX \`ix_relationship_product_product\` ON \`client_relationship_product\``);
+    await queryRunner.query(`DROP TABLE \`client_relationship_product\``);
+    await queryRunner.query(`DROP INDEX \`uq_relationship_open_pair\` ON \`client_relationship\``);
+    await queryRunner.query(`DROP INDEX \`ix_relationship_partner\` ON \`client_relationship\``);
+    await queryRunner.query(`DROP INDEX \`ix_relationship_client\` ON \`client_relationship\``);
+    await queryRunner.query(`DROP INDEX \`ix_relationship_pending\` ON \`client_relationship\``);
+    await queryRunner.query(`DROP TABLE \`client_relationship\``);
+    await queryRunner.query(`DROP INDEX \`REL_35d856ba25a06b75386042d24c\` ON \`partner\``);
+    await queryRunner.query(`DROP INDEX \`uq_partner_org\` ON \`partner\``);
+    await queryRunner.query(`DROP INDEX \`uq_partner_code\` ON \`partner\``);
+    await queryRunner.query(`DROP TABLE \`partner\``);
     await queryRunner.query(`DROP INDEX \`uq_idv_image_kind\` ON \`identity_verification_image\``);
     await queryRunner.query(`DROP TABLE \`identity_verification_image\``);
     await queryRunner.query(`DROP INDEX \`ix_idv_event\` ON \`identity_verification_event\``);

@@ -24,6 +24,12 @@ import { SupportAccessGrantEntity } from '../modules/support/support-access-gran
 import { IdentityVerificationEntity } from '../modules/identity/identity-verification.entity';
 import { VerificationEventEntity } from '../modules/identity/verification-event.entity';
 import { VerificationImageEntity } from '../modules/identity/verification-image.entity';
+import { PartnerEntity } from '../modules/partners/partner.entity';
+import {
+  ClientRelationshipEntity,
+  RelationshipCollaboratorEntity,
+  RelationshipProductEntity,
+} from '../modules/partners/client-relationship.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -53,4 +59,8 @@ export const ENTITIES = [
   IdentityVerificationEntity,
   VerificationImageEntity,
   VerificationEventEntity,
+  PartnerEntity,
+  ClientRelationshipEntity,
+  RelationshipProductEntity,
+  RelationshipCollaboratorEntity,
 ];

@@ -10,7 +10,7 @@ import {
   requireText,
 } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
-import { hashSecret, newSecret } from '../../common/token-secret';
+import { hashSecret, newSecret, sameSecretHash } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
@@ -197,14 +197,16 @@ export class AuthService {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    const presented = hashSecret(match[1]);
     // One statement: the token joined to its user (findOne with a relation adds a DISTINCT query first).
     // The hash is unique, so no LIMIT is needed.
     const token = await ctx.em
       .createQueryBuilder(ApiTokenEntity, 't')
       .innerJoinAndSelect('t.user', 'u')
-      .where('t.secretHash = :hash', { hash: hashSecret(match[1]) })
+      .where('t.secretHash = :hash', { hash: presented })
       .getOne();
-    if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
+    if (!token || !token.user || !sameSecretHash(token.secretHash, presented))
+      throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
     if (token.user.lockedAt) throw new UnauthenticatedError('This account is locked.');
     const now = ctx.now();

@@ -1,46 +1,12 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
+import { AccessLevel, AccessScope, BillingMode, RelationshipStatus } from './client-relationship.entity';
+import { PartnerStatus, PartnerTier } from './partner.entity';
 
-/**
- * The first shapes of the Partner (R28–R34) and Affiliate (R35) programs, as far as the account
- * model refers to them (Organization.partner, .partnerRelationships, .affiliate). The programs
- * themselves — applications, relationships, cashback, exports, commissions — come with their own
- * issues and complete these types; until then no organization is a partner, a client or an affiliate.
- */
+/** GraphQL shapes of the Partner program (R28–R34); the stored rows are in partner.entity.ts and client-relationship.entity.ts. */
+export { AccessLevel, AccessScope, BillingMode, PartnerStatus, PartnerTier, RelationshipStatus };
 
-export enum PartnerStatus {
-  APPLIED = 'APPLIED',
-  ACTIVE = 'ACTIVE',
-  REJECTED = 'REJECTED',
-  SUSPENDED = 'SUSPENDED',
-}
-export enum PartnerTier {
-  PARTNER = 'PARTNER',
-  SILVER = 'SILVER',
-  GOLD = 'GOLD',
-  PLATINUM = 'PLATINUM',
-}
-export enum RelationshipStatus {
-  PENDING_CLIENT_APPROVAL = 'PENDING_CLIENT_APPROVAL',
-  PENDING_PARTNER_ACCEPTANCE = 'PENDING_PARTNER_ACCEPTANCE',
-  ACTIVE = 'ACTIVE',
-  DECLINED = 'DECLINED',
-  EXPIRED = 'EXPIRED',
-  ENDED = 'ENDED',
-}
-export enum AccessScope {
-  FULL_ACCOUNT = 'FULL_ACCOUNT',
-  PRODUCTS = 'PRODUCTS',
-}
-export enum AccessLevel {
-  READ = 'READ',
-  MANAGE = 'MANAGE',
-}
-export enum BillingMode {
-  CLIENT_PAYS = 'CLIENT_PAYS',
-  PARTNER_PAYS = 'PARTNER_PAYS',
-}
 registerEnumType(PartnerStatus, { name: 'PartnerStatus' });
 registerEnumType(PartnerTier, { name: 'PartnerTier' });
 registerEnumType(RelationshipStatus, { name: 'RelationshipStatus' });
