@@ -1,4 +1,12 @@
-import { aBareProduct, aMember, anOrganization, localId, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anAcceptedInvitation,
+  anOrganization,
+  invitationTokenFromMail,
+  localId,
+  SignedUp,
+} from '../fixtures/builders';
 import { seedPortfolio } from '../fixtures/portfolio';
 import { ok, startTestServer, TestServer } from '../helpers/server';
 
@@ -147,6 +155,7 @@ describe('SQL statements per request (issue 11)', () => {
       ),
     );
     expect(invited.inviteMember.userErrors).toEqual([]);
+    await anAcceptedInvitation(server, invitationTokenFromMail(server, person.email)); // R5: by consent
     const query = `{ viewer { memberships(first: 10) { edges { node { role organization { id
       products(first: 10) { totalCount edges { node { id } } }
       members(first: 10) { totalCount } } } } } } }`;
