@@ -36,7 +36,7 @@ class CommissionArgs extends PageArgsInput {
 export class AffiliateResolver {
   @Mutation(() => AffiliatePayload, {
     description:
-      "An INDIVIDUAL organization that is not a partner joins the affiliate program (R29, R35); its legal representative only. Joining again answers the same affiliate.",
+      'An INDIVIDUAL organization that is not a partner joins the affiliate program (R29, R35); its legal representative only. Joining again answers the same affiliate.',
   })
   joinAffiliateProgram(
     @Arg('input') input: JoinAffiliateProgramInput,
@@ -61,7 +61,9 @@ export class AffiliateResolver {
     return Money.of(totals.APPROVED + totals.PAID, affiliate.currency);
   }
 
-  @FieldResolver(() => CommissionConnection, { description: 'Oldest first (keyset on the id), optionally of one status.' })
+  @FieldResolver(() => CommissionConnection, {
+    description: 'Oldest first (keyset on the id), optionally of one status.',
+  })
   async commissions(@Root() affiliate: AffiliateType, @Args() args: CommissionArgs, @Ctx() ctx: GraphQLContext) {
     return mapNodes(await commissionPage(ctx, affiliate.entityId, args), CommissionType.from);
   }

@@ -72,7 +72,10 @@ async function loadPages(
   for (const group of groups.values()) {
     const { first, after, status } = group[0];
     const ids = [...new Set(group.map((k) => k.affiliateId))];
-    const [rows, counts] = await Promise.all([firstRows(ctx, ids, first + 1, after, status), countRows(ctx, ids, status)]);
+    const [rows, counts] = await Promise.all([
+      firstRows(ctx, ids, first + 1, after, status),
+      countRows(ctx, ids, status),
+    ]);
     for (const key of group) {
       const mine = rows.filter((r) => r.affiliateId === key.affiliateId);
       const edges = mine.slice(0, first).map((node) => ({ cursor: encodeCursor(node.id), node }));

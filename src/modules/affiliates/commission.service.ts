@@ -58,7 +58,10 @@ export class CommissionService {
     const now = ctx.now();
     if (!referral || now.getTime() > referral.expiresAt.getTime()) return;
     const affiliate = await ctx.em.findOneByOrFail(AffiliateEntity, { id: referral.affiliateId });
-    const lines = await ctx.em.find(InvoiceLineEntity, { where: { invoiceId: invoice.id }, order: { position: 'ASC' } });
+    const lines = await ctx.em.find(InvoiceLineEntity, {
+      where: { invoiceId: invoice.id },
+      order: { position: 'ASC' },
+    });
     const rateBp = this.rateOf((await this.earnings(ctx, [affiliate.id])).get(affiliate.id) ?? 0);
     const ppm = conversionPpm(this.config, invoice.currency, affiliate.currency);
     const rows = lines
@@ -83,7 +86,8 @@ export class CommissionService {
         payoutId: null,
       }))
       .filter((row) => row.amount > 0);
-    if (rows.length) await ctx.em.createQueryBuilder().insert().into(CommissionEntity).values(rows).orIgnore().execute();
+    if (rows.length)
+      await ctx.em.createQueryBuilder().insert().into(CommissionEntity).values(rows).orIgnore().execute();
   }
 
   /**
@@ -104,7 +108,9 @@ export class CommissionService {
       order: { id: 'ASC' },
     });
     const now = ctx.now();
-    const open = commissions.filter((c) => c.status === CommissionStatus.PENDING || c.status === CommissionStatus.APPROVED);
+    const open = commissions.filter(
+      (c) => c.status === CommissionStatus.PENDING || c.status === CommissionStatus.APPROVED,
+    );
     if (open.length)
       await ctx.em.update(
         CommissionEntity,
