@@ -5,6 +5,7 @@ import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
 import { AccountEvents } from './modules/accounts/account.events';
 import { AuthService } from './modules/accounts/auth.service';
+import { SessionService } from './modules/accounts/session.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { DEFAULT_AFFILIATE_CONFIG } from './modules/affiliates/affiliate.config';
@@ -70,6 +71,7 @@ export function createServices(
   const accountEvents = new AccountEvents();
   const auth = new AuthService(audit, loginThrottle, shared.onLoginLock, accountEvents);
   const apiTokens = new ApiTokenService(audit);
+  const sessions = new SessionService();
   const organizations = new OrganizationService(audit);
   const products = new ProductService();
   const memberships = new MembershipService(audit, products);
@@ -157,6 +159,7 @@ export function createServices(
     audit,
     auth,
     apiTokens,
+    sessions,
     organizations,
     memberships,
     invitations,

@@ -8,6 +8,7 @@ import { ApiTokenResolver } from '../modules/api-tokens/api-token.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { MembershipResolver } from '../modules/organizations/membership.resolver';
+import { InvitationResolver } from '../modules/organizations/invitation.resolver';
 import { ProductResolver } from '../modules/products/product.resolver';
 import { OrganizationProductsFieldsResolver } from '../modules/products/organization-fields.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
@@ -51,6 +52,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationResolver,
   UserOrganizationsFieldsResolver,
   MembershipResolver,
+  InvitationResolver,
   OrganizationTeamsFieldsResolver,
   TeamResolver,
   InvitationTeamsFieldsResolver,

@@ -20,12 +20,16 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
   Mutation: {
     signUp: isPublic,
     logIn: isPublic,
+    logOut: canWrite,
+    logOutEverywhere: canWrite,
     createApiToken: canWrite,
     revokeApiToken: canWrite,
     updateOrganization: canWrite,
     setAutoRenew: canWrite,
     inviteMember: canWrite,
     acceptInvitation: isPublic,
+    // The mailed token is the credential, or (by id) the viewer's own email (checked by the service).
+    declineInvitation: isPublic,
     updateMembership: canWrite,
     removeMember: canWrite,
     revokeInvitation: canWrite,

@@ -10,7 +10,7 @@ import {
   requireText,
 } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
-import { hashSecret, newSecret } from '../../common/token-secret';
+import { hashSecret, newSecret, sameSecretHash } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
@@ -201,11 +201,13 @@ export class AuthService {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    const presented = hashSecret(match[1]);
     const token = await ctx.em.findOne(ApiTokenEntity, {
-      where: { secretHash: hashSecret(match[1]) },
+      where: { secretHash: presented },
       relations: { user: true },
     });
-    if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
+    if (!token || !token.user || !sameSecretHash(token.secretHash, presented))
+      throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
     if (token.user.lockedAt) throw new UnauthenticatedError('This account is locked.');
     const now = ctx.now();
