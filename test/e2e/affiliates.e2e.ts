@@ -247,8 +247,9 @@ describe('commissions', () => {
         availableAt: at(30).toISOString(),
         paidAt: null,
       });
-      expect(node.customerLabel).toMatch(/^Customer #\d{6}$/);
-      expect(node.customerLabel).not.toContain(String(localId(customer.organizationId)));
+      // The referral's random number, fixed at sign-up: never the organization's id.
+      expect(node.customerLabel).toBe(`Customer #${(await referralOf(customer))!.customerNumber}`);
+      expect(node.customerLabel).not.toBe(`Customer #${localId(customer.organizationId)}`);
     }
     expect(nodes[0].customerLabel).toBe(nodes[1].customerLabel);
     expect(seen.totals).toEqual({
