@@ -202,10 +202,13 @@ export class AuthService {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
     const presented = hashSecret(match[1]);
-    const token = await ctx.em.findOne(ApiTokenEntity, {
-      where: { secretHash: presented },
-      relations: { user: true },
-    });
+    // One statement: the token joined to its user (findOne with a relation adds a DISTINCT query first).
+    // The hash is unique, so no LIMIT is needed.
+    const token = await ctx.em
+      .createQueryBuilder(ApiTokenEntity, 't')
+      .innerJoinAndSelect('t.user', 'u')
+      .where('t.secretHash = :hash', { hash: presented })
+      .getOne();
     if (!token || !token.user || !sameSecretHash(token.secretHash, presented))
       throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
