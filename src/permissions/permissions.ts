@@ -59,6 +59,7 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    joinAffiliateProgram: canWrite,
   },
 };
 
