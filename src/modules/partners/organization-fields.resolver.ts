@@ -1,11 +1,11 @@
 import { FieldResolver, Resolver } from 'type-graphql';
 import { OrganizationType } from '../organizations/organization.types';
-import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.types';
+import { AffiliateType, PartnerType } from './partner.types';
 
 /**
  * Organization's links to the Partner and Affiliate programs. Neither program exists yet (their
- * issues build them), so every organization answers truthfully: not a partner, no partner
- * relationships, not an affiliate.
+ * issues build them), so every organization answers truthfully: not a partner, not an affiliate.
+ * (Organization.partnerRelationships: relationship-fields.resolver.ts.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -15,13 +15,6 @@ export class OrganizationPartnersFieldsResolver {
   })
   partner(): PartnerType | null {
     return null;
-  }
-
-  @FieldResolver(() => [ClientRelationshipType], {
-    description: 'Relationships in which this organization is the client.',
-  })
-  partnerRelationships(): ClientRelationshipType[] {
-    return [];
   }
 
   @FieldResolver(() => AffiliateType, {
