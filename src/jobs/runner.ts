@@ -4,6 +4,7 @@ import { renewalJobs } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
 import { expireRelationshipRequestsJob } from '../modules/partners/relationship-expiry.job';
+import { affiliateCommissionsJob } from '../modules/affiliates/affiliate.jobs';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
@@ -19,6 +20,7 @@ export function createJobs(services: Services): Job[] {
     purgeIdentityVerificationsJob(services.verificationReviews),
     expireSupportGrantsJob(services.supportAccess),
     expireRelationshipRequestsJob(services.relationshipChanges),
+    affiliateCommissionsJob(services.commissions),
   ];
 }
 

@@ -4,13 +4,14 @@ import {
   RelationshipCollaboratorEntity,
   RelationshipProductEntity,
 } from '../../src/modules/partners/client-relationship.entity';
+import { OrganizationEntity, OrganizationKind } from '../../src/modules/organizations/organization.entity';
 import { aBareProduct, aMember, anOrganization, localId, PASSWORD, SignedUp } from '../fixtures/builders';
 import { insertPartner, insertRelationship } from '../fixtures/partners';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ countStatements: true });
 });
 afterAll(() => server.stop());
 
@@ -629,4 +630,56 @@ describe('expiry sweep (R31: 14 days unanswered)', () => {
     });
     expect((await orgAs(client.organizationId, p.org.token)).viewerPermissions.pay).toBe(false);
   });
+});
+
+describe('Partner.clients costs a bounded number of statements', () => {
+  it('the same for a page of 10 and of 50 clients, with their products, volume and collaborators', async () => {
+    const p = await aPartner();
+    const collaborator = await aMember(server, p.org, { role: 'USER' });
+    let first: string | null = null;
+    for (let i = 0; i < 55; i += 1) {
+      const org = await server.dataSource.getRepository(OrganizationEntity).save({
+        name: `Client ${String(i).padStart(2, '0')} SA`,
+        kind: OrganizationKind.COMPANY,
+        currency: 'CHF',
+        country: 'CH',
+        website: null,
+        companyRegistrationId: null,
+        billingAddress: null,
+        vatNumber: null,
+        expiryNoticeDays: null,
+        createdAt: new Date(),
+      });
+      const product = await aBareProduct(server, gid('Organization', org.id));
+      const r = await insertRelationship(server.dataSource, {
+        partnerId: p.localId,
+        clientOrganizationId: org.id,
+        scope: i % 2 ? 'PRODUCTS' : 'FULL_ACCOUNT',
+        productIds: i % 2 ? [localId(product)] : [],
+      });
+      await server.dataSource
+        .getRepository(RelationshipCollaboratorEntity)
+        .insert({ relationshipId: r.id, userId: localId(collaborator.userId), assignedById: 0, createdAt: new Date() });
+      first ??= gid('ClientRelationship', r.id);
+    }
+    const PAGE = `query($id: ID!, $first: Int) { node(id: $id) { ... on ClientRelationship { partner { clients(first: $first) {
+      totalCount edges { node { id status scope client { id name } partner { code } products { id name managedBy { id } }
+        assignedCollaborators { id } yearlyVolume { amount currency } } } } } } } }`;
+    const counts: number[] = [];
+    for (const size of [10, 50]) {
+      let fewest = Infinity;
+      for (let run = 0; run < 2; run += 1) {
+        const response = await server.gql(PAGE, { id: first, first: size }, p.org.token);
+        const clients = ok(response).node.partner.clients;
+        expect(clients.edges).toHaveLength(size);
+        expect(clients.totalCount).toBe(55);
+        expect(clients.edges[1].node.yearlyVolume).toEqual({ amount: '120.00', currency: 'CHF' });
+        expect(clients.edges[1].node.assignedCollaborators).toEqual([{ id: collaborator.userId }]);
+        fewest = Math.min(fewest, response.statements!);
+      }
+      counts.push(fewest);
+    }
+    expect(counts[1]).toBe(counts[0]);
+    expect(counts[0]).toBeLessThanOrEqual(20);
+  }, 120_000);
 });

@@ -15,6 +15,8 @@ export class AccessScope {
   private readonly loader: DataLoader<number, OrgAccess | null>;
   /** What the loader resolved so far, readable without a query (audit notes). */
   private readonly resolved = new Map<number, OrgAccess | null>();
+  /** The teams the viewer is in, per organization, filled by the same batch as the access. */
+  private readonly teamIds = new Map<number, number[]>();
 
   constructor(
     private readonly em: EntityManager,
@@ -35,6 +37,13 @@ export class AccessScope {
     const access = await this.forOrganization(organizationId);
     if (!access || !hasPermission(access, permission)) throw new ForbiddenError();
     return access;
+  }
+
+  /** The ids of the teams the viewer is in within the organization (no query of its own: loaded with the access). */
+  async viewerTeamIds(organizationId: number): Promise<number[]> {
+    if (this.isSystem || this.userId === null) return [];
+    await this.loader.load(organizationId);
+    return this.teamIds.get(organizationId) ?? [];
   }
 
   /** Forget cached access after the request changed it (a membership, or a client relationship, changed). */
@@ -58,6 +67,11 @@ export class AccessScope {
     const teams = teamLinks.length
       ? await this.em.find(TeamEntity, { where: { id: In(teamLinks.map((t) => t.teamId)) } })
       : [];
+    for (const organizationId of ids)
+      this.teamIds.set(
+        organizationId,
+        teamLinks.filter((t) => t.organizationId === organizationId).map((t) => t.teamId),
+      );
     const direct = ids.map((organizationId): OrgAccess | null => {
       const membership = memberships.find((m) => m.organizationId === organizationId);
       const teamProducts = teams.filter((t) => t.organizationId === organizationId).flatMap((t) => t.productIds);

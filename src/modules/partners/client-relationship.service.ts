@@ -16,7 +16,7 @@ import {
 import { RelationshipErrorCode } from './client-relationship.errors';
 import { PartnerEntity, PartnerStatus } from './partner.entity';
 import { AccessGrant, RELATIONSHIP_CONFIG, requireValidGrant } from './relationship-rules';
-import { answerInTransaction } from './relationship-response';
+import { answerInTransaction, ClientResponse } from './relationship-response';
 import {
   auditBoth,
   describeGrant,
@@ -41,14 +41,6 @@ export interface NewClientInput {
   country: string;
   legalRepresentativeEmail: string;
   billingMode: BillingMode;
-}
-
-export interface ClientResponse {
-  accept: boolean;
-  /** The client may grant less than asked (R31); omitted parts keep what was asked. */
-  scope?: AccessScope | null;
-  level?: AccessLevel | null;
-  productIds?: number[] | null;
 }
 
 /**

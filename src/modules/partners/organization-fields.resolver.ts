@@ -1,11 +1,12 @@
 import { FieldResolver, Resolver } from 'type-graphql';
 import { OrganizationType } from '../organizations/organization.types';
-import { AffiliateType, PartnerType } from './partner.types';
+import { PartnerType } from './partner.types';
 
 /**
- * Organization's links to the Partner and Affiliate programs. Neither program exists yet (their
- * issues build them), so every organization answers truthfully: not a partner, not an affiliate.
- * (Organization.partnerRelationships: relationship-fields.resolver.ts.)
+ * Organization's link to the Partner program. Applications are not built yet (their issue builds
+ * them), so every organization answers truthfully: not a partner.
+ * (Organization.affiliate lives in modules/affiliates; Organization.partnerRelationships in
+ * relationship-fields.resolver.ts.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -14,14 +15,6 @@ export class OrganizationPartnersFieldsResolver {
     description: 'Set when this organization is (or applied to be) a partner.',
   })
   partner(): PartnerType | null {
-    return null;
-  }
-
-  @FieldResolver(() => AffiliateType, {
-    nullable: true,
-    description: 'Set when this (individual) organization joined the affiliate program.',
-  })
-  affiliate(): AffiliateType | null {
     return null;
   }
 }

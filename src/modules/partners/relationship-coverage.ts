@@ -1,6 +1,7 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
-import { BillingPeriod, ProductEntity, ProductStatus } from '../products/product.entity';
+import { ProductEntity, ProductStatus } from '../products/product.entity';
+import { yearlyPrice } from './partner-pricing';
 import {
   AccessLevel,
   AccessScope,
@@ -147,11 +148,6 @@ export async function activeRelationshipsCoveringProducts(
   return result;
 }
 
-/** Yearly price in minor units: a monthly price counts twelve times. */
-export function yearlyPrice(product: Pick<ProductEntity, 'price' | 'billingPeriod'>): number {
-  return product.billingPeriod === BillingPeriod.MONTHLY ? product.price * 12 : product.price;
-}
-
 /**
  * The yearly price of the ACTIVE products each ACTIVE relationship covers, in the client's currency
  * (minor units): all of the client's products under FULL_ACCOUNT, the listed ones under PRODUCTS.
@@ -188,7 +184,7 @@ export async function yearlyVolumeOfRelationships(
         : products.filter((p) => links.some((l) => l.relationshipId === r.id && l.productId === p.id));
     volumes.set(
       r.id,
-      covered.reduce((sum, p) => sum + yearlyPrice(p), 0),
+      covered.reduce((sum, p) => sum + yearlyPrice(p.price, p.billingPeriod), 0),
     );
   }
   return volumes;

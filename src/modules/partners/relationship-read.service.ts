@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { Brackets, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { RequestContext } from '../../context';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { MemberRole } from '../organizations/membership.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity } from '../products/product.entity';
@@ -103,29 +103,36 @@ export class RelationshipReadService {
   async listForPartner(ctx: RequestContext, partnerId: number, page: PageArgs, filter: ClientListFilter) {
     const partner = await relationshipLoadersOf(ctx).partner.load(partnerId);
     const access = partner ? await ctx.access.forOrganization(partner.organizationId) : null;
-    const query = ctx.em
-      .createQueryBuilder(ClientRelationshipEntity, 'r')
-      .where('r.partnerId = :partnerId', { partnerId });
-    if (!partner || !access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM')) query.andWhere('1 = 0');
+    let only: number[] | null = null;
+    if (!partner || !access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM')) only = [];
     else if (access.role === MemberRole.USER)
-      query.andWhere(
-        'r.id IN (SELECT c.relationshipId FROM client_relationship_collaborator c WHERE c.userId = :viewerId)',
-        { viewerId: ctx.user.id },
-      );
-    if (filter.status) query.andWhere('r.status = :status', { status: filter.status });
-    const search = filter.search?.trim().toLowerCase().slice(0, 120);
-    if (search) {
-      const pattern = `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      query.andWhere(
-        new Brackets((q) =>
-          q.where(
-            `r.clientOrganizationId IN (SELECT o.id FROM organization o WHERE LOWER(o.name) LIKE :pattern ESCAPE '!')`,
-            { pattern },
-          ),
-        ),
-      );
-    }
-    return paginate(query, page, (r) => r);
+      only = (
+        await ctx.em.find(RelationshipCollaboratorEntity, {
+          select: { relationshipId: true },
+          where: { userId: ctx.user.id },
+          take: 1000,
+        })
+      ).map((row) => row.relationshipId);
+    const search = filter.search?.trim().toLowerCase().slice(0, 120) ?? '';
+    const status = filter.status ?? null;
+    // Batched across partners (graphql/batched-connection.ts): one statement per level, whatever the page size.
+    return ctx.loaders.connections.load(
+      {
+        name: `Partner.clients:${status ?? ''}:${search}`,
+        entity: ClientRelationshipEntity,
+        alias: 'r',
+        parent: 'partnerId',
+        where: (query) => {
+          if (status) query.andWhere('r.status = :status', { status });
+          if (search)
+            query.andWhere(
+              `r.clientOrganizationId IN (SELECT o.id FROM organization o WHERE LOWER(o.name) LIKE :pattern ESCAPE '!')`,
+              { pattern: `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%` },
+            );
+        },
+      },
+      { parentId: partnerId, page, only },
+    );
   }
 
   /** Organization.partnerRelationships: where the organization is the client, for its members; newest first, at most 100. */

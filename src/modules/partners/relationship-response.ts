@@ -2,9 +2,14 @@ import type { Mail } from '../../common/mail';
 import { RequestContext } from '../../context';
 import { BusinessError, ForbiddenError } from '../../graphql/errors';
 import type { AuditService } from '../audit/audit.service';
-import { AccessScope, BillingMode, ClientRelationshipEntity, RelationshipStatus } from './client-relationship.entity';
+import {
+  AccessLevel,
+  AccessScope,
+  BillingMode,
+  ClientRelationshipEntity,
+  RelationshipStatus,
+} from './client-relationship.entity';
 import { RelationshipErrorCode } from './client-relationship.errors';
-import type { ClientResponse } from './client-relationship.service';
 import { AccessGrant, isWithin, requireValidGrant } from './relationship-rules';
 import {
   auditBoth,
@@ -19,6 +24,14 @@ import {
   requireExclusive,
   setRelationshipProducts,
 } from './relationship-store';
+
+export interface ClientResponse {
+  accept: boolean;
+  /** The client may grant less than asked (R31); omitted parts keep what was asked. */
+  scope?: AccessScope | null;
+  level?: AccessLevel | null;
+  productIds?: number[] | null;
+}
 
 /**
  * The answer to a pending request or to a waiting widening (respondToRelationship), inside the
