@@ -3,10 +3,14 @@ import type { Mailer } from './common/mail';
 import { deriveKey } from './common/signed-token';
 import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
+import { AccountEvents } from './modules/accounts/account.events';
 import { AuthService } from './modules/accounts/auth.service';
 import { SessionService } from './modules/accounts/session.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
+import { DEFAULT_AFFILIATE_CONFIG } from './modules/affiliates/affiliate.config';
+import { AffiliateService } from './modules/affiliates/affiliate.service';
+import { CommissionService } from './modules/affiliates/commission.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
 import { BankCreditMatcher } from './modules/billing/bank-credit-matcher';
@@ -45,6 +49,9 @@ import { RenewalService } from './modules/renewals/renewal.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
 import { TeamService } from './modules/teams/team.service';
+import { ClientRelationshipService } from './modules/partners/client-relationship.service';
+import { RelationshipChangesService } from './modules/partners/relationship-changes.service';
+import { RelationshipReadService } from './modules/partners/relationship-read.service';
 
 /** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
 export interface SharedInfrastructure {
@@ -68,7 +75,8 @@ export function createServices(
   const audit = new AuditService();
   // Log-in throttling (issue 9): counted in Redis when shared, in this process otherwise
   const loginThrottle = new LoginThrottle(shared.loginAttempts ?? memoryAttemptStore(), config.loginThrottle);
-  const auth = new AuthService(audit, loginThrottle, shared.onLoginLock);
+  const accountEvents = new AccountEvents();
+  const auth = new AuthService(audit, loginThrottle, shared.onLoginLock, accountEvents);
   const apiTokens = new ApiTokenService(audit);
   const sessions = new SessionService();
   const organizations = new OrganizationService(audit);
@@ -140,6 +148,15 @@ export function createServices(
     verificationEffects,
   );
 
+  // Partner program: client relationships and delegated access (R31, R32, section 8)
+  const relationships = new ClientRelationshipService(audit, invitations, mailer);
+  const relationshipChanges = new RelationshipChangesService(audit, mailer);
+  const relationshipReads = new RelationshipReadService();
+
+  // Affiliate program (R35): referrals at sign-up, commissions on billing's events, payouts to the prepaid ledger
+  const affiliateRules = DEFAULT_AFFILIATE_CONFIG;
+  const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
+  const commissions = new CommissionService(affiliateRules, prepaidLedger);
   // Partner program: billing modes (R30, R31)
   const partnerBilling = new PartnerBillingService(audit, mailer);
   const cashback = new CashbackService(prepaidLedger);
@@ -150,6 +167,9 @@ export function createServices(
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
   billingEvents.on('paid', (event) => orders.onInvoicePaid(event)); // completes (or cancels) the order
   billingEvents.on('paid', (event) => renewals.onInvoicePaid(event)); // extends the renewed products
+  billingEvents.on('paid', (event) => commissions.onInvoicePaid(event)); // a referred customer's payment earns a commission
+  billingEvents.on('refunded', (event) => commissions.onInvoiceRefunded(event)); // rejects or reverses it
+  accountEvents.on('signedUp', (event) => affiliates.onSignedUp(event)); // records the referral of an affiliate code
   // After the order completed (its lines name their new products): a client-paid invoice earns its partner cashback (R30)
   billingEvents.on('paid', (event) => cashback.onInvoicePaid(event));
   billingEvents.on('refunded', (event) => cashback.onInvoiceRefunded(event)); // cancels or takes back that cashback
@@ -185,6 +205,12 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    relationships,
+    relationshipChanges,
+    relationshipReads,
+    accountEvents,
+    affiliates,
+    commissions,
     partnerBilling,
     cashback,
     renewalRisks,

@@ -32,6 +32,17 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import {
+  ClientRelationshipResolver,
+  PendingAccessChangeResolver,
+} from '../modules/partners/client-relationship.resolver';
+import {
+  OrganizationRelationshipsFieldsResolver,
+  PartnerRelationshipsFieldsResolver,
+  ProductRelationshipsFieldsResolver,
+} from '../modules/partners/relationship-fields.resolver';
+import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
+import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
 import { PartnerBillingResolver } from '../modules/partners/partner-billing.resolver';
 import { PartnerBillingFieldsResolver, RenewalRiskResolver } from '../modules/partners/partner-billing-fields.resolver';
 import { NodeResolver } from './node.resolver';
@@ -61,6 +72,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
+  OrganizationAffiliatesFieldsResolver,
+  AffiliateResolver,
   ProductRenewalsFieldsResolver,
   PaymentResolver,
   OrganizationPaymentsFieldsResolver,
@@ -80,6 +93,11 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  ClientRelationshipResolver,
+  PendingAccessChangeResolver,
+  PartnerRelationshipsFieldsResolver,
+  OrganizationRelationshipsFieldsResolver,
+  ProductRelationshipsFieldsResolver,
   PartnerBillingResolver,
   PartnerBillingFieldsResolver,
   RenewalRiskResolver,

@@ -3,7 +3,7 @@ import { addDays } from '../../calc/periods';
 import { vatRateFor } from '../../calc/vat';
 import { RequestContext } from '../../context';
 import { transaction, writeLock } from '../../db/transaction';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { hasPermission } from '../access/permissions';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { BillingPeriod, ProductType } from '../products/product.entity';
@@ -145,15 +145,23 @@ export class InvoiceService {
    */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: InvoiceListFilter = {}) {
     await ctx.access.require(organizationId, 'viewBilling');
-    const query = ctx.em
-      .createQueryBuilder(InvoiceEntity, 'i')
-      .where('i.billedToOrganizationId = :organizationId', { organizationId });
-    if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
-    if (filter.issuedFrom)
-      query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
-    if (filter.issuedTo)
-      query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
-    return paginate(query, page, (i) => i);
+    // Batched across organizations (one statement for all of a query's Organization.invoices), by payer.
+    return ctx.loaders.connections.load(
+      {
+        name: `Organization.invoices:${filter.status ?? ''}:${filter.issuedFrom ?? ''}:${filter.issuedTo ?? ''}`,
+        entity: InvoiceEntity,
+        alias: 'i',
+        parent: 'billedToOrganizationId',
+        where: (query) => {
+          if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
+          if (filter.issuedFrom)
+            query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
+          if (filter.issuedTo)
+            query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
+        },
+      },
+      { parentId: organizationId, page },
+    );
   }
 
   /** The invoice if the viewer has billing rights in the organization billed; null when unknown or out of reach. */
@@ -168,6 +176,11 @@ export class InvoiceService {
    */
   async canView(ctx: RequestContext, invoice: InvoiceEntity): Promise<boolean> {
     return hasPermission(await ctx.access.forOrganization(invoice.billedToOrganizationId), 'viewBilling');
+  }
+
+  /** Invoice.lines of an invoice the viewer was shown: batched across invoices (one query per tick). */
+  linesOfShown(ctx: RequestContext, invoiceId: number): Promise<InvoiceLineEntity[]> {
+    return ctx.loaders.invoiceLines.load(invoiceId);
   }
 
   linesOf(ctx: RequestContext, invoiceId: number): Promise<InvoiceLineEntity[]> {

@@ -1,11 +1,12 @@
 import { FieldResolver, Resolver } from 'type-graphql';
 import { OrganizationType } from '../organizations/organization.types';
-import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.types';
+import { PartnerType } from './partner.types';
 
 /**
- * Organization's links to the Partner and Affiliate programs. Neither program exists yet (their
- * issues build them), so every organization answers truthfully: not a partner, no partner
- * relationships, not an affiliate.
+ * Organization's link to the Partner program. Applications are not built yet (their issue builds
+ * them), so every organization answers truthfully: not a partner.
+ * (Organization.affiliate lives in modules/affiliates; Organization.partnerRelationships in
+ * relationship-fields.resolver.ts.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -14,21 +15,6 @@ export class OrganizationPartnersFieldsResolver {
     description: 'Set when this organization is (or applied to be) a partner.',
   })
   partner(): PartnerType | null {
-    return null;
-  }
-
-  @FieldResolver(() => [ClientRelationshipType], {
-    description: 'Relationships in which this organization is the client.',
-  })
-  partnerRelationships(): ClientRelationshipType[] {
-    return [];
-  }
-
-  @FieldResolver(() => AffiliateType, {
-    nullable: true,
-    description: 'Set when this (individual) organization joined the affiliate program.',
-  })
-  affiliate(): AffiliateType | null {
     return null;
   }
 }

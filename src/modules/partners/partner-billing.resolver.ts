@@ -2,8 +2,9 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { payload } from '../../graphql/errors';
 import { decodeId } from '../../graphql/global-id';
-import { relationshipType, SetClientBillingModeInput } from './partner-billing.types';
-import { ClientRelationshipPayload, ClientRelationshipType } from './partner.types';
+import { ClientRelationshipPayload, toRelationshipNode } from './client-relationship.types';
+import { SetClientBillingModeInput } from './partner-billing.types';
+import { ClientRelationshipType } from './partner.types';
 
 /** Billing modes of client relationships (R30, R31). */
 @Resolver(() => ClientRelationshipType)
@@ -19,7 +20,7 @@ export class PartnerBillingResolver {
     return payload(async () => {
       const id = decodeId(input.relationshipId, 'ClientRelationship', ['input', 'relationshipId']);
       const relationship = await ctx.services.partnerBilling.setClientBillingMode(ctx, id, input.billingMode);
-      return { relationship: relationshipType(relationship) };
+      return { relationship: toRelationshipNode(relationship) };
     });
   }
 }

@@ -1,27 +1,11 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { toGlobalId } from '../../graphql/global-id';
 import { Money } from '../../graphql/money';
-import { BillingMode, ClientRelationshipEntity } from './client-relationship.entity';
-import { ClientRelationshipType } from './partner.types';
+import { BillingMode } from './client-relationship.entity';
 
 @InputType('SetClientBillingModeInput')
 export class SetClientBillingModeInput {
   @Field(() => ID) relationshipId: string;
   @Field(() => BillingMode) billingMode: BillingMode;
-}
-
-/** The relationship's own columns as its GraphQL type (its linked objects are field resolvers). */
-export function relationshipType(relationship: ClientRelationshipEntity): ClientRelationshipType {
-  return Object.assign(new ClientRelationshipType(), {
-    id: toGlobalId('ClientRelationship', relationship.id),
-    status: relationship.status,
-    scope: relationship.scope,
-    level: relationship.level,
-    billingMode: relationship.billingMode,
-    startedAt: relationship.startedAt,
-    endedAt: relationship.endedAt,
-    endReason: relationship.endReason,
-  });
 }
 
 /** A partner's cashback by state (R30), in its currency. */

@@ -1,5 +1,4 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { UserError } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { AccessLevel, AccessScope, BillingMode, RelationshipStatus } from './client-relationship.entity';
@@ -31,17 +30,4 @@ export class ClientRelationshipType extends Node {
   @Field(() => DateTimeScalar, { nullable: true }) startedAt: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) endedAt: Date | null;
   @Field(() => String, { nullable: true }) endReason: string | null;
-}
-
-/** What every relationship mutation answers (R31). */
-@ObjectType('ClientRelationshipPayload')
-export class ClientRelationshipPayload {
-  @Field(() => ClientRelationshipType, { nullable: true }) relationship?: ClientRelationshipType | null;
-  @Field(() => [UserError]) userErrors: UserError[];
-}
-
-@ObjectType('Affiliate', { implements: Node })
-export class AffiliateType extends Node {
-  @Field() code: string;
-  @Field() link: string;
 }

@@ -6,7 +6,6 @@ import { ConnectionShape, PageArgs, PageInfo, pageSize } from '../../graphql/con
 import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { InvoiceEntity, InvoiceStatus, InvoiceSubject } from '../billing/invoice.entity';
 import { OrderEntity, OrderStatus } from '../orders/order.entity';
-import { MemberRole } from '../organizations/membership.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import {
   AccessScope,
@@ -15,6 +14,7 @@ import {
   RelationshipStatus,
 } from './client-relationship.entity';
 import { PartnerEntity } from './partner.entity';
+import { clientOrganizationIdsReachedBy, PartnerGrant, partnerGrantsOf } from './relationship-coverage';
 
 export enum RenewalRiskReason {
   EXPIRES_WITHOUT_AUTO_RENEW = 'EXPIRES_WITHOUT_AUTO_RENEW',
@@ -115,39 +115,34 @@ export class RenewalRisksService {
   }
 
   /**
-   * The ACTIVE relationships the viewer reaches as a member of the partner organization (R32).
-   * @throws ForbiddenError for anyone else
+   * The ACTIVE relationships of this partner through which the viewer reaches clients (R32, the
+   * relationships' own rule: relationship-coverage), or all of them for the platform itself.
+   * @throws ForbiddenError for anyone outside the partner organization
    */
   private async reachOf(ctx: RequestContext, partner: PartnerEntity): Promise<Reach> {
     const access = await ctx.access.forOrganization(partner.organizationId);
-    if (!access) throw new ForbiddenError();
-    const all =
-      access.via === 'SYSTEM' ||
-      (access.via === 'MEMBERSHIP' &&
-        (access.role === MemberRole.LEGAL_REPRESENTATIVE || access.role === MemberRole.ADMINISTRATOR));
-    if (!all && access.via !== 'MEMBERSHIP') throw new ForbiddenError();
-    const query = ctx.em
-      .createQueryBuilder(ClientRelationshipEntity, 'r')
-      .where('r.partnerId = :partnerId AND r.status = :active', {
+    if (!access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM')) throw new ForbiddenError();
+    let grants: Array<Pick<PartnerGrant, 'clientOrganizationId' | 'scope' | 'productIds'>>;
+    if (access.via === 'SYSTEM') {
+      const relationships = await ctx.em.findBy(ClientRelationshipEntity, {
         partnerId: partner.id,
-        active: RelationshipStatus.ACTIVE,
+        status: RelationshipStatus.ACTIVE,
       });
-    if (!all) {
-      query.andWhere(
-        `r.id IN (SELECT c.relationshipId FROM client_relationship_collaborator c WHERE c.userId = :userId)`,
-        { userId: ctx.user.id },
-      );
+      const listed = relationships.length
+        ? await ctx.em.findBy(RelationshipProductEntity, { relationshipId: In(relationships.map((r) => r.id)) })
+        : [];
+      grants = relationships.map((r) => ({
+        clientOrganizationId: r.clientOrganizationId,
+        scope: r.scope,
+        productIds: listed.filter((l) => l.relationshipId === r.id && l.openProductId !== null).map((l) => l.productId),
+      }));
+    } else {
+      const clients = await clientOrganizationIdsReachedBy(ctx.em, ctx.user.id);
+      grants = (await partnerGrantsOf(ctx.em, ctx.user.id, clients)).filter((g) => g.partnerId === partner.id);
     }
-    const relationships = await query.getMany();
-    const byProducts = relationships.filter((r) => r.scope === AccessScope.PRODUCTS).map((r) => r.id);
-    const listed = byProducts.length
-      ? await ctx.em.findBy(RelationshipProductEntity, { relationshipId: In(byProducts) })
-      : [];
     return {
-      fullAccountClients: relationships
-        .filter((r) => r.scope === AccessScope.FULL_ACCOUNT)
-        .map((r) => r.clientOrganizationId),
-      listedProducts: listed.filter((l) => l.openProductId !== null).map((l) => l.productId),
+      fullAccountClients: grants.filter((g) => g.scope === AccessScope.FULL_ACCOUNT).map((g) => g.clientOrganizationId),
+      listedProducts: grants.filter((g) => g.scope === AccessScope.PRODUCTS).flatMap((g) => g.productIds),
     };
   }
 

@@ -13,6 +13,7 @@ const SIGN: Record<LedgerEntryKind, 1 | -1 | 0> = {
   [LedgerEntryKind.REFUND]: 1,
   // Credited monthly; a refund of a client after crediting takes it back with a negative entry (R30).
   [LedgerEntryKind.CASHBACK]: 0,
+  [LedgerEntryKind.COMMISSION]: 1,
   [LedgerEntryKind.PAYMENT]: -1,
   [LedgerEntryKind.ADJUSTMENT]: 0,
 };
