@@ -138,6 +138,6 @@ describe('Partner.renewalRisks', () => {
     expect(page.edges.map((e) => summary(e.node))).toEqual([expected[2]]);
     expect((await risksAs(unassigned.userId, partnerRow)).totalCount).toBe(0);
     const stranger = await anOrganization(server);
-    await expect(risksAs(stranger.userId, partnerRow)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect((await risksAs(stranger.userId, partnerRow)).totalCount).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { addDays } from '../../calc/periods';
 import { DEFAULT_RENEWAL_CONFIG, RenewalConfig } from '../../calc/renewal-schedule';
 import { RequestContext } from '../../context';
 import { ConnectionShape, PageArgs, PageInfo, pageSize } from '../../graphql/connection';
-import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { InvoiceEntity, InvoiceStatus, InvoiceSubject } from '../billing/invoice.entity';
 import { OrderEntity, OrderStatus } from '../orders/order.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
@@ -117,11 +117,12 @@ export class RenewalRisksService {
   /**
    * The ACTIVE relationships of this partner through which the viewer reaches clients (R32, the
    * relationships' own rule: relationship-coverage), or all of them for the platform itself.
-   * @throws ForbiddenError for anyone outside the partner organization
+   * Nobody outside the partner organization reaches any (an empty page, like Partner.clients).
    */
   private async reachOf(ctx: RequestContext, partner: PartnerEntity): Promise<Reach> {
     const access = await ctx.access.forOrganization(partner.organizationId);
-    if (!access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM')) throw new ForbiddenError();
+    if (!access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM'))
+      return { fullAccountClients: [], listedProducts: [] };
     let grants: Array<Pick<PartnerGrant, 'clientOrganizationId' | 'scope' | 'productIds'>>;
     if (access.via === 'SYSTEM') {
       const relationships = await ctx.em.findBy(ClientRelationshipEntity, {
