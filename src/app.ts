@@ -73,7 +73,9 @@ export async function createServer(options: AppOptions): Promise<App> {
   // A moment for the connection, so the first requests are not counted apart; an unreachable Redis waits no longer.
   if (redis) await redis.ready(1000);
   const metrics = createMetrics({ redisUp: () => (redis ? redis.isReady() : null) });
+  const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   const services = createServices(config, mailer, clock, {
+    rateCounter,
     loginAttempts: redis ? sharedAttemptStore(redis, config.loginThrottle.lockMs) : undefined,
     onLoginLock: (lock) => {
       metrics.loginLocks.inc({ scope: lock.scope });
@@ -98,7 +100,6 @@ export async function createServer(options: AppOptions): Promise<App> {
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   httpServer.headersTimeout = config.http.headersTimeoutMs;
   const jobLock = createJobLock(config.redisUrl, dataSource);
-  const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
     const ctx = new RequestContext(dataSource, dataSource.manager, viewer, clock);

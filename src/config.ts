@@ -50,6 +50,8 @@ export interface Config {
    * never sends a request down a connection the server is closing (intermittent 502s otherwise).
    */
   http: { keepAliveTimeoutMs: number; headersTimeoutMs: number };
+  /** createOfferRequest per client address per hour (R34), on top of the anonymous rate limit. */
+  offerRequestsPerHour: number;
   /** Checked before execution (src/graphql/query-limits.ts); `QUERY_MAX_*`. */
   queryLimits: QueryLimits;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     loginThrottle: loginThrottle(env),
     http: httpTimeouts(env),
+    offerRequestsPerHour: positiveInt(env, 'OFFER_REQUESTS_PER_HOUR', 5),
     queryLimits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', 12),
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', 15),

@@ -40,11 +40,16 @@ import { RenewalService } from './modules/renewals/renewal.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
 import { TeamService } from './modules/teams/team.service';
+import { DirectoryService } from './modules/directory/directory.service';
+import { OfferLinks } from './modules/directory/offer-links';
+import { AttemptCounter, DEFAULT_OFFER_CONFIG, OfferService } from './modules/directory/offer.service';
 
 /** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
 export interface SharedInfrastructure {
   loginAttempts?: AttemptStore;
   onLoginLock?: (lock: LoginLock) => void;
+  /** The HTTP rate limiter's counter (Redis when shared): the tighter per-address limit of createOfferRequest. */
+  rateCounter?: AttemptCounter;
 }
 
 /**
@@ -132,6 +137,17 @@ export function createServices(
     verificationEffects,
   );
 
+  // Partner directory and offer requests (R34)
+  const directory = new DirectoryService(audit);
+  const offers = new OfferService(
+    audit,
+    mailer,
+    new OfferLinks(config.secretKey),
+    shared.rateCounter ?? memoryAttemptCounter(),
+    config.publicUrl,
+    { ...DEFAULT_OFFER_CONFIG, requestsPerHourPerClient: config.offerRequestsPerHour },
+  );
+
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
@@ -168,6 +184,22 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    directory,
+    offers,
+  };
+}
+
+/** An in-process counter for when no shared one is given (CLI, tests of services alone). */
+function memoryAttemptCounter(): AttemptCounter {
+  const counts = new Map<string, number>();
+  return {
+    async hit(key, windowStartMs) {
+      const k = `${key}:${windowStartMs}`;
+      if (counts.size > 10_000) counts.clear();
+      const n = (counts.get(k) ?? 0) + 1;
+      counts.set(k, n);
+      return n;
+    },
   };
 }
 

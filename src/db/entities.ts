@@ -30,6 +30,8 @@ import {
   RelationshipCollaboratorEntity,
   RelationshipProductEntity,
 } from '../modules/partners/client-relationship.entity';
+import { DirectoryListingEntity, DirectoryTagEntity } from '../modules/directory/directory-listing.entity';
+import { OfferRequestEntity, ProposalEntity } from '../modules/directory/offer-request.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -63,4 +65,8 @@ export const ENTITIES = [
   ClientRelationshipEntity,
   RelationshipProductEntity,
   RelationshipCollaboratorEntity,
+  DirectoryListingEntity,
+  DirectoryTagEntity,
+  OfferRequestEntity,
+  ProposalEntity,
 ];

@@ -31,6 +31,8 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
+import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -76,6 +78,10 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  DirectoryResolver,
+  PartnerDirectoryFieldsResolver,
+  OfferRequestResolver,
+  ProposalResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

@@ -16,6 +16,11 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     bankCredits: isPlatformAdmin,
     identityVerificationByToken: isPublic,
     identityVerifications: isSupportStaff,
+    partnerDirectory: isPublic,
+    // Members of ACTIVE partners only: the service refuses everyone else (clients included).
+    offerRequests: isAuthenticated,
+    // The requester token is the credential (checked by the service).
+    offerRequestByToken: isPublic,
   },
   Mutation: {
     signUp: isPublic,
@@ -54,6 +59,12 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    updateDirectoryListing: canWrite,
+    // Visitors post too; rate-limited per address (anonymous limit, and OFFER_REQUESTS_PER_HOUR in the service).
+    createOfferRequest: isPublic,
+    submitProposal: canWrite,
+    // A visitor accepts with the requester token; a signed-in requester with its login (checked by the service).
+    acceptProposal: isPublic,
   },
 };
 
