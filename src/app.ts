@@ -20,6 +20,8 @@ import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { verificationImagesRouter } from './http/verification-images.route';
+import { exportDownloadRouter } from './http/export-download.route';
+import { ExportWorker } from './modules/exports/export-worker';
 import { createMetrics, metricsAccess } from './http/metrics';
 import { requestLog } from './http/request-log';
 import { healthzHandler } from './http/healthz';
@@ -52,6 +54,10 @@ export interface App {
   systemContext(viewer?: Viewer | null): RequestContext;
   /** Runs the sweeps in-process every `jobsIntervalMs`; returns the function that stops it. */
   startScheduler(): () => void;
+  /** This instance's billing export worker (R33); `startExportWorker` polls with it. */
+  exportWorker: ExportWorker;
+  /** Polls the export queue every `exportsPollMs` (0: never); returns the function that stops it. */
+  startExportWorker(): () => void;
   stop(): Promise<void>;
 }
 
@@ -159,6 +165,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   // Every route that answers the outside world; the image upload of an identity verification is anonymous.
   app.use('/invoices', limited);
   app.use('/verifications', limited);
+  app.use('/exports', limited);
   app.use(
     '/graphql',
     limited,
@@ -169,6 +176,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   );
   app.use(invoicePdfRouter(requestContext));
   app.use(verificationImagesRouter(requestContext));
+  app.use(exportDownloadRouter(requestContext));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
@@ -191,9 +199,14 @@ export async function createServer(options: AppOptions): Promise<App> {
       .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
+  const exportWorker = new ExportWorker(dataSource, clock, config.exportsDir);
+
   return {
     httpServer,
     express: app,
+    exportWorker,
+    startExportWorker: () =>
+      exportWorker.start(config.exportsPollMs, (error) => logger.error('export worker failed', { error })),
     services,
     jobs,
     schema,

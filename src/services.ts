@@ -41,6 +41,8 @@ import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.
 import { SupportAccessService } from './modules/support/support-access.service';
 import { TeamService } from './modules/teams/team.service';
 import { DirectoryService } from './modules/directory/directory.service';
+import { BillingExportService } from './modules/exports/billing-export.service';
+import { ExportLinks } from './modules/exports/export-links';
 import { OfferLinks } from './modules/directory/offer-links';
 import { AttemptCounter, DEFAULT_OFFER_CONFIG, OfferService } from './modules/directory/offer.service';
 
@@ -148,6 +150,14 @@ export function createServices(
     { ...DEFAULT_OFFER_CONFIG, requestsPerHourPerClient: config.offerRequestsPerHour },
   );
 
+  // Billing exports (R33): requested here, run by the export worker (app.ts, CLI exports:work)
+  const billingExports = new BillingExportService(
+    audit,
+    new ExportLinks(config.secretKey),
+    config.exportsDir,
+    config.publicUrl,
+  );
+
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
@@ -186,6 +196,7 @@ export function createServices(
     verificationReviews,
     directory,
     offers,
+    billingExports,
   };
 }
 

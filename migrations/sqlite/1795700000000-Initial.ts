@@ -47,6 +47,7 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_invoice_org" ON "invoice" ("organizationId", "id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_invoice_number" ON "invoice" ("number") `);
     await queryRunner.query(`CREATE TABLE "invoice_line" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "invoiceId" integer NOT NULL, "organizationId" integer NOT NULL, "position" integer NOT NULL, "description" varchar(255) NOT NULL, "productType" varchar(20), "billingPeriod" varchar(16), "productId" integer, "orderLineId" integer, "quantity" integer NOT NULL, "listAmount" bigint NOT NULL, "degressiveDiscount" bigint NOT NULL, "partnerDiscount" bigint NOT NULL, "netAmount" bigint NOT NULL, "vatRateBp" integer NOT NULL, "vatAmount" bigint NOT NULL, "grossAmount" bigint NOT NULL, "periodStart" varchar(10), "periodEnd" varchar(10))`);
+    await queryRunner.query(`CREATE INDEX "ix_invoice_line_org" ON "invoice_line" ("organizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_line_product" ON "invoice_line" ("productId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_line_invoice" ON "invoice_line" ("invoiceId", "position") `);
     await queryRunner.query(`CREATE TABLE "invoice_payment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "organizationId" integer NOT NULL, "invoiceId" integer NOT NULL, "paymentId" integer NOT NULL, "idempotencyKey" varchar(100) NOT NULL, "fingerprint" varchar(255) NOT NULL, "status" varchar(17) NOT NULL, "prepaidAmount" bigint NOT NULL, "methodAmount" bigint NOT NULL, "paymentMethodId" integer, "methodSupportsAutoRenewal" boolean NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
@@ -102,6 +103,10 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "offer_proposal" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "offerRequestId" integer NOT NULL, "partnerId" integer NOT NULL, "message" varchar(4000) NOT NULL, "estimateAmount" bigint, "estimateCurrency" varchar(3), "submittedById" integer NOT NULL, "accepted" boolean NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE INDEX "ix_offer_proposal_partner" ON "offer_proposal" ("partnerId", "id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_offer_proposal_partner" ON "offer_proposal" ("offerRequestId", "partnerId") `);
+    await queryRunner.query(`CREATE TABLE "billing_export" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "partnerId" integer NOT NULL, "requestedById" integer NOT NULL, "format" varchar(16) NOT NULL, "status" varchar(17) NOT NULL, "fromDate" varchar(10) NOT NULL, "toDate" varchar(10) NOT NULL, "clientOrganizationIds" text, "rowCount" integer, "progressPermyriad" integer NOT NULL, "leaseOwner" varchar(120), "leaseUntil" datetime, "attempts" integer NOT NULL, "fileName" varchar(255), "failureReason" varchar(500), "completedAt" datetime, "expiresAt" datetime, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE INDEX "ix_billing_export_expiry" ON "billing_export" ("status", "expiresAt") `);
+    await queryRunner.query(`CREATE INDEX "ix_billing_export_queue" ON "billing_export" ("status", "leaseUntil") `);
+    await queryRunner.query(`CREATE INDEX "ix_billing_export_partner" ON "billing_export" ("partnerId", "id") `);
     await queryRunner.query(`DROP INDEX "uq_api_token_hash"`);
     await queryRunner.query(`DROP INDEX "ix_api_token_user"`);
     await queryRunner.query(`CREATE TABLE "temporary_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "userId" integer NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(100) NOT NULL, "scopes" text NOT NULL, "secretHash" varchar(64) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "expiresAt" datetime, "lastUsedAt" datetime, "revokedAt" datetime, CONSTRAINT "FK_cbfc4e2b85b78207afb0b2d7fbc" FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
@@ -186,12 +191,14 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_invoice_billed_to" ON "invoice" ("billedToOrganizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_org" ON "invoice" ("organizationId", "id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_invoice_number" ON "invoice" ("number") `);
+    await queryRunner.query(`DROP INDEX "ix_invoice_line_org"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_line_product"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_line_invoice"`);
     await queryRunner.query(`CREATE TABLE "temporary_invoice_line" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "invoiceId" integer NOT NULL, "organizationId" integer NOT NULL, "position" integer NOT NULL, "description" varchar(255) NOT NULL, "productType" varchar(20), "billingPeriod" varchar(16), "productId" integer, "orderLineId" integer, "quantity" integer NOT NULL, "listAmount" bigint NOT NULL, "degressiveDiscount" bigint NOT NULL, "partnerDiscount" bigint NOT NULL, "netAmount" bigint NOT NULL, "vatRateBp" integer NOT NULL, "vatAmount" bigint NOT NULL, "grossAmount" bigint NOT NULL, "periodStart" varchar(10), "periodEnd" varchar(10), CONSTRAINT "FK_d1abbe501a231d860de4e4eb597" FOREIGN KEY ("invoiceId") REFERENCES "invoice" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
     await queryRunner.query(`INSERT INTO "temporary_invoice_line"("id", "invoiceId", "organizationId", "position", "description", "productType", "billingPeriod", "productId", "orderLineId", "quantity", "listAmount", "degressiveDiscount", "partnerDiscount", "netAmount", "vatRateBp", "vatAmount", "grossAmount", "periodStart", "periodEnd") SELECT "id", "invoiceId", "organizationId", "position", "description", "productType", "billingPeriod", "productId", "orderLineId", "quantity", "listAmount", "degressiveDiscount", "partnerDiscount", "netAmount", "vatRateBp", "vatAmount", "grossAmount", "periodStart", "periodEnd" FROM "invoice_line"`);
     await queryRunner.query(`DROP TABLE "invoice_line"`);
     await queryRunner.query(`ALTER TABLE "temporary_invoice_line" RENAME TO "invoice_line"`);
+    await queryRunner.query(`CREATE INDEX "ix_invoice_line_org" ON "invoice_line" ("organizationId", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_line_product" ON "invoice_line" ("productId") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_line_invoice" ON "invoice_line" ("invoiceId", "position") `);
     await queryRunner.query(`DROP INDEX "ix_invoice_payment_invoice"`);
@@ -351,12 +358,14 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_invoice_payment_invoice" ON "invoice_payment" ("invoiceId") `);
     await queryRunner.query(`DROP INDEX "ix_invoice_line_invoice"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_line_product"`);
+    await queryRunner.query(`DROP INDEX "ix_invoice_line_org"`);
     await queryRunner.query(`ALTER TABLE "invoice_line" RENAME TO "temporary_invoice_line"`);
     await queryRunner.query(`CREATE TABLE "invoice_line" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "invoiceId" integer NOT NULL, "organizationId" integer NOT NULL, "position" integer NOT NULL, "description" varchar(255) NOT NULL, "productType" varchar(20), "billingPeriod" varchar(16), "productId" integer, "orderLineId" integer, "quantity" integer NOT NULL, "listAmount" bigint NOT NULL, "degressiveDiscount" bigint NOT NULL, "partnerDiscount" bigint NOT NULL, "netAmount" bigint NOT NULL, "vatRateBp" integer NOT NULL, "vatAmount" bigint NOT NULL, "grossAmount" bigint NOT NULL, "periodStart" varchar(10), "periodEnd" varchar(10))`);
     await queryRunner.query(`INSERT INTO "invoice_line"("id", "invoiceId", "organizationId", "position", "description", "productType", "billingPeriod", "productId", "orderLineId", "quantity", "listAmount", "degressiveDiscount", "partnerDiscount", "netAmount", "vatRateBp", "vatAmount", "grossAmount", "periodStart", "periodEnd") SELECT "id", "invoiceId", "organizationId", "position", "description", "productType", "billingPeriod", "productId", "orderLineId", "quantity", "listAmount", "degressiveDiscount", "partnerDiscount", "netAmount", "vatRateBp", "vatAmount", "grossAmount", "periodStart", "periodEnd" FROM "temporary_invoice_line"`);
     await queryRunner.query(`DROP TABLE "temporary_invoice_line"`);
     await queryRunner.query(`CREATE INDEX "ix_invoice_line_invoice" ON "invoice_line" ("invoiceId", "position") `);
     await queryRunner.query(`CREATE INDEX "ix_invoice_line_product" ON "invoice_line" ("productId") `);
+    await queryRunner.query(`CREATE INDEX "ix_invoice_line_org" ON "invoice_line" ("organizationId", "id") `);
     await queryRunner.query(`DROP INDEX "uq_invoice_number"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_org"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_billed_to"`);
@@ -441,6 +450,10 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "temporary_api_token"`);
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_api_token_hash" ON "api_token" ("secretHash") `);
+    await queryRunner.query(`DROP INDEX "ix_billing_export_partner"`);
+    await queryRunner.query(`DROP INDEX "ix_billing_export_queue"`);
+    await queryRunner.query(`DROP INDEX "ix_billing_export_expiry"`);
+    await queryRunner.query(`DROP TABLE "billing_export"`);
     await queryRunner.query(`DROP INDEX "uq_offer_proposal_partner"`);
     await queryRunner.query(`DROP INDEX "ix_offer_proposal_partner"`);
     await queryRunner.query(`DROP TABLE "offer_proposal"`);
@@ -496,6 +509,7 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "invoice_payment"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_line_invoice"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_line_product"`);
+    await queryRunner.query(`DROP INDEX "ix_invoice_line_org"`);
     await queryRunner.query(`DROP TABLE "invoice_line"`);
     await queryRunner.query(`DROP INDEX "uq_invoice_number"`);
     await queryRunner.query(`DROP INDEX "ix_invoice_org"`);

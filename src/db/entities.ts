@@ -32,6 +32,7 @@ import {
 } from '../modules/partners/client-relationship.entity';
 import { DirectoryListingEntity, DirectoryTagEntity } from '../modules/directory/directory-listing.entity';
 import { OfferRequestEntity, ProposalEntity } from '../modules/directory/offer-request.entity';
+import { BillingExportEntity } from '../modules/exports/billing-export.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -69,4 +70,5 @@ export const ENTITIES = [
   DirectoryTagEntity,
   OfferRequestEntity,
   ProposalEntity,
+  BillingExportEntity,
 ];

@@ -33,6 +33,7 @@ import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.re
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
 import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
 import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
+import { BillingExportResolver, PartnerExportsFieldsResolver } from '../modules/exports/billing-export.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -82,6 +83,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   PartnerDirectoryFieldsResolver,
   OfferRequestResolver,
   ProposalResolver,
+  BillingExportResolver,
+  PartnerExportsFieldsResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

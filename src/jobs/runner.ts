@@ -4,6 +4,7 @@ import { renewalJobs } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
 import { closeOfferRequestsJob } from '../modules/directory/directory.jobs';
+import { expireBillingExportsJob } from '../modules/exports/billing-export.jobs';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
@@ -19,6 +20,7 @@ export function createJobs(services: Services): Job[] {
     purgeIdentityVerificationsJob(services.verificationReviews),
     expireSupportGrantsJob(services.supportAccess),
     closeOfferRequestsJob(services.offers),
+    expireBillingExportsJob(services.billingExports),
   ];
 }
 

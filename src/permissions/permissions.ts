@@ -60,6 +60,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
     updateDirectoryListing: canWrite,
+    // Members of the partner only (the service); limited users for their assigned clients.
+    exportClientBilling: canWrite,
     // Visitors post too; rate-limited per address (anonymous limit, and OFFER_REQUESTS_PER_HOUR in the service).
     createOfferRequest: isPublic,
     submitProposal: canWrite,
