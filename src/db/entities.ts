@@ -33,6 +33,10 @@ import {
 import { DirectoryListingEntity, DirectoryTagEntity } from '../modules/directory/directory-listing.entity';
 import { OfferRequestEntity, ProposalEntity } from '../modules/directory/offer-request.entity';
 import { BillingExportEntity } from '../modules/exports/billing-export.entity';
+import { AffiliateEntity } from '../modules/affiliates/affiliate.entity';
+import { AffiliateReferralEntity } from '../modules/affiliates/referral.entity';
+import { CommissionEntity } from '../modules/affiliates/commission.entity';
+import { AffiliatePayoutEntity } from '../modules/affiliates/payout.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -71,4 +75,8 @@ export const ENTITIES = [
   OfferRequestEntity,
   ProposalEntity,
   BillingExportEntity,
+  AffiliateEntity,
+  AffiliateReferralEntity,
+  CommissionEntity,
+  AffiliatePayoutEntity,
 ];

@@ -8,6 +8,7 @@ import { ApiTokenResolver } from '../modules/api-tokens/api-token.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { MembershipResolver } from '../modules/organizations/membership.resolver';
+import { InvitationResolver } from '../modules/organizations/invitation.resolver';
 import { ProductResolver } from '../modules/products/product.resolver';
 import { OrganizationProductsFieldsResolver } from '../modules/products/organization-fields.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
@@ -34,6 +35,8 @@ import { PasswordResetResolver } from '../modules/accounts/password-reset.resolv
 import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
 import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
 import { BillingExportResolver, PartnerExportsFieldsResolver } from '../modules/exports/billing-export.resolver';
+import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
+import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -52,6 +55,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationResolver,
   UserOrganizationsFieldsResolver,
   MembershipResolver,
+  InvitationResolver,
   OrganizationTeamsFieldsResolver,
   TeamResolver,
   InvitationTeamsFieldsResolver,
@@ -60,6 +64,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
+  OrganizationAffiliatesFieldsResolver,
+  AffiliateResolver,
   ProductRenewalsFieldsResolver,
   PaymentResolver,
   OrganizationPaymentsFieldsResolver,

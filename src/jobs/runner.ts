@@ -5,6 +5,7 @@ import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
 import { closeOfferRequestsJob } from '../modules/directory/directory.jobs';
 import { expireBillingExportsJob } from '../modules/exports/billing-export.jobs';
+import { affiliateCommissionsJob } from '../modules/affiliates/affiliate.jobs';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
@@ -21,6 +22,7 @@ export function createJobs(services: Services): Job[] {
     expireSupportGrantsJob(services.supportAccess),
     closeOfferRequestsJob(services.offers),
     expireBillingExportsJob(services.billingExports),
+    affiliateCommissionsJob(services.commissions),
   ];
 }
 
