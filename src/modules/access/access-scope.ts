@@ -33,6 +33,24 @@ export class AccessScope {
     return access;
   }
 
+  /**
+   * Uniform not-found (issue 9) for an object looked up by id: `organizationId` is its organization
+   * (null or undefined when no row was found). A missing object and one in an organization the viewer
+   * cannot reach at all answer alike with `notFound()`, so ids reveal nothing about other tenants;
+   * FORBIDDEN remains only for a viewer who reaches the organization but lacks `permission` there.
+   */
+  async requireFound(
+    organizationId: number | null | undefined,
+    permission: OrgPermission,
+    notFound: () => Error,
+  ): Promise<OrgAccess> {
+    if (organizationId === null || organizationId === undefined) throw notFound();
+    const access = await this.forOrganization(organizationId);
+    if (!access) throw notFound();
+    if (!hasPermission(access, permission)) throw new ForbiddenError();
+    return access;
+  }
+
   /** Forget cached access after the request changed it (a membership was added or removed). */
   clear(organizationId: number): void {
     this.loader.clear(organizationId);
