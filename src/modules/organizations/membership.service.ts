@@ -202,11 +202,7 @@ export class MembershipService {
   async remove(ctx: RequestContext, membershipId: number): Promise<number> {
     const existing = await ctx.em.findOneBy(MembershipEntity, { id: membershipId });
     const isSelf = existing?.userId === ctx.user.id;
-    const access = await ctx.access.requireFound(
-      existing?.organizationId,
-      isSelf ? 'read' : 'manageMembers',
-      notFound,
-    );
+    const access = await ctx.access.requireFound(existing?.organizationId, isSelf ? 'read' : 'manageMembers', notFound);
     const organizationId = existing!.organizationId;
 
     return ctx.transaction(async (ctx) => {
