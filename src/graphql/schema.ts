@@ -32,6 +32,8 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
+import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -59,6 +61,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
+  OrganizationAffiliatesFieldsResolver,
+  AffiliateResolver,
   ProductRenewalsFieldsResolver,
   PaymentResolver,
   OrganizationPaymentsFieldsResolver,

@@ -1,11 +1,11 @@
 import { FieldResolver, Resolver } from 'type-graphql';
 import { OrganizationType } from '../organizations/organization.types';
-import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.types';
+import { ClientRelationshipType, PartnerType } from './partner.types';
 
 /**
- * Organization's links to the Partner and Affiliate programs. Neither program exists yet (their
- * issues build them), so every organization answers truthfully: not a partner, no partner
- * relationships, not an affiliate.
+ * Organization's links to the Partner program. The program does not exist yet (its issue builds
+ * it), so every organization answers truthfully: not a partner, no partner relationships.
+ * (Organization.affiliate lives in modules/affiliates.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -22,13 +22,5 @@ export class OrganizationPartnersFieldsResolver {
   })
   partnerRelationships(): ClientRelationshipType[] {
     return [];
-  }
-
-  @FieldResolver(() => AffiliateType, {
-    nullable: true,
-    description: 'Set when this (individual) organization joined the affiliate program.',
-  })
-  affiliate(): AffiliateType | null {
-    return null;
   }
 }

@@ -1,7 +1,7 @@
 import { Mail } from '../../common/mail';
 import { requireEmail, requireText } from '../../common/validate';
 import { RequestContext } from '../../context';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
@@ -53,14 +53,11 @@ export class TeamService {
   /** Organization.teams: every team for those who manage teams, otherwise the teams the viewer is in. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em
-      .createQueryBuilder(TeamEntity, 't')
-      .where('t.organizationId = :organizationId', { organizationId });
-    if (!hasPermission(access, 'manageTeams')) {
-      const own = await ctx.em.findBy(TeamMemberEntity, { organizationId, userId: ctx.user.id });
-      query.andWhere('t.id IN (:...own)', { own: [0, ...own.map((t) => t.teamId)] });
-    }
-    return paginate(query, page, (t) => t);
+    const only = hasPermission(access, 'manageTeams') ? null : await ctx.access.viewerTeamIds(organizationId);
+    return ctx.loaders.connections.load(
+      { name: 'Organization.teams', entity: TeamEntity, alias: 't', parent: 'organizationId' },
+      { parentId: organizationId, page, only },
+    );
   }
 
   /** For node(id): the team when the viewer manages teams there or is in it. */
