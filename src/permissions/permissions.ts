@@ -59,6 +59,14 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    // Partner program (R31, R32): the services check the side and role in each organization.
+    createClient: canWrite,
+    inviteClient: canWrite,
+    authorizePartner: canWrite,
+    respondToRelationship: canWrite,
+    changeClientAccess: canWrite,
+    assignCollaborators: canWrite,
+    endClientRelationship: canWrite,
     joinAffiliateProgram: canWrite,
   },
 };
