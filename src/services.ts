@@ -45,6 +45,9 @@ import { RenewalService } from './modules/renewals/renewal.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
 import { TeamService } from './modules/teams/team.service';
+import { ClientRelationshipService } from './modules/partners/client-relationship.service';
+import { RelationshipChangesService } from './modules/partners/relationship-changes.service';
+import { RelationshipReadService } from './modules/partners/relationship-read.service';
 import { DirectoryService } from './modules/directory/directory.service';
 import { BillingExportService } from './modules/exports/billing-export.service';
 import { ExportLinks } from './modules/exports/export-links';
@@ -146,6 +149,11 @@ export function createServices(
     verificationEffects,
   );
 
+  // Partner program: client relationships and delegated access (R31, R32, section 8)
+  const relationships = new ClientRelationshipService(audit, invitations, mailer);
+  const relationshipChanges = new RelationshipChangesService(audit, mailer);
+  const relationshipReads = new RelationshipReadService();
+
   // Partner directory and offer requests (R34)
   const directory = new DirectoryService(audit);
   const offers = new OfferService(
@@ -210,6 +218,9 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    relationships,
+    relationshipChanges,
+    relationshipReads,
     accountEvents,
     affiliates,
     commissions,

@@ -35,6 +35,15 @@ import { PasswordResetResolver } from '../modules/accounts/password-reset.resolv
 import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
 import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
 import { BillingExportResolver, PartnerExportsFieldsResolver } from '../modules/exports/billing-export.resolver';
+import {
+  ClientRelationshipResolver,
+  PendingAccessChangeResolver,
+} from '../modules/partners/client-relationship.resolver';
+import {
+  OrganizationRelationshipsFieldsResolver,
+  PartnerRelationshipsFieldsResolver,
+  ProductRelationshipsFieldsResolver,
+} from '../modules/partners/relationship-fields.resolver';
 import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
 import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
 import { NodeResolver } from './node.resolver';
@@ -91,6 +100,11 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   ProposalResolver,
   BillingExportResolver,
   PartnerExportsFieldsResolver,
+  ClientRelationshipResolver,
+  PendingAccessChangeResolver,
+  PartnerRelationshipsFieldsResolver,
+  OrganizationRelationshipsFieldsResolver,
+  ProductRelationshipsFieldsResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

@@ -5,6 +5,7 @@ import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
 import { closeOfferRequestsJob } from '../modules/directory/directory.jobs';
 import { expireBillingExportsJob } from '../modules/exports/billing-export.jobs';
+import { expireRelationshipRequestsJob } from '../modules/partners/relationship-expiry.job';
 import { affiliateCommissionsJob } from '../modules/affiliates/affiliate.jobs';
 import type { Services } from '../services';
 import type { Job } from './job';
@@ -22,6 +23,7 @@ export function createJobs(services: Services): Job[] {
     expireSupportGrantsJob(services.supportAccess),
     closeOfferRequestsJob(services.offers),
     expireBillingExportsJob(services.billingExports),
+    expireRelationshipRequestsJob(services.relationshipChanges),
     affiliateCommissionsJob(services.commissions),
   ];
 }

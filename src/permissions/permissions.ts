@@ -72,6 +72,14 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     submitProposal: canWrite,
     // A visitor accepts with the requester token; a signed-in requester with its login (checked by the service).
     acceptProposal: isPublic,
+    // Partner program (R31, R32): the services check the side and role in each organization.
+    createClient: canWrite,
+    inviteClient: canWrite,
+    authorizePartner: canWrite,
+    respondToRelationship: canWrite,
+    changeClientAccess: canWrite,
+    assignCollaborators: canWrite,
+    endClientRelationship: canWrite,
     joinAffiliateProgram: canWrite,
   },
 };

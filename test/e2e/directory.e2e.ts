@@ -35,7 +35,7 @@ async function aPartner(
   await server.dataSource
     .getRepository(OrganizationEntity)
     .update({ id: orgId }, { companyRegistrationId: 'CHE-123.456.788' });
-  const id = await insertPartner(server.dataSource, { organizationId: orgId, status: options.status });
+  const id = (await insertPartner(server.dataSource, { organizationId: orgId, status: options.status })).id;
   return { owner, id, gid: partnerGid(id) };
 }
 

@@ -10,9 +10,9 @@ import {
   DirectoryListingConnection,
   DirectoryListingPayload,
   DirectoryListingType,
-  partnerNode,
   UpdateDirectoryListingInput,
 } from './directory.types';
+import { partnerNode } from '../partners/relationship-partner-node';
 import { loadPartner } from './partner-membership';
 
 /** The public partner directory and the partners' listings (R34). */

@@ -6,23 +6,10 @@ import { Money, MoneyInput } from '../../graphql/money';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { PartnerEntity, PartnerStatus } from '../partners/partner.entity';
-import { PartnerType } from '../partners/partner.types';
 import { DirectoryListingEntity } from './directory-listing.entity';
 import { OfferRequestEntity, OfferRequestStatus, ProposalEntity } from './offer-request.entity';
 
 registerEnumType(OfferRequestStatus, { name: 'OfferRequestStatus' });
-
-/** The Partner node of a partner row (the fields the partner module stores; the rest are its field resolvers). */
-export function partnerNode(partner: PartnerEntity): PartnerType {
-  return Object.assign(new PartnerType(), {
-    id: toGlobalId('Partner', partner.id),
-    code: partner.code,
-    status: partner.status,
-    tier: null,
-    entityId: partner.id,
-    organizationId: partner.organizationId,
-  });
-}
 
 @ObjectType('DirectoryListing', { implements: Node })
 export class DirectoryListingType extends Node {

@@ -12,11 +12,11 @@ import {
   OfferRequestConnection,
   OfferRequestPayload,
   OfferRequestType,
-  partnerNode,
   ProposalType,
   SubmitProposalInput,
 } from './directory.types';
 import { OfferRequestStatus } from './offer-request.entity';
+import { partnerNode } from '../partners/relationship-partner-node';
 import { loadPartner } from './partner-membership';
 
 registerNode(

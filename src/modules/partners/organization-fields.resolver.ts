@@ -1,11 +1,12 @@
 import { FieldResolver, Resolver } from 'type-graphql';
 import { OrganizationType } from '../organizations/organization.types';
-import { ClientRelationshipType, PartnerType } from './partner.types';
+import { PartnerType } from './partner.types';
 
 /**
- * Organization's links to the Partner program. The program does not exist yet (its issue builds
- * it), so every organization answers truthfully: not a partner, no partner relationships.
- * (Organization.affiliate lives in modules/affiliates.)
+ * Organization's link to the Partner program. Applications are not built yet (their issue builds
+ * them), so every organization answers truthfully: not a partner.
+ * (Organization.affiliate lives in modules/affiliates; Organization.partnerRelationships in
+ * relationship-fields.resolver.ts.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -15,12 +16,5 @@ export class OrganizationPartnersFieldsResolver {
   })
   partner(): PartnerType | null {
     return null;
-  }
-
-  @FieldResolver(() => [ClientRelationshipType], {
-    description: 'Relationships in which this organization is the client.',
-  })
-  partnerRelationships(): ClientRelationshipType[] {
-    return [];
   }
 }
