@@ -27,6 +27,8 @@ import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
+import { noAffiliateProgramYet, PartnerService } from './modules/partners/partner.service';
+import { PriceQuoteService } from './modules/partners/price-quote.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -132,6 +134,11 @@ export function createServices(
     verificationEffects,
   );
 
+  // Partner program (R28–R30): applications, review, standing, quotes at catalog prices.
+  // R29 HOOK: replace noAffiliateProgramYet with the affiliate module's lookup once it lands.
+  const partners = new PartnerService(audit, mailer, noAffiliateProgramYet);
+  const priceQuotes = new PriceQuoteService(partners, catalog);
+
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
@@ -168,6 +175,8 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    partners,
+    priceQuotes,
   };
 }
 

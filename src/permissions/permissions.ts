@@ -16,6 +16,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     bankCredits: isPlatformAdmin,
     identityVerificationByToken: isPublic,
     identityVerifications: isSupportStaff,
+    partner: isAuthenticated,
+    priceQuote: isAuthenticated,
   },
   Mutation: {
     signUp: isPublic,
@@ -54,6 +56,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    applyForPartnerProgram: canWrite,
+    reviewPartnerApplication: and(isPlatformAdmin, canWrite),
   },
 };
 

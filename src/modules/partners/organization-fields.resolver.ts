@@ -1,11 +1,11 @@
-import { FieldResolver, Resolver } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
 import { OrganizationType } from '../organizations/organization.types';
 import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.types';
 
 /**
- * Organization's links to the Partner and Affiliate programs. Neither program exists yet (their
- * issues build them), so every organization answers truthfully: not a partner, no partner
- * relationships, not an affiliate.
+ * Organization's links to the Partner and Affiliate programs. `partner` is this organization's own
+ * partner row (any status), visible to whoever sees the organization.
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -13,8 +13,9 @@ export class OrganizationPartnersFieldsResolver {
     nullable: true,
     description: 'Set when this organization is (or applied to be) a partner.',
   })
-  partner(): PartnerType | null {
-    return null;
+  async partner(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<PartnerType | null> {
+    const partner = await ctx.services.partners.partnerOfOrganization(ctx, org.entityId);
+    return partner ? PartnerType.from(partner) : null;
   }
 
   @FieldResolver(() => [ClientRelationshipType], {
