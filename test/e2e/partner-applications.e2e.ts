@@ -69,7 +69,7 @@ const auditActions = async (org: SignedUp) =>
       .getRepository(AuditEventEntity)
       .find({ where: { organizationId: localId(org.organizationId) }, order: { id: 'ASC' } })
   ).map((e) => `${e.action} ${e.target}`);
-const mailsTo = async (email: string) => (await server.mails()).filter((m) => m.to === email);
+const mailsTo = async (email: string) => server.mails().filter((m) => m.to === email);
 
 async function anApplication(org: SignedUp) {
   const result = ok(await apply(org)).applyForPartnerProgram;
