@@ -1,14 +1,14 @@
 import type { RequestContext } from '../context';
 import type { Services } from '../services';
 import { hashPassword } from '../modules/accounts/password';
-import { UserEntity } from '../modules/accounts/user.entity';
+import { StaffRole, UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
 import type { UpdateOrganizationInput } from '../modules/organizations/organization.service';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
 
 /** The services the demo data goes through. */
-type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams' | 'organizations'>;
+type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams' | 'organizations' | 'partners'>;
 
 export interface DemoLogin {
   email: string;
@@ -62,6 +62,7 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices): Promis
   await seedDemoBillingDetails(ctx, services, mario.user, mario.organization.id, {
     billingAddress: { line1: 'Via del Corso 12', postalCode: '00186', city: 'Roma', country: 'IT' },
   });
+  await seedDemoPartner(ctx, services, demo.user, demo.organization);
   return {
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
@@ -76,6 +77,11 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices): Promis
         role: 'limited user of Demo Hosting SA, sees the "Web team" products only',
       },
       { email: 'mario@example.it', password: DEMO_PASSWORD, role: 'owner of the individual account Mario Rossi' },
+      {
+        email: 'staff@example.ch',
+        password: DEMO_PASSWORD,
+        role: 'platform administrator (reviews partner applications)',
+      },
     ],
   };
 }
@@ -121,17 +127,54 @@ async function seedDemoBillingDetails(
   );
 }
 
+/**
+ * Demo Hosting SA joins the partner program the way a company does: it manages enough (its own
+ * products, CHF 2232 a year), Dana applies, the platform administrator approves. Its clients come
+ * with the relationships work.
+ */
+async function seedDemoPartner(
+  ctx: RequestContext,
+  services: DemoServices,
+  owner: UserEntity,
+  organization: OrganizationEntity,
+): Promise<void> {
+  await insertDemoProducts(ctx, organization, [
+    { type: ProductType.KSUITE, name: 'kSuite demo-hosting.ch (50 users)', price: 120000 },
+    { type: ProductType.STREAMING, name: 'Streaming radio.demo-hosting.ch', price: 90000 },
+  ]);
+  const staff = await demoUser(ctx, 'staff@example.ch', 'Sam Staff', StaffRole.ADMIN);
+  const partner = await services.partners.apply(ctx.withViewer({ user: owner, token: null, via: 'seed' }), {
+    organizationId: organization.id,
+    companyRegistrationId: 'CHE-116.281.710',
+    website: 'https://demo-hosting.ch',
+    acceptResellerTerms: true,
+  });
+  await services.partners.review(ctx.withViewer({ user: staff, token: null, via: 'seed' }), partner.id, true, null);
+}
+
 /** An account without an organization of its own, so the invitation takes the existing-user path. */
-async function demoUser(ctx: RequestContext, email: string, name: string): Promise<UserEntity> {
+async function demoUser(
+  ctx: RequestContext,
+  email: string,
+  name: string,
+  staffRole: StaffRole | null = null,
+): Promise<UserEntity> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole: null, createdAt: ctx.now() }));
+  return ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole, createdAt: ctx.now() }));
 }
 
 /**
  * Stand-in until the demo places real orders: two products inserted directly so the team has
  * something to be granted. The billing work replaces this function with orders.
  */
-async function insertDemoProducts(ctx: RequestContext, organization: OrganizationEntity): Promise<ProductEntity[]> {
+async function insertDemoProducts(
+  ctx: RequestContext,
+  organization: OrganizationEntity,
+  products: Array<{ type: ProductType; name: string; price: number }> = [
+    { type: ProductType.WEB_HOSTING, name: 'Web hosting demo-hosting.ch', price: 11900 },
+    { type: ProductType.DOMAIN, name: 'demo-hosting.ch', price: 1300 },
+  ],
+): Promise<ProductEntity[]> {
   const now = ctx.now();
   const inAYear = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
   const common = {
@@ -144,13 +187,5 @@ async function insertDemoProducts(ctx: RequestContext, organization: Organizatio
     autoRenewPaymentMethodId: null,
     createdAt: now,
   };
-  return ctx.em.save([
-    ctx.em.create(ProductEntity, {
-      ...common,
-      type: ProductType.WEB_HOSTING,
-      name: 'Web hosting demo-hosting.ch',
-      price: 11900,
-    }),
-    ctx.em.create(ProductEntity, { ...common, type: ProductType.DOMAIN, name: 'demo-hosting.ch', price: 1300 }),
-  ]);
+  return ctx.em.save(products.map((product) => ctx.em.create(ProductEntity, { ...common, ...product })));
 }
