@@ -1,12 +1,14 @@
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { NextFunction, Request, Response } from 'express';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { DataSource } from 'typeorm';
 import { databaseIdentity } from './db/data-source';
+import { countStatementsPerRequest, STATEMENTS_HEADER } from './db/statement-counter';
 import { Clock, RequestContext, systemClock, Viewer } from './context';
 import { Config } from './config';
 import { createMailer, Mailer } from './common/mail';
@@ -38,6 +40,16 @@ export interface AppOptions {
   clock?: Clock;
   mailer?: Mailer;
   logger?: Logger;
+  /**
+   * Tests and the benchmark: count the SQL statements of each request and answer them in the
+   * `X-SQL-Statements` header (db/statement-counter.ts). Nothing in the configuration sets it.
+   */
+  countStatements?: boolean;
+  /**
+   * Benchmark only (bench/server.ts, measuring what the permission layer costs): serve the schema
+   * without the shield. Nothing in the configuration or main.ts sets it, and it is refused in production.
+   */
+  withoutPermissionLayerForBenchmark?: boolean;
 }
 
 export interface App {
@@ -88,7 +100,10 @@ export async function createServer(options: AppOptions): Promise<App> {
   });
   const jobs = createJobs(services);
   const schema = await buildAppSchema();
-  const guarded = applyMiddleware(schema, createShield(schema));
+  if (options.withoutPermissionLayerForBenchmark && config.isProduction)
+    throw new Error('The permission layer cannot be left out in production.');
+  const guarded = options.withoutPermissionLayerForBenchmark ? schema : applyMiddleware(schema, createShield(schema));
+  if (options.countStatements) countStatementsPerRequest(dataSource);
 
   const app = express();
   app.disable('x-powered-by');
@@ -139,6 +154,9 @@ export async function createServer(options: AppOptions): Promise<App> {
       metrics.apolloPlugin,
       queryCostPlugin(config.queryLimits.maxCost),
       unicodeInputPlugin,
+      // No cache hints anywhere: without this, Apollo's implicit cache-control plugin wraps every field.
+      ApolloServerPluginCacheControlDisabled(),
+      ...(options.countStatements ? [statementsHeader] : []),
     ],
   });
   await apollo.start();
@@ -226,6 +244,17 @@ export async function createServer(options: AppOptions): Promise<App> {
     },
   };
 }
+
+/** The statements counted for the request so far (authentication and execution included), as a header. */
+const statementsHeader: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set(STATEMENTS_HEADER, String(currentRequest()?.sqlStatements ?? 0));
+      },
+    };
+  },
+};
 
 /**
  * Names the request's operation for its log line, and logs every unexpected error with its request

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { EntityManager, In, ObjectLiteral, EntityTarget } from 'typeorm';
+import { ConnectionLoader } from './graphql/batched-connection';
 import { UserEntity } from './modules/accounts/user.entity';
+import { InvoiceLineEntity } from './modules/billing/invoice-line.entity';
 import { verificationImagesLoader, verificationOfOrderLoader } from './modules/identity/identity-verification.loaders';
 import { OrderEntity } from './modules/orders/order.entity';
 import { OrganizationEntity } from './modules/organizations/organization.entity';
@@ -20,6 +22,17 @@ function byId<E extends ObjectLiteral & { id: number }>(
   });
 }
 
+/** Lines of invoices by invoice id, in position order: one `IN (...)` query per tick. */
+function invoiceLines(em: EntityManager): DataLoader<number, InvoiceLineEntity[]> {
+  return new DataLoader(async (invoiceIds) => {
+    const rows = await em.find(InvoiceLineEntity, {
+      where: { invoiceId: In([...invoiceIds]) },
+      order: { invoiceId: 'ASC', position: 'ASC' },
+    });
+    return invoiceIds.map((id) => rows.filter((row) => row.invoiceId === id));
+  });
+}
+
 /**
  * Fresh per request. Loaders fetch rows only; whether the viewer may see a row is the access
  * scope's question, asked by the service or resolver before a loaded row is returned.
@@ -35,6 +48,9 @@ export function createLoaders(em: EntityManager) {
     partner: byId(em, PartnerEntity),
     partnerOfOrganization: partnerOfOrganizationLoader(em),
     managedFigures: managedFiguresLoader(em),
+    invoiceLines: invoiceLines(em),
+    /** Nested connections batched across parents (graphql/batched-connection.ts). */
+    connections: new ConnectionLoader(em),
   };
 }
 

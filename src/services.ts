@@ -3,9 +3,14 @@ import type { Mailer } from './common/mail';
 import { deriveKey } from './common/signed-token';
 import { createSmsSender } from './common/sms';
 import { Clock, systemClock } from './context';
+import { AccountEvents } from './modules/accounts/account.events';
 import { AuthService } from './modules/accounts/auth.service';
+import { SessionService } from './modules/accounts/session.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
+import { DEFAULT_AFFILIATE_CONFIG } from './modules/affiliates/affiliate.config';
+import { AffiliateService, isAffiliate } from './modules/affiliates/affiliate.service';
+import { CommissionService } from './modules/affiliates/commission.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
 import { BankCreditMatcher } from './modules/billing/bank-credit-matcher';
@@ -27,7 +32,7 @@ import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
-import { noAffiliateProgramYet, PartnerService } from './modules/partners/partner.service';
+import { PartnerService } from './modules/partners/partner.service';
 import { PriceQuoteService } from './modules/partners/price-quote.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
@@ -65,8 +70,10 @@ export function createServices(
   const audit = new AuditService();
   // Log-in throttling (issue 9): counted in Redis when shared, in this process otherwise
   const loginThrottle = new LoginThrottle(shared.loginAttempts ?? memoryAttemptStore(), config.loginThrottle);
-  const auth = new AuthService(audit, loginThrottle, shared.onLoginLock);
+  const accountEvents = new AccountEvents();
+  const auth = new AuthService(audit, loginThrottle, shared.onLoginLock, accountEvents);
   const apiTokens = new ApiTokenService(audit);
+  const sessions = new SessionService();
   const organizations = new OrganizationService(audit);
   const products = new ProductService();
   const memberships = new MembershipService(audit, products);
@@ -134,9 +141,14 @@ export function createServices(
     verificationEffects,
   );
 
+  // Affiliate program (R35): referrals at sign-up, commissions on billing's events, payouts to the prepaid ledger
+  const affiliateRules = DEFAULT_AFFILIATE_CONFIG;
+  const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
+  const commissions = new CommissionService(affiliateRules, prepaidLedger);
+
   // Partner program (R28–R30): applications, review, standing, quotes at catalog prices.
-  // R29 HOOK: replace noAffiliateProgramYet with the affiliate module's lookup once it lands.
-  const partners = new PartnerService(audit, mailer, noAffiliateProgramYet);
+  // R29: an affiliate cannot apply (the application locks the organization row, as joinAffiliateProgram does)
+  const partners = new PartnerService(audit, mailer, (ctx, organizationId) => isAffiliate(ctx.em, organizationId));
   const priceQuotes = new PriceQuoteService(partners, catalog);
 
   // Events, each listener inside the publisher's transaction
@@ -144,6 +156,9 @@ export function createServices(
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
   billingEvents.on('paid', (event) => orders.onInvoicePaid(event)); // completes (or cancels) the order
   billingEvents.on('paid', (event) => renewals.onInvoicePaid(event)); // extends the renewed products
+  billingEvents.on('paid', (event) => commissions.onInvoicePaid(event)); // a referred customer's payment earns a commission
+  billingEvents.on('refunded', (event) => commissions.onInvoiceRefunded(event)); // rejects or reverses it
+  accountEvents.on('signedUp', (event) => affiliates.onSignedUp(event)); // records the referral of an affiliate code
 
   return {
     config,
@@ -151,6 +166,7 @@ export function createServices(
     audit,
     auth,
     apiTokens,
+    sessions,
     organizations,
     memberships,
     invitations,
@@ -175,6 +191,9 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    accountEvents,
+    affiliates,
+    commissions,
     partners,
     priceQuotes,
   };

@@ -35,6 +35,10 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE \`client_relationship\` (\`id\` int NOT NULL AUTO_INCREMENT, \`partnerId\` int NOT NULL, \`partnerOrganizationId\` int NOT NULL, \`clientOrganizationId\` int NOT NULL, \`status\` varchar(34) NOT NULL, \`scope\` varchar(20) NOT NULL, \`level\` varchar(16) NOT NULL, \`billingMode\` varchar(20) NOT NULL, \`pairKey\` varchar(40) NULL, \`pendingChange\` text NULL, \`requestedById\` int NOT NULL, \`expiresAt\` datetime NULL, \`respondedAt\` datetime NULL, \`startedAt\` datetime NULL, \`endedAt\` datetime NULL, \`endReason\` varchar(500) NULL, \`endedByOrganizationId\` int NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_relationship_pending\` (\`status\`, \`expiresAt\`), INDEX \`ix_relationship_client\` (\`clientOrganizationId\`, \`status\`), INDEX \`ix_relationship_partner\` (\`partnerId\`, \`status\`, \`id\`), UNIQUE INDEX \`uq_relationship_open_pair\` (\`pairKey\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`client_relationship_product\` (\`id\` int NOT NULL AUTO_INCREMENT, \`relationshipId\` int NOT NULL, \`productId\` int NOT NULL, \`openProductId\` int NULL, INDEX \`ix_relationship_product_product\` (\`productId\`), UNIQUE INDEX \`uq_relationship_product_open\` (\`openProductId\`), UNIQUE INDEX \`uq_relationship_product\` (\`relationshipId\`, \`productId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`client_relationship_collaborator\` (\`id\` int NOT NULL AUTO_INCREMENT, \`relationshipId\` int NOT NULL, \`userId\` int NOT NULL, \`assignedById\` int NOT NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), INDEX \`ix_relationship_collaborator_user\` (\`userId\`), UNIQUE INDEX \`uq_relationship_collaborator\` (\`relationshipId\`, \`userId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`affiliate\` (\`id\` int NOT NULL AUTO_INCREMENT, \`organizationId\` int NOT NULL, \`code\` varchar(16) NOT NULL, \`currency\` varchar(3) NOT NULL, \`joinedById\` int NOT NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE INDEX \`uq_affiliate_code\` (\`code\`), UNIQUE INDEX \`uq_affiliate_org\` (\`organizationId\`), UNIQUE INDEX \`REL_8aac8a834de106a761c14dd66e\` (\`organizationId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`affiliate_referral\` (\`id\` int NOT NULL AUTO_INCREMENT, \`affiliateId\` int NOT NULL, \`organizationId\` int NOT NULL, \`userId\` int NOT NULL, \`customerNumber\` int NOT NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), \`expiresAt\` datetime NOT NULL, INDEX \`ix_referral_affiliate\` (\`affiliateId\`, \`customerNumber\`), UNIQUE INDEX \`uq_referral_org\` (\`organizationId\`), UNIQUE INDEX \`REL_e6013b6a97dee4af12233dd858\` (\`organizationId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`affiliate_commission\` (\`id\` int NOT NULL AUTO_INCREMENT, \`affiliateId\` int NOT NULL, \`kind\` varchar(16) NOT NULL, \`customerOrganizationId\` int NOT NULL, \`customerNumber\` int NOT NULL, \`invoiceId\` int NOT NULL, \`invoiceLineId\` int NOT NULL, \`productType\` varchar(20) NOT NULL, \`baseAmount\` bigint NOT NULL, \`baseCurrency\` varchar(3) NOT NULL, \`rateBp\` int NOT NULL, \`amount\` bigint NOT NULL, \`currency\` varchar(3) NOT NULL, \`status\` varchar(16) NOT NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), \`availableAt\` datetime NOT NULL, \`paidAt\` datetime NULL, \`payoutId\` int NULL, INDEX \`ix_commission_invoice\` (\`invoiceId\`), INDEX \`ix_commission_status_available\` (\`status\`, \`availableAt\`), INDEX \`ix_commission_affiliate_status\` (\`affiliateId\`, \`status\`, \`id\`), INDEX \`ix_commission_affiliate\` (\`affiliateId\`, \`id\`), UNIQUE INDEX \`uq_commission_line_kind\` (\`invoiceLineId\`, \`kind\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`affiliate_payout\` (\`id\` int NOT NULL AUTO_INCREMENT, \`affiliateId\` int NOT NULL, \`period\` varchar(7) NOT NULL, \`amount\` bigint NOT NULL, \`currency\` varchar(3) NOT NULL, \`ledgerEntryId\` int NULL, \`createdAt\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE INDEX \`uq_payout_period\` (\`affiliateId\`, \`period\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`ALTER TABLE \`api_token\` ADD CONSTRAINT \`FK_cbfc4e2b85b78207afb0b2d7fbc\` FOREIGN KEY (\`userId\`) REFERENCES \`user\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`membership\` ADD CONSTRAINT \`FK_4c62c8a7ba2337d6d6ffcd8eb6d\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`membership\` ADD CONSTRAINT \`FK_eef2d9d9c70cd13bed868afedf4\` FOREIGN KEY (\`userId\`) REFERENCES \`user\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
@@ -60,9 +64,19 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`client_relationship\` ADD CONSTRAINT \`FK_91e06453fcf8f99c12716a1af22\` FOREIGN KEY (\`clientOrganizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`client_relationship_product\` ADD CONSTRAINT \`FK_0158adb32e4f1a7f53438c5d559\` FOREIGN KEY (\`relationshipId\`) REFERENCES \`client_relationship\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`client_relationship_collaborator\` ADD CONSTRAINT \`FK_c6b75c89d88defd00db1a5d6e74\` FOREIGN KEY (\`relationshipId\`) REFERENCES \`client_relationship\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`affiliate\` ADD CONSTRAINT \`FK_8aac8a834de106a761c14dd66e7\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`affiliate_referral\` ADD CONSTRAINT \`FK_30a68ca8a288efd09d2912da4d5\` FOREIGN KEY (\`affiliateId\`) REFERENCES \`affiliate\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`affiliate_referral\` ADD CONSTRAINT \`FK_e6013b6a97dee4af12233dd8583\` FOREIGN KEY (\`organizationId\`) REFERENCES \`organization\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`affiliate_commission\` ADD CONSTRAINT \`FK_fa5ebfe14d65e1d0e1a1cb1d914\` FOREIGN KEY (\`affiliateId\`) REFERENCES \`affiliate\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(`ALTER TABLE \`affiliate_payout\` ADD CONSTRAINT \`FK_f14f6682932f47e9ce169a07423\` FOREIGN KEY (\`affiliateId\`) REFERENCES \`affiliate\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`affiliate_payout\` DROP FOREIGN KEY \`FK_f14f6682932f47e9ce169a07423\``);
+    await queryRunner.query(`ALTER TABLE \`affiliate_commission\` DROP FOREIGN KEY \`FK_fa5ebfe14d65e1d0e1a1cb1d914\``);
+    await queryRunner.query(`ALTER TABLE \`affiliate_referral\` DROP FOREIGN KEY \`FK_e6013b6a97dee4af12233dd8583\``);
+    await queryRunner.query(`ALTER TABLE \`affiliate_referral\` DROP FOREIGN KEY \`FK_30a68ca8a288efd09d2912da4d5\``);
+    await queryRunner.query(`ALTER TABLE \`affiliate\` DROP FOREIGN KEY \`FK_8aac8a834de106a761c14dd66e7\``);
     await queryRunner.query(`ALTER TABLE \`client_relationship_collaborator\` DROP FOREIGN KEY \`FK_c6b75c89d88defd00db1a5d6e74\``);
     await queryRunner.query(`ALTER TABLE \`client_relationship_product\` DROP FOREIGN KEY \`FK_0158adb32e4f1a7f53438c5d559\``);
     await queryRunner.query(`ALTER TABLE \`client_relationship\` DROP FOREIGN KEY \`FK_91e06453fcf8f99c12716a1af22\``);
@@ -88,6 +102,22 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`membership\` DROP FOREIGN KEY \`FK_eef2d9d9c70cd13bed868afedf4\``);
     await queryRunner.query(`ALTER TABLE \`membership\` DROP FOREIGN KEY \`FK_4c62c8a7ba2337d6d6ffcd8eb6d\``);
     await queryRunner.query(`ALTER TABLE \`api_token\` DROP FOREIGN KEY \`FK_cbfc4e2b85b78207afb0b2d7fbc\``);
+    await queryRunner.query(`DROP INDEX \`uq_payout_period\` ON \`affiliate_payout\``);
+    await queryRunner.query(`DROP TABLE \`affiliate_payout\``);
+    await queryRunner.query(`DROP INDEX \`uq_commission_line_kind\` ON \`affiliate_commission\``);
+    await queryRunner.query(`DROP INDEX \`ix_commission_affiliate\` ON \`affiliate_commission\``);
+    await queryRunner.query(`DROP INDEX \`ix_commission_affiliate_status\` ON \`affiliate_commission\``);
+    await queryRunner.query(`DROP INDEX \`ix_commission_status_available\` ON \`affiliate_commission\``);
+    await queryRunner.query(`DROP INDEX \`ix_commission_invoice\` ON \`affiliate_commission\``);
+    await queryRunner.query(`DROP TABLE \`affiliate_commission\``);
+    await queryRunner.query(`DROP INDEX \`REL_e6013b6a97dee4af12233dd858\` ON \`affiliate_referral\``);
+    await queryRunner.query(`DROP INDEX \`uq_referral_org\` ON \`affiliate_referral\``);
+    await queryRunner.query(`DROP INDEX \`ix_referral_affiliate\` ON \`affiliate_referral\``);
+    await queryRunner.query(`DROP TABLE \`affiliate_referral\``);
+    await queryRunner.query(`DROP INDEX \`REL_8aac8a834de106a761c14dd66e\` ON \`affiliate\``);
+    await queryRunner.query(`DROP INDEX \`uq_affiliate_org\` ON \`affiliate\``);
+    await queryRunner.query(`DROP INDEX \`uq_affiliate_code\` ON \`affiliate\``);
+    await queryRunner.query(`DROP TABLE \`affiliate\``);
     await queryRunner.query(`DROP INDEX \`uq_relationship_collaborator\` ON \`client_relationship_collaborator\``);
     await queryRunner.query(`DROP INDEX \`ix_relationship_collaborator_user\` ON \`client_relationship_collaborator\``);
     await queryRunner.query(`DROP TABLE \`client_relationship_collaborator\``);

@@ -98,12 +98,15 @@ async function seedDemoMembersAndTeam(
   const bob = await demoUser(ctx, 'bob@example.ch', 'Bob Meier');
   const [hosting] = await insertDemoProducts(ctx, organization);
   const { invitations, teams } = services;
-  await invitations.invite(asOwner, organization.id, {
+  const toAlice = await invitations.invite(asOwner, organization.id, {
     email: alice.email,
     role: MemberRole.ADMINISTRATOR,
     billingAccess: true,
   });
-  await invitations.invite(asOwner, organization.id, { email: bob.email, role: MemberRole.USER });
+  const toBob = await invitations.invite(asOwner, organization.id, { email: bob.email, role: MemberRole.USER });
+  // Nobody joins without accepting (R5): Alice and Bob accept, as they would with the mailed token.
+  await invitations.acceptForDemo(ctx, toAlice.id);
+  await invitations.acceptForDemo(ctx, toBob.id);
   await teams.create(asOwner, organization.id, {
     name: 'Web team',
     leaderId: alice.id,
@@ -152,7 +155,7 @@ async function seedDemoPartner(
   await services.partners.review(ctx.withViewer({ user: staff, token: null, via: 'seed' }), partner.id, true, null);
 }
 
-/** An account without an organization of its own, so the invitation takes the existing-user path. */
+/** An account without an organization of its own, invited and accepting like anyone. */
 async function demoUser(
   ctx: RequestContext,
   email: string,

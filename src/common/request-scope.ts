@@ -11,6 +11,8 @@ export interface RequestScope {
   clientIp: string;
   operationName?: string;
   viewerId?: number;
+  /** SQL statements sent so far, when the server counts them (db/statement-counter.ts; tests, benchmark). */
+  sqlStatements?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -30,6 +30,10 @@ import {
   RelationshipCollaboratorEntity,
   RelationshipProductEntity,
 } from '../modules/partners/client-relationship.entity';
+import { AffiliateEntity } from '../modules/affiliates/affiliate.entity';
+import { AffiliateReferralEntity } from '../modules/affiliates/referral.entity';
+import { CommissionEntity } from '../modules/affiliates/commission.entity';
+import { AffiliatePayoutEntity } from '../modules/affiliates/payout.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -63,4 +67,8 @@ export const ENTITIES = [
   ClientRelationshipEntity,
   RelationshipProductEntity,
   RelationshipCollaboratorEntity,
+  AffiliateEntity,
+  AffiliateReferralEntity,
+  CommissionEntity,
+  AffiliatePayoutEntity,
 ];

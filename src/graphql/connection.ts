@@ -13,7 +13,11 @@ export class PageInfo {
 export interface ConnectionShape<T> {
   edges: Array<{ cursor: string; node: T }>;
   pageInfo: PageInfo;
-  totalCount: number;
+  /**
+   * A lazy getter (see `lazyCount`): the COUNT runs only when a query selects `totalCount`, as the
+   * field resolves. Read it as a promise.
+   */
+  totalCount: number | Promise<number>;
 }
 
 const registry = new Map<string, ClassType>();
@@ -40,9 +44,28 @@ export function Connection<T extends object>(Item: ClassType<T>, name: string): 
   return ConnectionType;
 }
 
-/** The same connection with every node mapped (entity → API type); cursors and counts unchanged. */
+/** The same connection with every node mapped (entity → API type); cursors and the (lazy) count unchanged. */
 export function mapNodes<A, B>(connection: ConnectionShape<A>, toNode: (node: A) => B): ConnectionShape<B> {
-  return { ...connection, edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: toNode(edge.node) })) };
+  // Copies the descriptors, not the values: a spread would run the lazy count.
+  const mapped = Object.defineProperties({}, Object.getOwnPropertyDescriptors(connection)) as ConnectionShape<B>;
+  mapped.edges = connection.edges.map((edge) => ({ cursor: edge.cursor, node: toNode(edge.node) }));
+  return mapped;
+}
+
+/**
+ * Gives a connection a `totalCount` that runs `count` on first read only (GraphQL reads it when the
+ * query selects it), at most once.
+ */
+export function lazyCount<T>(
+  connection: Omit<ConnectionShape<T>, 'totalCount'>,
+  count: () => Promise<number>,
+): ConnectionShape<T> {
+  let counted: Promise<number> | null = null;
+  return Object.defineProperty(connection, 'totalCount', {
+    enumerable: true,
+    configurable: true,
+    get: () => (counted ??= count()),
+  }) as ConnectionShape<T>;
 }
 
 export interface PageArgs {
@@ -53,9 +76,9 @@ export interface PageArgs {
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-const encodeCursor = (key: number) => Buffer.from(`k:${key}`).toString('base64url');
+export const encodeCursor = (key: number) => Buffer.from(`k:${key}`).toString('base64url');
 
-function decodeCursor(cursor: string): number {
+export function decodeCursor(cursor: string): number {
   const match = /^k:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match)
     throw new BusinessError(CommonErrorCode.INVALID_CURSOR, 'The "after" cursor is not one this server issued.', [
@@ -64,7 +87,7 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-function pageSize(first: number | null | undefined): number {
+export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new BusinessError(CommonErrorCode.INVALID_PAGE_SIZE, `"first" must be between 0 and ${MAX_PAGE_SIZE}.`, [
@@ -76,7 +99,9 @@ function pageSize(first: number | null | undefined): number {
 
 /**
  * Keyset pagination over an integer key column (ascending, usually the primary key): never OFFSET.
- * `totalCount` counts the whole filtered list, not the page.
+ * `totalCount` counts the whole filtered list, not the page, and only when selected. For a list
+ * nested under other objects (one query per parent otherwise) use the batched `ctx.loaders.connections`
+ * (graphql/batched-connection.ts) instead.
  */
 export async function paginate<E extends ObjectLiteral, T>(
   query: SelectQueryBuilder<E>,
@@ -90,26 +115,24 @@ export async function paginate<E extends ObjectLiteral, T>(
     .orderBy(keyColumn, 'ASC')
     .limit(first + 1);
   if (args.after) page.andWhere(`${keyColumn} > :__after`, { __after: decodeCursor(args.after) });
-  const [rows, totalCount] = await Promise.all([
-    first === 0 ? Promise.resolve([]) : page.getMany(),
-    query.clone().getCount(),
-  ]);
+  const counted = query.clone();
+  const rows = first === 0 ? [] : await page.getMany();
   const visible = rows.slice(0, first);
   const keyProperty = keyColumn.split('.').pop() as string;
   const edges = visible.map((row) => ({
     cursor: encodeCursor(Number((row as Record<string, unknown>)[keyProperty])),
     node: toNode(row),
   }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: Object.assign(new PageInfo(), {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: !!args.after,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    }),
-  };
+  return lazyCount({ edges, pageInfo: pageInfoOf(edges, rows.length > first, !!args.after) }, () => counted.getCount());
+}
+
+export function pageInfoOf(edges: Array<{ cursor: string }>, hasNextPage: boolean, hasPreviousPage: boolean): PageInfo {
+  return Object.assign(new PageInfo(), {
+    hasNextPage,
+    hasPreviousPage,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges[edges.length - 1]?.cursor ?? null,
+  });
 }
 
 /** Pages an in-memory list already in key order (small, bounded lists). */

@@ -8,6 +8,7 @@ import { ApiTokenResolver } from '../modules/api-tokens/api-token.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { MembershipResolver } from '../modules/organizations/membership.resolver';
+import { InvitationResolver } from '../modules/organizations/invitation.resolver';
 import { ProductResolver } from '../modules/products/product.resolver';
 import { OrganizationProductsFieldsResolver } from '../modules/products/organization-fields.resolver';
 import { PaymentResolver } from '../modules/payments/payment.resolver';
@@ -32,6 +33,8 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
+import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -50,6 +53,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationResolver,
   UserOrganizationsFieldsResolver,
   MembershipResolver,
+  InvitationResolver,
   OrganizationTeamsFieldsResolver,
   TeamResolver,
   InvitationTeamsFieldsResolver,
@@ -59,6 +63,8 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
   PartnerResolver,
+  OrganizationAffiliatesFieldsResolver,
+  AffiliateResolver,
   ProductRenewalsFieldsResolver,
   PaymentResolver,
   OrganizationPaymentsFieldsResolver,

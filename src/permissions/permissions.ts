@@ -1,5 +1,6 @@
-import { GraphQLSchema, isObjectType } from 'graphql';
-import { allow, and, deny, IRule, shield } from 'graphql-shield';
+import { GraphQLSchema } from 'graphql';
+import { IMiddlewareFieldMap, IMiddlewareTypeMap } from 'graphql-middleware';
+import { and, deny, IRule, shield } from 'graphql-shield';
 import { ForbiddenError } from '../graphql/errors';
 import { canWrite, isAuthenticated, isPlatformAdmin, isPublic, isSupportStaff } from './rules';
 
@@ -22,12 +23,16 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
   Mutation: {
     signUp: isPublic,
     logIn: isPublic,
+    logOut: canWrite,
+    logOutEverywhere: canWrite,
     createApiToken: canWrite,
     revokeApiToken: canWrite,
     updateOrganization: canWrite,
     setAutoRenew: canWrite,
     inviteMember: canWrite,
     acceptInvitation: isPublic,
+    // The mailed token is the credential, or (by id) the viewer's own email (checked by the service).
+    declineInvitation: isPublic,
     updateMembership: canWrite,
     removeMember: canWrite,
     revokeInvitation: canWrite,
@@ -58,6 +63,7 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     resetPassword: isPublic,
     applyForPartnerProgram: canWrite,
     reviewPartnerApplication: and(isPlatformAdmin, canWrite),
+    joinAffiliateProgram: canWrite,
   },
 };
 
@@ -76,18 +82,29 @@ export const FIELD_PERMISSIONS: Record<string, Record<string, ShieldRule>> = {
 };
 
 /**
- * The shield: root fields by PERMISSIONS; fields of object types are allowed because their parent
- * was reached through a guarded root field and services already scoped what they return, except
- * the few FIELD_PERMISSIONS name.
+ * The shield: root fields by PERMISSIONS, anything else at the root denied ('*': deny); fields of
+ * object types are allowed because their parent was reached through a guarded root field and
+ * services already scoped what they return, except the few FIELD_PERMISSIONS name.
+ *
+ * Only the fields with a rule are wrapped (every root field, the FIELD_PERMISSIONS fields):
+ * graphql-shield itself wraps every field of every type, scalars included, even with an `allow`
+ * rule, which cost more than the resolvers on a page of nested lists (issue 11). So its middleware
+ * is generated for the whole schema and the entries of fields without a rule are dropped.
  */
-export function createShield(schema: GraphQLSchema) {
-  const typeRules: Record<string, ShieldRule | Record<string, ShieldRule>> = {};
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (isObjectType(type) && !type.name.startsWith('__') && type.name !== 'Query' && type.name !== 'Mutation')
-      typeRules[type.name] = FIELD_PERMISSIONS[type.name] ? { '*': allow, ...FIELD_PERMISSIONS[type.name] } : allow;
-  }
-  return shield(
-    { ...typeRules, Query: PERMISSIONS.Query, Mutation: PERMISSIONS.Mutation },
+export function createShield(schema: GraphQLSchema): IMiddlewareTypeMap {
+  const generated = shield(
+    {
+      Query: { '*': deny, ...PERMISSIONS.Query },
+      Mutation: { '*': deny, ...PERMISSIONS.Mutation },
+      ...FIELD_PERMISSIONS,
+    },
     { fallbackRule: deny, allowExternalErrors: true, fallbackError: () => new ForbiddenError(), debug: false },
-  );
+  ).generate(schema) as IMiddlewareTypeMap;
+  const guarded: IMiddlewareTypeMap = {};
+  for (const root of ['Query', 'Mutation', 'Subscription']) if (generated[root]) guarded[root] = generated[root];
+  for (const [type, rules] of Object.entries(FIELD_PERMISSIONS)) {
+    const fields = generated[type] as IMiddlewareFieldMap;
+    guarded[type] = Object.fromEntries(Object.keys(rules).map((field) => [field, fields[field]]));
+  }
+  return guarded;
 }

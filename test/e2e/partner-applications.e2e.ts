@@ -3,7 +3,16 @@ import { PriceEntity } from '../../src/modules/catalog/price.entity';
 import { AccessScope, BillingMode, RelationshipStatus } from '../../src/modules/partners/client-relationship.entity';
 import { PartnerEntity, PartnerStatus } from '../../src/modules/partners/partner.entity';
 import { BillingPeriod, ProductStatus, ProductType } from '../../src/modules/products/product.entity';
-import { aMember, anOrganization, aPlatformAdmin, aSupportStaff, localId, SignedUp } from '../fixtures/builders';
+import {
+  aMember,
+  anAcceptedInvitation,
+  anOrganization,
+  aPlatformAdmin,
+  aSupportStaff,
+  invitationTokenFromMail,
+  localId,
+  SignedUp,
+} from '../fixtures/builders';
 import { insertPartner, insertProduct, insertRelationship } from '../fixtures/partners';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
@@ -167,6 +176,23 @@ describe('applyForPartnerProgram (R28, R29)', () => {
     expect(ok(await apply(org)).applyForPartnerProgram.userErrors).toEqual([]);
   });
 
+  it('refuses an affiliate (R29), next to the other reasons', async () => {
+    const person = await aCompanyManaging(3000_00, 'CHF', 'INDIVIDUAL');
+    const joined = ok(
+      await server.gql(
+        `mutation($input: JoinAffiliateProgramInput!) { joinAffiliateProgram(input: $input) { userErrors { code } } }`,
+        { input: { organizationId: person.organizationId } },
+        person.token,
+      ),
+    ).joinAffiliateProgram;
+    expect(joined.userErrors).toEqual([]);
+    expect(ok(await apply(person)).applyForPartnerProgram.userErrors.map((e: any) => e.code)).toEqual([
+      'INDIVIDUAL_ORGANIZATION',
+      'ALREADY_AFFILIATE',
+    ]);
+    expect(await partnerRows(person)).toEqual([]);
+  });
+
   it('answers a second submit APPLICATION_PENDING and keeps one row', async () => {
     const org = await aCompanyManaging(3000_00);
     await anApplication(org);
@@ -205,6 +231,7 @@ describe('reviewPartnerApplication', () => {
       { input: { organizationId: org.organizationId, email: insider.email, role: 'ADMINISTRATOR' } },
       org.token,
     );
+    await anAcceptedInvitation(server, invitationTokenFromMail(server, insider.email));
     const result = ok(await review(partner.id, true, 'looks fine', insider.token)).reviewPartnerApplication;
     expect(result.userErrors.map((e: any) => e.code)).toEqual(['OWN_APPLICATION']);
     expect((await partnerRows(org))[0].status).toBe(PartnerStatus.APPLIED);

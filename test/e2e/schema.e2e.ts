@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printAppSchema } from '../../src/cli/emit-schema';
-import { FIELD_PERMISSIONS, PERMISSIONS } from '../../src/permissions/permissions';
+import { createShield, FIELD_PERMISSIONS, PERMISSIONS } from '../../src/permissions/permissions';
 import { buildAppSchema } from '../../src/graphql/schema';
 import { isPublic } from '../../src/permissions/rules';
 import * as rules from '../../src/permissions/rules';
@@ -38,5 +38,17 @@ describe('schema and permissions', () => {
       ),
     );
     expect(map).toMatchSnapshot();
+  });
+
+  it('the shield wraps exactly the fields with a rule: every root field and the FIELD_PERMISSIONS fields (issue 11)', async () => {
+    const schema = await buildAppSchema();
+    const wrapped = Object.entries(createShield(schema)).flatMap(([type, fields]) =>
+      Object.keys(fields as object).map((field) => `${type}.${field}`),
+    );
+    const expected = [
+      ...(['Query', 'Mutation'] as const).flatMap((root) => Object.keys(PERMISSIONS[root]).map((f) => `${root}.${f}`)),
+      ...Object.entries(FIELD_PERMISSIONS).flatMap(([type, rules]) => Object.keys(rules).map((f) => `${type}.${f}`)),
+    ];
+    expect(wrapped.sort()).toEqual(expected.sort());
   });
 });

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { aBareProduct, aMember, anOrganization, PASSWORD, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anOrganization,
+  invitationTokenFromMail,
+  PASSWORD,
+  SignedUp,
+} from '../fixtures/builders';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -219,7 +226,7 @@ describe('team product grants reach members as they come and go (R7, section 8)'
 });
 
 describe('addTeamMembers and removeTeamMember', () => {
-  it('adds members by id and people outside by email: existing accounts as external members, others by team-only invitation', async () => {
+  it('adds members by id at once and invites anyone outside by email, with an account or not, into the team only', async () => {
     const org = await anOrganization(server);
     const member = await aMember(server, org);
     const external = await anOrganization(server, { organizationKind: 'INDIVIDUAL' });
@@ -236,8 +243,10 @@ describe('addTeamMembers and removeTeamMember', () => {
       ),
     );
     expect(addTeamMembers.userErrors).toEqual([]);
-    expect(addTeamMembers.team.members.map((m: any) => m.id)).toEqual([member.userId, external.userId]);
+    // Nobody outside is added unasked, and an account looks like no account (issue 9).
+    expect(addTeamMembers.team.members.map((m: any) => m.id)).toEqual([member.userId]);
     expect(addTeamMembers.invitations).toEqual([
+      { id: expect.any(String), email: external.email, status: 'PENDING', team: { id: team.id } },
       { id: expect.any(String), email: stranger, status: 'PENDING', team: { id: team.id } },
     ]);
     expect(
@@ -245,7 +254,10 @@ describe('addTeamMembers and removeTeamMember', () => {
         .mails()
         .filter((m) => m.to.includes(external.email))
         .pop()?.subject,
-    ).toMatch(/added to the team/);
+    ).toMatch(/Invitation to the team/);
+    expect((await server.gql(ORG_VIEW, { id: org.organizationId }, external.token)).data?.organization).toBeNull();
+    const joined = ok(await server.gql(ACCEPT, { input: { token: invitationTokenFromMail(server, external.email) } }));
+    expect(joined.acceptInvitation).toMatchObject({ membership: null, team: { id: team.id }, userErrors: [] });
     const again = ok(await server.gql(ADD, { input: { teamId: team.id, userIds: [member.userId] } }, org.token));
     expect(again.addTeamMembers.team.members).toHaveLength(2);
 

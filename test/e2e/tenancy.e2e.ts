@@ -1,4 +1,12 @@
-import { aBareProduct, aMember, anOrganization, Member, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anAcceptedInvitation,
+  anOrganization,
+  invitationTokenFromMail,
+  Member,
+  SignedUp,
+} from '../fixtures/builders';
 import { errorCode, GraphQLResponse, ok, startTestServer, TestServer } from '../helpers/server';
 
 /**
@@ -93,6 +101,7 @@ describe('a legal representative of A against organization B', () => {
     // B's representative joins A's team as an external member: A sees the person, never B's side.
     const added = ok(await mutate('addTeamMembers', { teamId: aTeamId, emails: [b.email] }, a.token)).addTeamMembers;
     expect(added.userErrors).toEqual([]);
+    await anAcceptedInvitation(server, invitationTokenFromMail(server, b.email));
     const seen = ok(
       await server.gql(
         `query($id: ID!) { node(id: $id) { ... on Team { members { email memberships(first: 100) { totalCount edges { node { organization { id } } } } } } } }`,

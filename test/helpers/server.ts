@@ -32,6 +32,8 @@ export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
   errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }>;
+  /** SQL statements the request sent (servers started with `countStatements`). */
+  statements?: number;
 }
 
 export interface TestServer {
@@ -65,6 +67,8 @@ export async function startTestServer(
     logger?: Logger;
     /** A second instance on this server's database (its own HTTP server, counters and Redis connection). */
     sameDatabaseAs?: TestServer;
+    /** Count each request's SQL statements: `gql` answers them as `statements`. */
+    countStatements?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-test-'));
@@ -101,7 +105,13 @@ export async function startTestServer(
   });
   const { dataSource } = shared ? { dataSource: shared.dataSource } : await openAppDatabase(databaseUrl);
   const clock = new TestClock();
-  const app = await createServer({ config, dataSource, clock, logger: options.logger });
+  const app = await createServer({
+    config,
+    dataSource,
+    clock,
+    logger: options.logger,
+    countStatements: options.countStatements,
+  });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
   const mailDir = join(dir, 'mail');
@@ -123,7 +133,8 @@ export async function startTestServer(
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as GraphQLResponse;
-      return { ...body, status: response.status };
+      const statements = response.headers.get('x-sql-statements');
+      return { ...body, status: response.status, ...(statements === null ? {} : { statements: Number(statements) }) };
     },
     mails: () => readOutbox(mailDir),
     sms: () => readSmsOutbox(join(dir, 'sms')),

@@ -11,6 +11,8 @@ import { hasPermission, OrgAccess, OrgPermission } from './permissions';
  */
 export class AccessScope {
   private readonly loader: DataLoader<number, OrgAccess | null>;
+  /** The teams the viewer is in, per organization, filled by the same batch as the access. */
+  private readonly teamIds = new Map<number, number[]>();
 
   constructor(
     private readonly em: EntityManager,
@@ -33,6 +35,13 @@ export class AccessScope {
     return access;
   }
 
+  /** The ids of the teams the viewer is in within the organization (no query of its own: loaded with the access). */
+  async viewerTeamIds(organizationId: number): Promise<number[]> {
+    if (this.isSystem || this.userId === null) return [];
+    await this.loader.load(organizationId);
+    return this.teamIds.get(organizationId) ?? [];
+  }
+
   /** Forget cached access after the request changed it (a membership was added or removed). */
   clear(organizationId: number): void {
     this.loader.clear(organizationId);
@@ -48,6 +57,11 @@ export class AccessScope {
     const teams = teamLinks.length
       ? await this.em.find(TeamEntity, { where: { id: In(teamLinks.map((t) => t.teamId)) } })
       : [];
+    for (const organizationId of ids)
+      this.teamIds.set(
+        organizationId,
+        teamLinks.filter((t) => t.organizationId === organizationId).map((t) => t.teamId),
+      );
     return ids.map((organizationId) => {
       const membership = memberships.find((m) => m.organizationId === organizationId);
       const teamProducts = teams.filter((t) => t.organizationId === organizationId).flatMap((t) => t.productIds);

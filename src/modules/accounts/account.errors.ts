@@ -9,4 +9,6 @@ export enum AccountErrorCode {
   INVALID_RESET_TOKEN = 'INVALID_RESET_TOKEN',
   RESET_TOKEN_EXPIRED = 'RESET_TOKEN_EXPIRED',
   ORGANIZATION_NAME_REQUIRED = 'ORGANIZATION_NAME_REQUIRED',
+  /** logOut without a sessionId from a request made with an API token (issue 9). */
+  NOT_A_SESSION = 'NOT_A_SESSION',
 }

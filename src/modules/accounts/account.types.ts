@@ -5,6 +5,8 @@ import { Node } from '../../graphql/node';
 import { CurrencyCode } from '../../graphql/money';
 import { OrganizationKind } from '../organizations/organization.entity';
 import { OrganizationType } from '../organizations/organization.types';
+import { DateTimeScalar } from '../../graphql/scalars';
+import type { ApiTokenEntity } from '../api-tokens/api-token.entity';
 import { UserEntity } from './user.entity';
 
 @ObjectType('User', { implements: Node })
@@ -55,4 +57,26 @@ export class LogInPayload {
   @Field(() => String, { nullable: true }) token?: string | null;
   @Field(() => UserType, { nullable: true }) user?: UserType | null;
   @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@ObjectType('Session', {
+  implements: Node,
+  description: 'A login token (not an API token): where and when it was used, so that a user can end it.',
+})
+export class SessionType extends Node {
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Recorded at most once a minute.' })
+  lastUsedAt: Date | null;
+  @Field(() => DateTimeScalar) expiresAt: Date;
+  @Field({ description: 'The login token of this request.' }) current: boolean;
+
+  static from(token: ApiTokenEntity, currentTokenId: number | null): SessionType {
+    return Object.assign(new SessionType(), {
+      id: toGlobalId('Session', token.id),
+      createdAt: token.createdAt,
+      lastUsedAt: token.lastUsedAt,
+      expiresAt: token.expiresAt!,
+      current: token.id === currentTokenId,
+    });
+  }
 }

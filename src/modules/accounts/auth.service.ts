@@ -10,7 +10,7 @@ import {
   requireText,
 } from '../../common/validate';
 import { ApiTokenEntity, TokenKind } from '../api-tokens/api-token.entity';
-import { hashSecret, newSecret } from '../../common/token-secret';
+import { hashSecret, newSecret, sameSecretHash } from '../../common/token-secret';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity, OrganizationKind } from '../organizations/organization.entity';
 import { AccountErrorCode } from './account.errors';
@@ -18,6 +18,7 @@ import { LoginLock, LoginThrottle } from './login-throttle';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { UserEntity } from './user.entity';
 import type { AuditService } from '../audit/audit.service';
+import { AccountEvents } from './account.events';
 
 export const LOGIN_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 export const ALL_SCOPES = ['read', 'write'];
@@ -40,11 +41,13 @@ export class AuthService {
   /**
    * @param throttle log-in throttling per account and client address
    * @param onLock told of every throttling lock (the logs and metrics); the audit log is written here
+   * @param events where `signedUp` is published (the affiliate program records referrals, R35)
    */
   constructor(
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
     private readonly onLock: (lock: LoginLock) => void = () => {},
+    private readonly events: AccountEvents = new AccountEvents(),
   ) {}
 
   /** Creates the user, its organization (named after the person or the company, R1) and a login token. */
@@ -100,6 +103,7 @@ export class AuthService {
         'organization.created',
         `user:${user.id} (${email})`,
       );
+      await this.events.emit('signedUp', { ctx, user, organization, affiliateCode: input.affiliateCode ?? null });
       return { user, organization, token };
     });
   }
@@ -197,11 +201,16 @@ export class AuthService {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    const token = await ctx.em.findOne(ApiTokenEntity, {
-      where: { secretHash: hashSecret(match[1]) },
-      relations: { user: true },
-    });
-    if (!token || !token.user) throw new UnauthenticatedError('Unknown token.');
+    const presented = hashSecret(match[1]);
+    // One statement: the token joined to its user (findOne with a relation adds a DISTINCT query first).
+    // The hash is unique, so no LIMIT is needed.
+    const token = await ctx.em
+      .createQueryBuilder(ApiTokenEntity, 't')
+      .innerJoinAndSelect('t.user', 'u')
+      .where('t.secretHash = :hash', { hash: presented })
+      .getOne();
+    if (!token || !token.user || !sameSecretHash(token.secretHash, presented))
+      throw new UnauthenticatedError('Unknown token.');
     if (token.revokedAt) throw new UnauthenticatedError('This token was revoked.');
     if (token.user.lockedAt) throw new UnauthenticatedError('This account is locked.');
     const now = ctx.now();

@@ -41,7 +41,7 @@ export class InvoiceResolver {
 
   @FieldResolver(() => [InvoiceLineType])
   async lines(@Root() invoice: InvoiceType, @Ctx() ctx: GraphQLContext): Promise<InvoiceLineType[]> {
-    return (await ctx.services.invoices.linesOf(ctx, invoice.entityId)).map((line) =>
+    return (await ctx.services.invoices.linesOfShown(ctx, invoice.entityId)).map((line) =>
       InvoiceLineType.from(line, invoice.currency),
     );
   }

@@ -3,7 +3,7 @@ import { addDays } from '../../calc/periods';
 import { vatRateFor } from '../../calc/vat';
 import { RequestContext } from '../../context';
 import { transaction, writeLock } from '../../db/transaction';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { hasPermission } from '../access/permissions';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { BillingPeriod, ProductType } from '../products/product.entity';
@@ -136,15 +136,23 @@ export class InvoiceService {
   /** Invoices of an organization (R18), newest last; needs billing rights. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: InvoiceListFilter = {}) {
     await ctx.access.require(organizationId, 'viewBilling');
-    const query = ctx.em
-      .createQueryBuilder(InvoiceEntity, 'i')
-      .where('i.organizationId = :organizationId', { organizationId });
-    if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
-    if (filter.issuedFrom)
-      query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
-    if (filter.issuedTo)
-      query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
-    return paginate(query, page, (i) => i);
+    // Batched across organizations (one statement for all of a query's Organization.invoices).
+    return ctx.loaders.connections.load(
+      {
+        name: `Organization.invoices:${filter.status ?? ''}:${filter.issuedFrom ?? ''}:${filter.issuedTo ?? ''}`,
+        entity: InvoiceEntity,
+        alias: 'i',
+        parent: 'organizationId',
+        where: (query) => {
+          if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
+          if (filter.issuedFrom)
+            query.andWhere('i.issuedAt >= :from', { from: new Date(`${filter.issuedFrom}T00:00:00.000Z`) });
+          if (filter.issuedTo)
+            query.andWhere('i.issuedAt < :to', { to: addDays(new Date(`${filter.issuedTo}T00:00:00.000Z`), 1) });
+        },
+      },
+      { parentId: organizationId, page },
+    );
   }
 
   /** The invoice if the viewer has billing rights in its organization; null when unknown or out of reach. */
@@ -156,6 +164,11 @@ export class InvoiceService {
   /** Billing rights in the invoiced organization (DESIGN section 8, rule 3). */
   async canView(ctx: RequestContext, invoice: InvoiceEntity): Promise<boolean> {
     return hasPermission(await ctx.access.forOrganization(invoice.organizationId), 'viewBilling');
+  }
+
+  /** Invoice.lines of an invoice the viewer was shown: batched across invoices (one query per tick). */
+  linesOfShown(ctx: RequestContext, invoiceId: number): Promise<InvoiceLineEntity[]> {
+    return ctx.loaders.invoiceLines.load(invoiceId);
   }
 
   linesOf(ctx: RequestContext, invoiceId: number): Promise<InvoiceLineEntity[]> {

@@ -2,7 +2,7 @@ import { In, LessThanOrEqual } from 'typeorm';
 import { addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
 import { sweepEach } from '../../jobs/sweep';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
@@ -176,11 +176,18 @@ export class OrderService {
   /** Orders of an organization, oldest first, optionally by status; needs billing rights. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, status?: OrderStatus | null) {
     await ctx.access.require(organizationId, 'viewBilling');
-    const query = ctx.em
-      .createQueryBuilder(OrderEntity, 'o')
-      .where('o.organizationId = :organizationId', { organizationId });
-    if (status) query.andWhere('o.status = :status', { status });
-    return paginate(query, page, (o) => o);
+    return ctx.loaders.connections.load(
+      {
+        name: `Organization.orders:${status ?? ''}`,
+        entity: OrderEntity,
+        alias: 'o',
+        parent: 'organizationId',
+        where: (query) => {
+          if (status) query.andWhere('o.status = :status', { status });
+        },
+      },
+      { parentId: organizationId, page },
+    );
   }
 
   /** The order if the viewer has billing rights in its organization; null otherwise. */

@@ -7,6 +7,8 @@ export enum InvitationStatus {
   PENDING = 'PENDING',
   ACCEPTED = 'ACCEPTED',
   REVOKED = 'REVOKED',
+  /** The invitee said no (issue 9: nobody becomes a member without consent). */
+  DECLINED = 'DECLINED',
   EXPIRED = 'EXPIRED',
 }
 

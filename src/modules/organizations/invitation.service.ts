@@ -40,7 +40,9 @@ export interface IssuedInvitation {
 
 /**
  * Invitations by email (R5, R7): the token is random, only its hash is stored and the token itself
- * travels only in the mail. Inviting an email that already has an account adds the membership at once.
+ * travels only in the mail. Nobody becomes a member without accepting (issue 9): an email with an
+ * account gets the same pending invitation and the same mail as one without, so the answer never tells
+ * whether the address has an account; its owner also sees it in `viewer.invitations` and may decline.
  * Inviting an email with a pending invitation re-sends it: a new token replaces the old one.
  */
 export class InvitationService {
@@ -51,38 +53,35 @@ export class InvitationService {
     private readonly publicUrl: string,
   ) {}
 
-  async invite(
-    ctx: RequestContext,
-    organizationId: number,
-    input: InviteMemberInput,
-  ): Promise<{ invitation?: InvitationEntity; membership?: MembershipEntity }> {
+  async invite(ctx: RequestContext, organizationId: number, input: InviteMemberInput): Promise<InvitationEntity> {
     const access = await ctx.access.require(organizationId, 'manageMembers');
     const email = requireEmail(input.email, ['input', 'email']);
     const grant = await this.memberships.newGrant(ctx, access, organizationId, input, ['input']);
-    const { mail, ...result } = await ctx.transaction(async (ctx) => {
+    const { invitation, mail } = await ctx.transaction(async (ctx) => {
       const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
-      const user = await ctx.em.findOneBy(UserEntity, { email });
-      if (user) {
-        const membership = await this.memberships.create(ctx, organizationId, user.id, grant);
-        await this.audit.record(
-          ctx,
-          organizationId,
-          'member.added',
-          `membership:${membership.id} (${email}) as ${grant.role}`,
+      // Someone already in the organization: the manager sees the members anyway, so this says nothing new.
+      const member = await ctx.em
+        .createQueryBuilder(MembershipEntity, 'm')
+        .innerJoin(UserEntity, 'u', 'u.id = m.userId')
+        .where('m.organizationId = :organizationId AND u.email = :email', { organizationId, email })
+        .getExists();
+      if (member)
+        throw new BusinessError(
+          MembershipErrorCode.ALREADY_MEMBER,
+          'This person is already a member of the organization.',
+          ['input', 'email'],
         );
-        return { membership, mail: addedMail(ctx, this.publicUrl, organization, email, grant.role) };
-      }
-      const { invitation, mail } = await this.issue(ctx, organization, null, email, grant);
+      const issued = await this.issue(ctx, organization, null, email, grant);
       await this.audit.record(
         ctx,
         organizationId,
         'member.invited',
-        `invitation:${invitation.id} (${email}) as ${grant.role}`,
+        `invitation:${issued.invitation.id} (${email}) as ${grant.role}`,
       );
-      return { invitation, mail };
+      return issued;
     });
     await this.mailer.send(mail);
-    return result;
+    return invitation;
   }
 
   /**
@@ -159,10 +158,21 @@ export class InvitationService {
       });
       account = { name, passwordHash: await hashPassword(requirePassword(input.password, ['input', 'password'])) };
     }
+    return this.redeem(ctx, found.id, account);
+  }
 
+  /**
+   * The demo seed: its people accept their invitations as they would with the mailed token (the
+   * existing account of the invited email joins). Not reachable from the API.
+   */
+  acceptForDemo(ctx: RequestContext, invitationId: number) {
+    return this.redeem(ctx, invitationId, null);
+  }
+
+  private redeem(ctx: RequestContext, invitationId: number, account: { name: string; passwordHash: string } | null) {
     return ctx.transaction(async (ctx) => {
       const invitation = await ctx.em.findOneOrFail(InvitationEntity, {
-        where: { id: found.id },
+        where: { id: invitationId },
         lock: writeLock(ctx.em),
       });
       requirePending(invitation, ctx.now());
@@ -254,6 +264,72 @@ export class InvitationService {
       .getMany();
   }
 
+  /**
+   * declineInvitation: by the token of the mail (public, the token is the proof), or by id for a
+   * pending invitation addressed to the viewer's own email (one listed in `viewer.invitations`).
+   * Unknown ids and other people's invitations answer alike (NOT_FOUND).
+   */
+  async decline(
+    ctx: RequestContext,
+    input: { token?: string | null; invitationId?: number | null },
+  ): Promise<InvitationEntity> {
+    let found: InvitationEntity | null = null;
+    if (input.token) {
+      found = await ctx.em.findOneBy(InvitationEntity, { tokenHash: hashSecret(input.token.trim()) });
+      if (!found)
+        throw new BusinessError(MembershipErrorCode.INVALID_TOKEN, 'This invitation token is not valid.', [
+          'input',
+          'token',
+        ]);
+    } else if (input.invitationId) {
+      const viewer = ctx.viewer?.user;
+      found = viewer ? await ctx.em.findOneBy(InvitationEntity, { id: input.invitationId, email: viewer.email }) : null;
+      if (!found)
+        throw new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such invitation of yours.', [
+          'input',
+          'invitationId',
+        ]);
+    } else {
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'Give the token of the mail or the invitationId.', [
+        'input',
+      ]);
+    }
+    return ctx.transaction(async (ctx) => {
+      const invitation = await ctx.em.findOneOrFail(InvitationEntity, {
+        where: { id: found.id },
+        lock: writeLock(ctx.em),
+      });
+      requirePending(invitation, ctx.now());
+      await ctx.em.update(InvitationEntity, { id: invitation.id }, { status: InvitationStatus.DECLINED });
+      const invitee = await ctx.em.findOneBy(UserEntity, { email: invitation.email });
+      await this.audit.record(
+        invitee ? ctx.withViewer({ user: invitee, token: null, via: 'invitation' }) : ctx,
+        invitation.organizationId,
+        'invitation.declined',
+        `invitation:${invitation.id} (${invitation.email})`,
+      );
+      return Object.assign(invitation, { status: InvitationStatus.DECLINED });
+    });
+  }
+
+  /**
+   * User.invitations: the pending, unexpired invitations addressed to the user's account email, newest
+   * first, at most 100. Sign-up does not verify the email, so this matches the exact (normalized)
+   * account email only; accepting still needs the mailed token, which proves the address.
+   */
+  listForUser(ctx: RequestContext, user: UserEntity): Promise<InvitationEntity[]> {
+    return ctx.em
+      .createQueryBuilder(InvitationEntity, 'i')
+      .where('i.email = :email AND i.status = :pending AND i.expiresAt > :now', {
+        email: user.email,
+        pending: InvitationStatus.PENDING,
+        now: ctx.now(),
+      })
+      .orderBy('i.id', 'DESC')
+      .limit(LIST_LIMIT)
+      .getMany();
+  }
+
   /** For node(id): only those who manage members see an invitation. */
   async findVisible(ctx: RequestContext, invitationId: number): Promise<InvitationEntity | null> {
     const invitation = await ctx.em.findOneBy(InvitationEntity, { id: invitationId });
@@ -336,20 +412,5 @@ function invitationMail(
       '',
       `The invitation expires on ${invitation.expiresAt.toISOString()}. If you did not expect it, ignore this message.`,
     ].join('\n'),
-  };
-}
-
-function addedMail(
-  ctx: RequestContext,
-  publicUrl: string,
-  organization: OrganizationEntity,
-  email: string,
-  role: MemberRole,
-): Mail {
-  const inviter = ctx.viewer?.user.name ?? 'Someone';
-  return {
-    to: email,
-    subject: `You were added to ${organization.name}`,
-    text: `${inviter} added you to ${organization.name} as ${ROLE_LABEL[role]}.\n\nLog in with your account at ${publicUrl}/ to reach it.`,
   };
 }

@@ -9,6 +9,7 @@ import { registerNode } from '../../graphql/node-registry';
 import { TeamType } from '../teams/team.types';
 import {
   AcceptInvitationInput,
+  DeclineInvitationInput,
   InvitationPayload,
   InviteMemberInput,
   InviteMemberPayload,
@@ -35,19 +36,16 @@ const productIdsOf = (ids: string[] | null | undefined) =>
 export class MembershipResolver {
   @Mutation(() => InviteMemberPayload, {
     description:
-      'R5: an email without an account gets a pending invitation (token by mail only); an existing account becomes a member at once.',
+      'R5: a pending invitation (token by mail only) whether or not the email has an account; nobody becomes a member without accepting.',
   })
   inviteMember(@Arg('input') input: InviteMemberInput, @Ctx() ctx: GraphQLContext): Promise<InviteMemberPayload> {
     return payload(async () => {
       const organizationId = decodeId(input.organizationId, 'Organization', ['input', 'organizationId']);
-      const { invitation, membership } = await ctx.services.invitations.invite(ctx, organizationId, {
+      const invitation = await ctx.services.invitations.invite(ctx, organizationId, {
         ...input,
         productIds: productIdsOf(input.productIds),
       });
-      return {
-        invitation: invitation ? InvitationType.from(invitation, ctx.now()) : null,
-        membership: membership ? MembershipType.from(membership) : null,
-      };
+      return { invitation: InvitationType.from(invitation, ctx.now()), membership: null };
     });
   }
 
@@ -62,6 +60,23 @@ export class MembershipResolver {
         membership: membership ? MembershipType.from(membership) : null,
         team: team ? TeamType.from(team) : null,
       };
+    });
+  }
+
+  @Mutation(() => InvitationPayload, {
+    description:
+      'Says no to an invitation: by the token of the mail (no log-in needed), or by the id of one listed in viewer.invitations.',
+  })
+  declineInvitation(
+    @Arg('input') input: DeclineInvitationInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<InvitationPayload> {
+    return payload(async () => {
+      const invitationId = input.invitationId
+        ? decodeId(input.invitationId, 'Invitation', ['input', 'invitationId'])
+        : null;
+      const invitation = await ctx.services.invitations.decline(ctx, { token: input.token, invitationId });
+      return { invitation: InvitationType.from(invitation, ctx.now()) };
     });
   }
 

@@ -1,7 +1,7 @@
 import { RequestContext } from '../../context';
 import { isUniqueViolation } from '../../db/errors';
 import { writeLock } from '../../db/transaction';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
 import { hasPermission, OrgAccess } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
@@ -63,11 +63,14 @@ export class MembershipService {
   /** Organization.members: everyone for those who manage members, otherwise only the viewer's own membership. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em
-      .createQueryBuilder(MembershipEntity, 'm')
-      .where('m.organizationId = :organizationId', { organizationId });
-    if (!hasPermission(access, 'manageMembers')) query.andWhere('m.id = :own', { own: access.membershipId ?? 0 });
-    return paginate(query, page, (m) => m);
+    return ctx.loaders.connections.load(
+      { name: 'Organization.members', entity: MembershipEntity, alias: 'm', parent: 'organizationId' },
+      {
+        parentId: organizationId,
+        page,
+        only: hasPermission(access, 'manageMembers') ? null : [access.membershipId ?? 0],
+      },
+    );
   }
 
   /** For node(id): the membership when the viewer manages members there or it is the viewer's own. */

@@ -18,10 +18,13 @@ export class InviteMemberInput {
 export class InviteMemberPayload {
   @Field(() => InvitationType, {
     nullable: true,
-    description: 'Set when the email had no account: the token goes out by email only.',
+    description: 'The pending invitation; the token goes out by email only (R5).',
   })
   invitation?: InvitationType | null;
-  @Field(() => MembershipType, { nullable: true, description: 'Set when the email already had an account.' })
+  @Field(() => MembershipType, {
+    nullable: true,
+    description: 'Kept for compatibility: always null, since nobody becomes a member without accepting (R5).',
+  })
   membership?: MembershipType | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
@@ -39,6 +42,17 @@ export class AcceptInvitationInput {
     description: 'Required when the invited email has no account yet: the new account gets this password.',
   })
   password?: string | null;
+}
+
+@InputType('DeclineInvitationInput')
+export class DeclineInvitationInput {
+  @Field(() => String, { nullable: true, description: 'The token of the invitation mail.' })
+  token?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Or, signed in, the id of an invitation listed in viewer.invitations.',
+  })
+  invitationId?: string | null;
 }
 
 @ObjectType('MembershipPayload')

@@ -1,11 +1,11 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { OrganizationType } from '../organizations/organization.types';
-import { AffiliateType, ClientRelationshipType, PartnerType } from './partner.types';
+import { ClientRelationshipType, PartnerType } from './partner.types';
 
 /**
- * Organization's links to the Partner and Affiliate programs. `partner` is this organization's own
- * partner row (any status), visible to whoever sees the organization.
+ * Organization's link to the Partner program: `partner` is this organization's own partner row (any
+ * status), visible to whoever sees the organization. (Organization.affiliate lives in modules/affiliates.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -23,13 +23,5 @@ export class OrganizationPartnersFieldsResolver {
   })
   partnerRelationships(): ClientRelationshipType[] {
     return [];
-  }
-
-  @FieldResolver(() => AffiliateType, {
-    nullable: true,
-    description: 'Set when this (individual) organization joined the affiliate program.',
-  })
-  affiliate(): AffiliateType | null {
-    return null;
   }
 }

@@ -49,9 +49,3 @@ export class ClientRelationshipType extends Node {
   @Field(() => DateTimeScalar, { nullable: true }) endedAt: Date | null;
   @Field(() => String, { nullable: true }) endReason: string | null;
 }
-
-@ObjectType('Affiliate', { implements: Node })
-export class AffiliateType extends Node {
-  @Field() code: string;
-  @Field() link: string;
-}

@@ -7,6 +7,8 @@ export enum LedgerEntryKind {
   PAYMENT = 'PAYMENT',
   REFUND = 'REFUND',
   CASHBACK = 'CASHBACK',
+  /** A payout of affiliate commissions (R35). */
+  COMMISSION = 'COMMISSION',
   ADJUSTMENT = 'ADJUSTMENT',
 }
 

@@ -12,6 +12,7 @@ const SIGN: Record<LedgerEntryKind, 1 | -1 | 0> = {
   [LedgerEntryKind.TOP_UP]: 1,
   [LedgerEntryKind.REFUND]: 1,
   [LedgerEntryKind.CASHBACK]: 1,
+  [LedgerEntryKind.COMMISSION]: 1,
   [LedgerEntryKind.PAYMENT]: -1,
   [LedgerEntryKind.ADJUSTMENT]: 0,
 };

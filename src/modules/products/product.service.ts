@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { RequestContext } from '../../context';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
 import { canReachProduct } from '../access/permissions';
 import { ProductEntity, ProductStatus, ProductType } from './product.entity';
@@ -16,14 +16,22 @@ export interface ProductListFilter {
 export class ProductService {
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: ProductListFilter = {}) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em
-      .createQueryBuilder(ProductEntity, 'p')
-      .where('p.organizationId = :organizationId', { organizationId });
-    if (access.products !== 'ALL') query.andWhere('p.id IN (:...reachable)', { reachable: [0, ...access.products] });
-    if (filter.type) query.andWhere('p.type = :type', { type: filter.type });
-    if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
-    if (filter.expiringBefore) query.andWhere('p.expiresAt < :before', { before: filter.expiringBefore });
-    return paginate(query, page, (p) => p);
+    // Batched across organizations (one statement for all of a query's Organization.products).
+    return ctx.loaders.connections.load(
+      {
+        name: `Organization.products:${filter.type ?? ''}:${filter.status ?? ''}:${filter.expiringBefore?.toISOString() ?? ''}`,
+        entity: ProductEntity,
+        alias: 'p',
+        parent: 'organizationId',
+        where: (query) => {
+          if (filter.type) query.andWhere('p.type = :type', { type: filter.type });
+          if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
+          if (filter.expiringBefore) query.andWhere('p.expiresAt < :before', { before: filter.expiringBefore });
+        },
+      },
+      // R3: a USER reaches only its products.
+      { parentId: organizationId, page, only: access.products === 'ALL' ? null : [...access.products] },
+    );
   }
 
   /** One product if the viewer reaches it; null otherwise. */

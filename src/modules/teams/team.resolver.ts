@@ -38,7 +38,7 @@ export class TeamResolver {
 
   @Mutation(() => TeamPayload, {
     description:
-      'Members of the organization by userIds; people outside it by emails (existing accounts join as external members, others get a team-only invitation).',
+      'Members of the organization by userIds or emails join at once; anyone outside it (with an account or not) gets a team-only invitation to accept.',
   })
   addTeamMembers(@Arg('input') input: AddTeamMembersInput, @Ctx() ctx: GraphQLContext): Promise<TeamPayload> {
     return payload(async () => {

@@ -1,7 +1,7 @@
 import { Mail } from '../../common/mail';
 import { requireEmail, requireText } from '../../common/validate';
 import { RequestContext } from '../../context';
-import { PageArgs, paginate } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/connection';
 import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { hasPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
@@ -53,14 +53,11 @@ export class TeamService {
   /** Organization.teams: every team for those who manage teams, otherwise the teams the viewer is in. */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs) {
     const access = await ctx.access.require(organizationId, 'read');
-    const query = ctx.em
-      .createQueryBuilder(TeamEntity, 't')
-      .where('t.organizationId = :organizationId', { organizationId });
-    if (!hasPermission(access, 'manageTeams')) {
-      const own = await ctx.em.findBy(TeamMemberEntity, { organizationId, userId: ctx.user.id });
-      query.andWhere('t.id IN (:...own)', { own: [0, ...own.map((t) => t.teamId)] });
-    }
-    return paginate(query, page, (t) => t);
+    const only = hasPermission(access, 'manageTeams') ? null : await ctx.access.viewerTeamIds(organizationId);
+    return ctx.loaders.connections.load(
+      { name: 'Organization.teams', entity: TeamEntity, alias: 't', parent: 'organizationId' },
+      { parentId: organizationId, page, only },
+    );
   }
 
   /** For node(id): the team when the viewer manages teams there or is in it. */
@@ -114,8 +111,9 @@ export class TeamService {
   }
 
   /**
-   * addTeamMembers: members of the organization by id; by email, an existing account outside the
-   * organization becomes an external team member and an unknown email gets a team-only invitation.
+   * addTeamMembers: members of the organization by id or email join at once; anyone outside the
+   * organization, with an account or not, gets a team-only invitation to accept (issue 9: never
+   * added unasked, and the answer does not tell whether the email has an account).
    */
   async addMembers(
     ctx: RequestContext,
@@ -135,25 +133,31 @@ export class TeamService {
     const { mails, invitations } = await ctx.transaction(async (ctx) => {
       const organization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: team.organizationId });
       const added: number[] = [];
-      const external: number[] = [];
       const mails: Mail[] = [];
       const invitations: InvitationEntity[] = [];
       for (const userId of userIds) if (await addTeamMemberRow(ctx, team, userId)) added.push(userId);
       for (const email of emails) {
-        const user = await ctx.em.findOneBy(UserEntity, { email });
-        if (!user) {
-          const issued = await this.invitations.issue(ctx, organization, team, email, {
-            role: MemberRole.USER,
-          });
+        const member = await ctx.em
+          .createQueryBuilder(MembershipEntity, 'm')
+          .innerJoin(UserEntity, 'u', 'u.id = m.userId')
+          .select('m.userId', 'userId')
+          .where('m.organizationId = :organizationId AND u.email = :email', {
+            organizationId: team.organizationId,
+            email,
+          })
+          .getRawOne<{ userId: number }>();
+        if (member) {
+          // A member of the organization: the manager knows them already, so adding at once reveals nothing.
+          const userId = Number(member.userId);
+          if (await addTeamMemberRow(ctx, team, userId)) {
+            added.push(userId);
+            mails.push(addedToTeamMail(ctx, this.publicUrl, organization, team, email));
+          }
+        } else {
+          // Anyone outside, with an account or not: a team-only invitation to accept (issue 9, R5, R7).
+          const issued = await this.invitations.issue(ctx, organization, team, email, { role: MemberRole.USER });
           invitations.push(issued.invitation);
           mails.push(issued.mail);
-        } else if (await addTeamMemberRow(ctx, team, user.id)) {
-          const isMember = await ctx.em.existsBy(MembershipEntity, {
-            organizationId: team.organizationId,
-            userId: user.id,
-          });
-          (isMember ? added : external).push(user.id);
-          mails.push(addedToTeamMail(ctx, this.publicUrl, organization, team, email));
         }
       }
       const invited = invitations.map((i) => `invitation:${i.id}`);
@@ -161,7 +165,7 @@ export class TeamService {
         ctx,
         team.organizationId,
         'team.members_added',
-        `team:${team.id} (${team.name}): members [${added.join(',')}], external [${external.join(',')}], invited [${invited.join(',')}]`,
+        `team:${team.id} (${team.name}): members [${added.join(',')}], invited [${invited.join(',')}]`,
       );
       return { mails, invitations };
     });

@@ -1,0 +1,163 @@
+import { aBareProduct, aMember, anOrganization, localId, SignedUp } from '../fixtures/builders';
+import { seedPortfolio } from '../fixtures/portfolio';
+import { ok, startTestServer, TestServer } from '../helpers/server';
+
+/**
+ * Issue 11: the SQL statements of a request do not grow with the page size nor with the number of
+ * parents (one statement per level of nesting, batched across parents; COUNT only when totalCount
+ * is asked). Counted on the server (X-SQL-Statements), on SQLite and on MariaDB (TEST_MYSQL_URL).
+ */
+
+const PORTFOLIO = `query Portfolio($first: Int!) { viewer { memberships(first: $first) { edges { node { role organization {
+  id name currency
+  products(first: 10) { edges { node { id name status price { amount currency } expiresAt } } }
+  invoices(first: 5, filter: { status: OPEN }) { totalCount edges { node { id number status total { amount }
+    lines { description netAmount { amount } product { id name } } } } }
+} } } } } }`;
+
+const INVOICES = `query Invoices($id: ID!, $first: Int!) { organization(id: $id) { invoices(first: $first) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { node { id number status issuedAt total { amount currency } amountDue { amount }
+    lines { description quantity netAmount { amount } vatAmount { amount } product { id name } } } } } } }`;
+
+const TEAMS = `query Teams($first: Int!) { viewer { memberships(first: $first) { edges { node { organization {
+  members(first: 10) { totalCount edges { node { role user { email } } } }
+  teams(first: 5) { edges { node { name leader { email } members { email name } products { id name } } } }
+} } } } } }`;
+
+/** Without totalCount and pageInfo: what a page costs when no count is asked for. */
+const PRODUCTS_ONLY = `query Products($first: Int!) { viewer { memberships(first: $first) { edges { node { organization {
+  products(first: 10) { edges { node { id name } } } } } } } } }`;
+
+describe('SQL statements per request (issue 11)', () => {
+  let server: TestServer;
+  /** Reaches 105 organizations of 10 products and 24 invoices of 3 lines each. */
+  let wide: SignedUp;
+  /** Reaches 3 organizations (and its own). */
+  let narrow: SignedUp;
+  /** One organization with 120 invoices. */
+  let billing: SignedUp;
+
+  beforeAll(async () => {
+    server = await startTestServer({ countStatements: true, env: { QUERY_MAX_COST: '1000000' } });
+    // Time stands still: the token's lastUsedAt is written once, on the warm-up request.
+    server.clock.set(new Date());
+    wide = await anOrganization(server);
+    narrow = await anOrganization(server);
+    billing = await anOrganization(server);
+    await seedPortfolio(server.dataSource, localId(wide.userId), { organizations: 105 });
+    await seedPortfolio(server.dataSource, localId(narrow.userId), { organizations: 3, otherTenants: 2 });
+    const one = await seedPortfolio(server.dataSource, localId(billing.userId), {
+      organizations: 1,
+      invoicesPerOrganization: 120,
+      otherTenants: 1,
+    });
+    billingOrg = Buffer.from(`Organization:${one.organizationIds[0]}`).toString('base64url');
+  }, 240_000);
+
+  afterAll(() => server?.stop());
+
+  let billingOrg: string;
+
+  /** Statements of one request: the fewer of two runs (the first may refresh the rate-limit budget cache). */
+  async function statements(query: string, variables: Record<string, unknown>, who: { token: string }) {
+    let fewest = Infinity;
+    let data: any;
+    for (let run = 0; run < 2; run += 1) {
+      const response = await server.gql(query, variables, who.token);
+      data = ok(response);
+      expect(response.statements).toEqual(expect.any(Number));
+      fewest = Math.min(fewest, response.statements as number);
+    }
+    return { count: fewest, data };
+  }
+
+  it('the portfolio (memberships → organization → products, open invoices → lines → product) is constant in page size and parents', async () => {
+    const counts: number[] = [];
+    for (const first of [10, 50, 100]) {
+      const { count, data } = await statements(PORTFOLIO, { first }, wide);
+      const edges = data.viewer.memberships.edges;
+      expect(edges).toHaveLength(first);
+      const clients = edges.filter((e: any) => e.node.organization.products.edges.length === 10);
+      expect(clients.length).toBeGreaterThanOrEqual(first - 1); // the viewer's own organization has none
+      expect(clients[0].node.organization.invoices.totalCount).toBe(3);
+      expect(clients[0].node.organization.invoices.edges[0].node.lines).toHaveLength(3);
+      expect(clients[0].node.organization.invoices.edges[0].node.lines[0].product.name).toMatch(/^product-/);
+      counts.push(count);
+    }
+    const few = await statements(PORTFOLIO, { first: 10 }, narrow);
+    expect(few.data.viewer.memberships.edges).toHaveLength(4);
+    counts.push(few.count);
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeLessThanOrEqual(10);
+  });
+
+  it("one organization's invoices with their lines is constant in page size", async () => {
+    const counts: number[] = [];
+    for (const first of [10, 50, 100]) {
+      const { count, data } = await statements(INVOICES, { id: billingOrg, first }, billing);
+      expect(data.organization.invoices.edges).toHaveLength(first);
+      expect(data.organization.invoices.totalCount).toBe(120);
+      expect(data.organization.invoices.edges.every((e: any) => e.node.lines.length === 3)).toBe(true);
+      counts.push(count);
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeLessThanOrEqual(8);
+  });
+
+  it('teams with members and leaders, members of each organization: constant in page size and parents', async () => {
+    const counts: number[] = [];
+    for (const first of [10, 50, 100]) {
+      const { count, data } = await statements(TEAMS, { first }, wide);
+      const orgs = data.viewer.memberships.edges.map((e: any) => e.node.organization);
+      const client = orgs.find((o: any) => o.teams.edges.length === 1);
+      expect(client.teams.edges[0].node.members).toHaveLength(2);
+      expect(client.teams.edges[0].node.products).toHaveLength(2);
+      expect(client.members.totalCount).toBe(3);
+      counts.push(count);
+    }
+    counts.push((await statements(TEAMS, { first: 10 }, narrow)).count);
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('no COUNT unless totalCount is asked for: a page without it costs one statement less per level', async () => {
+    const { count } = await statements(PRODUCTS_ONLY, { first: 100 }, wide);
+    const withCount = await statements(
+      PRODUCTS_ONLY.replace('products(first: 10) {', 'products(first: 10) { totalCount'),
+      { first: 100 },
+      wide,
+    );
+    expect(withCount.count).toBe(count + 1);
+    const counts = [count];
+    for (const first of [10, 50]) counts.push((await statements(PRODUCTS_ONLY, { first }, wide)).count);
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('batched across organizations, a USER still sees only its own products and its own membership in each organization', async () => {
+    const a = await anOrganization(server);
+    const b = await anOrganization(server);
+    const [a1, a2] = [await aBareProduct(server, a.organizationId), await aBareProduct(server, a.organizationId)];
+    await aBareProduct(server, b.organizationId);
+    const person = await aMember(server, a, { role: 'USER', productIds: [a1] });
+    const invited = ok(
+      await server.gql(
+        `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { userErrors { code } } }`,
+        { input: { organizationId: b.organizationId, email: person.email, role: 'USER', productIds: [] } },
+        b.token,
+      ),
+    );
+    expect(invited.inviteMember.userErrors).toEqual([]);
+    const query = `{ viewer { memberships(first: 10) { edges { node { role organization { id
+      products(first: 10) { totalCount edges { node { id } } }
+      members(first: 10) { totalCount } } } } } } }`;
+    const { data } = await statements(query, {}, person);
+    const byOrg = new Map<string, any>(
+      data.viewer.memberships.edges.map((e: any) => [e.node.organization.id, e.node.organization]),
+    );
+    expect(byOrg.get(a.organizationId).products.edges.map((e: any) => e.node.id)).toEqual([a1]);
+    expect(byOrg.get(a.organizationId).products.totalCount).toBe(1);
+    expect(byOrg.get(a.organizationId).members.totalCount).toBe(1); // only its own membership
+    expect(byOrg.get(b.organizationId).products).toEqual({ totalCount: 0, edges: [] });
+    expect(JSON.stringify(data)).not.toContain(a2);
+  });
+});
