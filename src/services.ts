@@ -47,6 +47,9 @@ import { RenewalService } from './modules/renewals/renewal.service';
 import { DEFAULT_SUPPORT_ACCESS_CONFIG } from './modules/support/support-access.config';
 import { SupportAccessService } from './modules/support/support-access.service';
 import { TeamService } from './modules/teams/team.service';
+import { ClientRelationshipService } from './modules/partners/client-relationship.service';
+import { RelationshipChangesService } from './modules/partners/relationship-changes.service';
+import { RelationshipReadService } from './modules/partners/relationship-read.service';
 
 /** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
 export interface SharedInfrastructure {
@@ -141,6 +144,11 @@ export function createServices(
     verificationEffects,
   );
 
+  // Partner program: client relationships and delegated access (R31, R32, section 8)
+  const relationships = new ClientRelationshipService(audit, invitations, mailer);
+  const relationshipChanges = new RelationshipChangesService(audit, mailer);
+  const relationshipReads = new RelationshipReadService();
+
   // Affiliate program (R35): referrals at sign-up, commissions on billing's events, payouts to the prepaid ledger
   const affiliateRules = DEFAULT_AFFILIATE_CONFIG;
   const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
@@ -191,6 +199,9 @@ export function createServices(
     identityVerifications,
     verificationSteps,
     verificationReviews,
+    relationships,
+    relationshipChanges,
+    relationshipReads,
     accountEvents,
     affiliates,
     commissions,

@@ -33,6 +33,15 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import {
+  ClientRelationshipResolver,
+  PendingAccessChangeResolver,
+} from '../modules/partners/client-relationship.resolver';
+import {
+  OrganizationRelationshipsFieldsResolver,
+  PartnerRelationshipsFieldsResolver,
+  ProductRelationshipsFieldsResolver,
+} from '../modules/partners/relationship-fields.resolver';
 import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
 import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
 import { NodeResolver } from './node.resolver';
@@ -84,6 +93,11 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  ClientRelationshipResolver,
+  PendingAccessChangeResolver,
+  PartnerRelationshipsFieldsResolver,
+  OrganizationRelationshipsFieldsResolver,
+  ProductRelationshipsFieldsResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

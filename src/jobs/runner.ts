@@ -3,6 +3,7 @@ import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.
 import { renewalJobs } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
+import { expireRelationshipRequestsJob } from '../modules/partners/relationship-expiry.job';
 import { affiliateCommissionsJob } from '../modules/affiliates/affiliate.jobs';
 import type { Services } from '../services';
 import type { Job } from './job';
@@ -18,6 +19,7 @@ export function createJobs(services: Services): Job[] {
     // After the cancellations: a blocked order cancelled now closes its verification in the same run.
     purgeIdentityVerificationsJob(services.verificationReviews),
     expireSupportGrantsJob(services.supportAccess),
+    expireRelationshipRequestsJob(services.relationshipChanges),
     affiliateCommissionsJob(services.commissions),
   ];
 }

@@ -63,6 +63,14 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     resetPassword: isPublic,
     applyForPartnerProgram: canWrite,
     reviewPartnerApplication: and(isPlatformAdmin, canWrite),
+    // Partner program (R31, R32): the services check the side and role in each organization.
+    createClient: canWrite,
+    inviteClient: canWrite,
+    authorizePartner: canWrite,
+    respondToRelationship: canWrite,
+    changeClientAccess: canWrite,
+    assignCollaborators: canWrite,
+    endClientRelationship: canWrite,
     joinAffiliateProgram: canWrite,
   },
 };

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import { EntityManager, In } from 'typeorm';
 import { ForbiddenError } from '../../graphql/errors';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
+import { AccessLevel, AccessScope as RelationshipScope, BillingMode } from '../partners/client-relationship.entity';
+import { PartnerGrant, partnerGrantsOf } from '../partners/relationship-coverage';
 import { TeamEntity, TeamMemberEntity } from '../teams/team.entity';
 import { hasPermission, OrgAccess, OrgPermission } from './permissions';
 
@@ -11,6 +13,8 @@ import { hasPermission, OrgAccess, OrgPermission } from './permissions';
  */
 export class AccessScope {
   private readonly loader: DataLoader<number, OrgAccess | null>;
+  /** What the loader resolved so far, readable without a query (audit notes). */
+  private readonly resolved = new Map<number, OrgAccess | null>();
   /** The teams the viewer is in, per organization, filled by the same batch as the access. */
   private readonly teamIds = new Map<number, number[]>();
 
@@ -42,9 +46,15 @@ export class AccessScope {
     return this.teamIds.get(organizationId) ?? [];
   }
 
-  /** Forget cached access after the request changed it (a membership was added or removed). */
+  /** Forget cached access after the request changed it (a membership, or a client relationship, changed). */
   clear(organizationId: number): void {
     this.loader.clear(organizationId);
+    this.resolved.delete(organizationId);
+  }
+
+  /** The access already loaded in this request for the organization, without a query; undefined if not asked yet. */
+  known(organizationId: number): OrgAccess | null | undefined {
+    return this.resolved.get(organizationId);
   }
 
   private async load(organizationIds: readonly number[]): Promise<Array<OrgAccess | null>> {
@@ -62,7 +72,7 @@ export class AccessScope {
         organizationId,
         teamLinks.filter((t) => t.organizationId === organizationId).map((t) => t.teamId),
       );
-    return ids.map((organizationId) => {
+    const direct = ids.map((organizationId): OrgAccess | null => {
       const membership = memberships.find((m) => m.organizationId === organizationId);
       const teamProducts = teams.filter((t) => t.organizationId === organizationId).flatMap((t) => t.productIds);
       if (membership) return membershipAccess(membership, teamProducts);
@@ -78,6 +88,19 @@ export class AccessScope {
         };
       }
       return null;
+    });
+    // Delegated access (section 8.2) only where the viewer is no member: one more statement, and only then.
+    const others = ids.filter((_id, i) => direct[i] === null);
+    const grants = others.length ? await partnerGrantsOf(this.em, userId, others) : [];
+    return ids.map((organizationId, i) => {
+      const access =
+        direct[i] ??
+        partnerAccess(
+          organizationId,
+          grants.filter((g) => g.clientOrganizationId === organizationId),
+        );
+      this.resolved.set(organizationId, access);
+      return access;
     });
   }
 }
@@ -104,5 +127,29 @@ function membershipAccess(membership: MembershipEntity, teamProducts: number[]):
     billing: membership.role === MemberRole.LEGAL_REPRESENTATIVE || membership.billingAccess,
     level: 'MANAGE',
     products: limited ? new Set([...membership.productIds, ...teamProducts]) : 'ALL',
+  };
+}
+
+/**
+ * Access through ACTIVE client relationships (R31, section 8.2): FULL_ACCOUNT reaches every product,
+ * PRODUCTS only the listed ones; the level bounds what may change (READ never changes anything);
+ * billing needs FULL_ACCOUNT with PARTNER_PAYS (section 8.3). Exclusivity leaves at most one
+ * relationship per client in practice; should a viewer reach one through two partners, the products
+ * add up and the level is MANAGE only when both say so.
+ */
+function partnerAccess(organizationId: number, grants: PartnerGrant[]): OrgAccess | null {
+  if (grants.length === 0) return null;
+  const full = grants.some((g) => g.scope === RelationshipScope.FULL_ACCOUNT);
+  return {
+    organizationId,
+    via: 'PARTNER',
+    role: null,
+    membershipId: null,
+    billing: grants.some(
+      (g) => g.scope === RelationshipScope.FULL_ACCOUNT && g.billingMode === BillingMode.PARTNER_PAYS,
+    ),
+    level: grants.every((g) => g.level === AccessLevel.MANAGE) ? 'MANAGE' : 'READ',
+    products: full ? 'ALL' : new Set(grants.flatMap((g) => g.productIds)),
+    relationshipId: grants[0].relationshipId,
   };
 }

@@ -129,3 +129,23 @@ describe('canReachProduct', () => {
     expect(canReachProduct(given, productId)).toBe(expected);
   });
 });
+
+describe('permissionsOf, delegated access through a client relationship (section 8.2, 8.3)', () => {
+  const partner = (billing: boolean, level: 'READ' | 'MANAGE') =>
+    access({ via: 'PARTNER', role: null, membershipId: null, billing, level, products: 'ALL', relationshipId: 7 });
+  it.each([
+    ['FULL_ACCOUNT MANAGE, partner pays', partner(true, 'MANAGE'), { viewBilling: true, pay: true }],
+    ['FULL_ACCOUNT READ, partner pays', partner(true, 'READ'), { viewBilling: true, pay: false }],
+    ['client pays (or PRODUCTS)', partner(false, 'MANAGE'), { viewBilling: false, pay: false }],
+  ])('%s: billing per section 8.3, never the organization itself', (_label, a, billing) => {
+    expect(permissionsOf(a)).toEqual({
+      read: true,
+      editDetails: false,
+      manageMembers: false,
+      manageTeams: false,
+      manageApiAccess: false,
+      grantSupportAccess: false,
+      ...billing,
+    });
+  });
+});

@@ -1,10 +1,10 @@
 import { MemberRole } from '../organizations/membership.entity';
 
 /**
- * How the viewer reaches an organization. SYSTEM is the scheduler and the CLI acting for the platform.
- * Partner relationships and support grants extend this union.
+ * How the viewer reaches an organization. SYSTEM is the scheduler and the CLI acting for the platform;
+ * PARTNER is delegated access through an ACTIVE client relationship (R31, R32, section 8.2).
  */
-export type AccessVia = 'MEMBERSHIP' | 'TEAM' | 'SYSTEM';
+export type AccessVia = 'MEMBERSHIP' | 'TEAM' | 'PARTNER' | 'SYSTEM';
 
 /**
  * What the viewer may do in one organization, computed once per request (DESIGN section 8).
@@ -18,6 +18,8 @@ export interface OrgAccess {
   billing: boolean;
   level: 'READ' | 'MANAGE';
   products: 'ALL' | ReadonlySet<number>;
+  /** Set when via PARTNER: the relationship that grants this access (audited with every change it makes). */
+  relationshipId?: number;
 }
 
 export type OrgPermission =

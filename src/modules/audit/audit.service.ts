@@ -5,14 +5,20 @@ import { AuditEventEntity } from './audit-event.entity';
 
 /** The audit log of access changes, one stream per organization. */
 export class AuditService {
-  /** Records an event in the caller's transaction; actor and channel come from the context. */
+  /**
+   * Records an event in the caller's transaction; actor and channel come from the context. A change a
+   * partner makes in a client organization through delegated access names the relationship in `via`
+   * (e.g. "login, partner relationship:12"), so the client sees who acted for whom (section 8).
+   */
   async record(ctx: RequestContext, organizationId: number, action: string, target: string): Promise<void> {
+    const access = ctx.access.known(organizationId);
+    const delegated = access?.via === 'PARTNER' ? `, partner relationship:${access.relationshipId}` : '';
     await ctx.em.insert(AuditEventEntity, {
       organizationId,
       actorId: ctx.viewer?.user.id ?? null,
       action,
       target: target.slice(0, 255),
-      via: ctx.viewer?.via ?? 'system',
+      via: `${ctx.viewer?.via ?? 'system'}${delegated}`.slice(0, 120),
       createdAt: ctx.now(),
     });
   }

@@ -1,11 +1,12 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { OrganizationType } from '../organizations/organization.types';
-import { ClientRelationshipType, PartnerType } from './partner.types';
+import { PartnerType } from './partner.types';
 
 /**
  * Organization's link to the Partner program: `partner` is this organization's own partner row (any
- * status), visible to whoever sees the organization. (Organization.affiliate lives in modules/affiliates.)
+ * status), visible to whoever sees the organization. (Organization.affiliate lives in modules/affiliates;
+ * Organization.partnerRelationships in relationship-fields.resolver.ts.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -16,12 +17,5 @@ export class OrganizationPartnersFieldsResolver {
   async partner(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<PartnerType | null> {
     const partner = await ctx.services.partners.partnerOfOrganization(ctx, org.entityId);
     return partner ? PartnerType.from(partner) : null;
-  }
-
-  @FieldResolver(() => [ClientRelationshipType], {
-    description: 'Relationships in which this organization is the client.',
-  })
-  partnerRelationships(): ClientRelationshipType[] {
-    return [];
   }
 }

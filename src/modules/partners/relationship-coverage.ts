@@ -1,0 +1,191 @@
+import { Brackets, EntityManager, In } from 'typeorm';
+import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
+import { ProductEntity, ProductStatus } from '../products/product.entity';
+import { yearlyPrice } from './partner-pricing';
+import {
+  AccessLevel,
+  AccessScope,
+  BillingMode,
+  ClientRelationshipEntity,
+  RelationshipCollaboratorEntity,
+  RelationshipProductEntity,
+  RelationshipStatus,
+} from './client-relationship.entity';
+import { PartnerEntity, PartnerStatus } from './partner.entity';
+
+/**
+ * Reusable questions about client relationships (R31, R32): which relationship covers a product,
+ * which clients a user reaches as a partner, what a relationship's products are worth a year. Each is
+ * one statement for a whole batch; none checks the viewer's rights (callers do, or are the access scope).
+ */
+
+/** One delegated grant: the viewer reaches `clientOrganizationId` through relationship `relationshipId`. */
+export interface PartnerGrant {
+  relationshipId: number;
+  partnerId: number;
+  partnerOrganizationId: number;
+  clientOrganizationId: number;
+  scope: AccessScope;
+  level: AccessLevel;
+  billingMode: BillingMode;
+  /** For scope PRODUCTS: the products it covers (empty for FULL_ACCOUNT). */
+  productIds: number[];
+}
+
+const PARTNER_WIDE_ROLES = [MemberRole.LEGAL_REPRESENTATIVE, MemberRole.ADMINISTRATOR];
+
+/**
+ * The ACTIVE relationships of ACTIVE partners through which `userId` reaches the given client
+ * organizations (section 8.2, R32): as a legal representative or administrator of the partner, or
+ * as a partner USER assigned to that client. One statement (products joined in) for the whole batch.
+ */
+export async function partnerGrantsOf(
+  em: EntityManager,
+  userId: number,
+  clientOrganizationIds: readonly number[],
+): Promise<PartnerGrant[]> {
+  if (clientOrganizationIds.length === 0) return [];
+  const rows: Array<Record<string, unknown>> = await em
+    .createQueryBuilder(ClientRelationshipEntity, 'r')
+    .innerJoin(PartnerEntity, 'p', 'p.id = r.partnerId AND p.status = :partnerActive', {
+      partnerActive: PartnerStatus.ACTIVE,
+    })
+    .innerJoin(MembershipEntity, 'm', 'm.organizationId = r.partnerOrganizationId AND m.userId = :userId', { userId })
+    .leftJoin(RelationshipCollaboratorEntity, 'c', 'c.relationshipId = r.id AND c.userId = :userId', { userId })
+    .leftJoin(RelationshipProductEntity, 'rp', 'rp.relationshipId = r.id AND rp.openProductId IS NOT NULL')
+    .where('r.status = :active', { active: RelationshipStatus.ACTIVE })
+    .andWhere('r.clientOrganizationId IN (:...clients)', { clients: [...clientOrganizationIds] })
+    .andWhere(
+      new Brackets((q) => q.where('m.role IN (:...wide)', { wide: PARTNER_WIDE_ROLES }).orWhere('c.id IS NOT NULL')),
+    )
+    .select('r.id', 'relationshipId')
+    .addSelect('r.partnerId', 'partnerId')
+    .addSelect('r.partnerOrganizationId', 'partnerOrganizationId')
+    .addSelect('r.clientOrganizationId', 'clientOrganizationId')
+    .addSelect('r.scope', 'scope')
+    .addSelect('r.level', 'level')
+    .addSelect('r.billingMode', 'billingMode')
+    .addSelect('rp.productId', 'productId')
+    .orderBy('r.id', 'ASC')
+    .getRawMany();
+  const grants = new Map<number, PartnerGrant>();
+  for (const row of rows) {
+    const id = Number(row.relationshipId);
+    let grant = grants.get(id);
+    if (!grant) {
+      grant = {
+        relationshipId: id,
+        partnerId: Number(row.partnerId),
+        partnerOrganizationId: Number(row.partnerOrganizationId),
+        clientOrganizationId: Number(row.clientOrganizationId),
+        scope: row.scope as AccessScope,
+        level: row.level as AccessLevel,
+        billingMode: row.billingMode as BillingMode,
+        productIds: [],
+      };
+      grants.set(id, grant);
+    }
+    if (row.productId !== null && row.productId !== undefined) grant.productIds.push(Number(row.productId));
+  }
+  return [...grants.values()];
+}
+
+/** The client organization ids `userId` reaches as a partner now (ACTIVE relationships, R32). */
+export async function clientOrganizationIdsReachedBy(em: EntityManager, userId: number): Promise<number[]> {
+  const rows: Array<{ clientOrganizationId: unknown }> = await em
+    .createQueryBuilder(ClientRelationshipEntity, 'r')
+    .innerJoin(PartnerEntity, 'p', 'p.id = r.partnerId AND p.status = :partnerActive', {
+      partnerActive: PartnerStatus.ACTIVE,
+    })
+    .innerJoin(MembershipEntity, 'm', 'm.organizationId = r.partnerOrganizationId AND m.userId = :userId', { userId })
+    .leftJoin(RelationshipCollaboratorEntity, 'c', 'c.relationshipId = r.id AND c.userId = :userId', { userId })
+    .where('r.status = :active', { active: RelationshipStatus.ACTIVE })
+    .andWhere(
+      new Brackets((q) => q.where('m.role IN (:...wide)', { wide: PARTNER_WIDE_ROLES }).orWhere('c.id IS NOT NULL')),
+    )
+    .select('DISTINCT r.clientOrganizationId', 'clientOrganizationId')
+    .getRawMany();
+  return rows.map((r) => Number(r.clientOrganizationId));
+}
+
+/**
+ * For each product, the ACTIVE relationship that covers it (a FULL_ACCOUNT one of its organization,
+ * or a PRODUCTS one listing it), or null. Exclusivity (R31) makes it at most one. Two statements per batch.
+ */
+export async function activeRelationshipsCoveringProducts(
+  em: EntityManager,
+  products: ReadonlyArray<{ id: number; organizationId: number }>,
+): Promise<Map<number, ClientRelationshipEntity>> {
+  const result = new Map<number, ClientRelationshipEntity>();
+  if (products.length === 0) return result;
+  const listed = await em
+    .createQueryBuilder(RelationshipProductEntity, 'rp')
+    .select(['rp.relationshipId', 'rp.openProductId'])
+    .where('rp.openProductId IN (:...ids)', { ids: products.map((p) => p.id) })
+    .getMany();
+  const relationships = await em
+    .createQueryBuilder(ClientRelationshipEntity, 'r')
+    .where('r.status = :active', { active: RelationshipStatus.ACTIVE })
+    .andWhere(
+      new Brackets((q) => {
+        q.where('(r.scope = :full AND r.clientOrganizationId IN (:...orgs))', {
+          full: AccessScope.FULL_ACCOUNT,
+          orgs: [...new Set(products.map((p) => p.organizationId))],
+        });
+        if (listed.length) q.orWhere('r.id IN (:...listed)', { listed: listed.map((l) => l.relationshipId) });
+      }),
+    )
+    .getMany();
+  for (const product of products) {
+    const byList = listed.find((l) => l.openProductId === product.id);
+    const covering = relationships.find((r) =>
+      r.scope === AccessScope.FULL_ACCOUNT
+        ? r.clientOrganizationId === product.organizationId
+        : byList !== undefined && r.id === byList.relationshipId,
+    );
+    if (covering) result.set(product.id, covering);
+  }
+  return result;
+}
+
+/**
+ * The yearly price of the ACTIVE products each ACTIVE relationship covers, in the client's currency
+ * (minor units): all of the client's products under FULL_ACCOUNT, the listed ones under PRODUCTS.
+ * Other statuses are worth 0. Two statements per batch.
+ */
+export async function yearlyVolumeOfRelationships(
+  em: EntityManager,
+  relationships: readonly ClientRelationshipEntity[],
+): Promise<Map<number, number>> {
+  const volumes = new Map<number, number>(relationships.map((r) => [r.id, 0]));
+  const active = relationships.filter((r) => r.status === RelationshipStatus.ACTIVE);
+  if (active.length === 0) return volumes;
+  const full = active.filter((r) => r.scope === AccessScope.FULL_ACCOUNT);
+  const listed = active.filter((r) => r.scope === AccessScope.PRODUCTS);
+  const links = listed.length
+    ? await em.find(RelationshipProductEntity, { where: { relationshipId: In(listed.map((r) => r.id)) } })
+    : [];
+  const query = em
+    .createQueryBuilder(ProductEntity, 'p')
+    .select(['p.id', 'p.organizationId', 'p.price', 'p.billingPeriod'])
+    .where('p.status = :status', { status: ProductStatus.ACTIVE })
+    .andWhere(
+      new Brackets((q) => {
+        q.where('1 = 0');
+        if (full.length) q.orWhere('p.organizationId IN (:...orgs)', { orgs: full.map((r) => r.clientOrganizationId) });
+        if (links.length) q.orWhere('p.id IN (:...ids)', { ids: links.map((l) => l.productId) });
+      }),
+    );
+  const products = await query.getMany();
+  for (const r of active) {
+    const covered =
+      r.scope === AccessScope.FULL_ACCOUNT
+        ? products.filter((p) => p.organizationId === r.clientOrganizationId)
+        : products.filter((p) => links.some((l) => l.relationshipId === r.id && l.productId === p.id));
+    volumes.set(
+      r.id,
+      covered.reduce((sum, p) => sum + yearlyPrice(p.price, p.billingPeriod), 0),
+    );
+  }
+  return volumes;
+}
