@@ -17,6 +17,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     bankCredits: isPlatformAdmin,
     identityVerificationByToken: isPublic,
     identityVerifications: isSupportStaff,
+    partner: isAuthenticated,
+    priceQuote: isAuthenticated,
     partnerDirectory: isPublic,
     // Members of ACTIVE partners only: the service refuses everyone else (clients included).
     offerRequests: isAuthenticated,
@@ -64,6 +66,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    applyForPartnerProgram: canWrite,
+    reviewPartnerApplication: and(isPlatformAdmin, canWrite),
     updateDirectoryListing: canWrite,
     // Members of the partner only (the service); limited users for their assigned clients.
     exportClientBilling: canWrite,
