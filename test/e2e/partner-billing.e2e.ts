@@ -181,14 +181,15 @@ describe('PARTNER_PAYS invoices (R30, R31)', () => {
       { input: { invoiceIds: [invoice.id], payment: { paymentMethodId: clientCard, idempotencyKey: 'client-tries' } } },
       client.token,
     );
-    expect(errorCode(refused)).toBe('FORBIDDEN');
+    // It answers like an invoice that does not exist (uniform not-found): nothing about the partner leaks.
+    expect(ok(refused).payInvoices).toMatchObject({ invoices: [], userErrors: [{ code: 'INVOICE_NOT_FOUND' }] });
     // Nor may the partner pay it with the client's card.
     const foreign = await server.gql(
       PAY,
       { input: { invoiceIds: [invoice.id], payment: { paymentMethodId: clientCard, idempotencyKey: 'foreign-card' } } },
       partner.token,
     );
-    expect(errorCode(foreign)).toBe('FORBIDDEN');
+    expect(ok(foreign).payInvoices.userErrors).toMatchObject([{ code: 'PAYMENT_METHOD_NOT_FOUND' }]);
 
     const partnerCard = await aPaymentMethod(server, partner);
     await aPrepaidBalance(server, partner, '100.00', partnerCard);
