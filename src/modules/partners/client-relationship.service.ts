@@ -24,6 +24,7 @@ import {
   LEGAL_REPRESENTATIVES,
   lockClient,
   mailsToBothSides,
+  mailsToOrganization,
   notFound,
   organizationNames,
   pairKeyOf,
@@ -113,12 +114,14 @@ export class ClientRelationshipService {
       );
       await auditBoth(ctx, this.audit, relationship, 'client_relationship.created', 'ACTIVE FULL_ACCOUNT MANAGE');
       const names = await organizationNames(ctx, relationship);
-      const partnerMails = await mailsToBothSides(ctx, relationship, `New client account: ${name}`, {
-        partner: `The client account ${name} was created and is managed by ${names.partner} (full account, manage). ${email} was invited to claim it as its legal representative.`,
-        client: '',
-      });
+      const partnerMails = await mailsToOrganization(
+        ctx,
+        partner.organizationId,
+        `New client account: ${name}`,
+        `The client account ${name} was created and is managed by ${names.partner} (full account, manage). ${email} was invited to claim it as its legal representative.`,
+      );
       const mails: Mail[] = [
-        ...partnerMails.filter((m) => m.text),
+        ...partnerMails,
         {
           ...mail,
           text: `${names.partner} created the account ${name} for you and manages it as your partner (full account).\n\n${mail.text}`,

@@ -266,6 +266,17 @@ export async function mailsToBothSides(
   ];
 }
 
+/** One mail per legal representative of one organization. */
+export async function mailsToOrganization(
+  ctx: RequestContext,
+  organizationId: number,
+  subject: string,
+  text: string,
+): Promise<Mail[]> {
+  const emails = await legalRepresentativeEmails(ctx, [organizationId]);
+  return (emails.get(organizationId) ?? []).map((to) => ({ to, subject, text }));
+}
+
 export async function organizationNames(
   ctx: RequestContext,
   r: ClientRelationshipEntity,
