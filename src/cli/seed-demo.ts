@@ -3,12 +3,25 @@ import type { Services } from '../services';
 import { hashPassword } from '../modules/accounts/password';
 import { UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
+import { InvoiceEntity } from '../modules/billing/invoice.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
+import { PaymentMethodKind } from '../modules/payments/payment-method.entity';
 import type { UpdateOrganizationInput } from '../modules/organizations/organization.service';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
 
 /** The services the demo data goes through. */
-type DemoServices = Pick<Services, 'auth' | 'invitations' | 'teams' | 'organizations'>;
+type DemoServices = Pick<
+  Services,
+  | 'auth'
+  | 'invitations'
+  | 'teams'
+  | 'organizations'
+  | 'affiliates'
+  | 'commissions'
+  | 'orders'
+  | 'paymentMethods'
+  | 'invoicePayments'
+>;
 
 export interface DemoLogin {
   email: string;
@@ -30,12 +43,17 @@ export async function seedDemoIfEmpty(
   return seedDemo(ctx, services);
 }
 
-/** Seeds in one transaction, so a failure leaves the database empty and the next start tries again. */
-export function seedDemo(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
-  return ctx.transaction((ctx) => seedDemoData(ctx, services));
+/**
+ * Seeds the accounts in one transaction, so a failure there leaves the database empty and the next
+ * start tries again; then the affiliate's history, whose payments open their own transactions.
+ */
+export async function seedDemo(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
+  const { logins, mario } = await ctx.transaction((ctx) => seedDemoData(ctx, services));
+  await seedDemoAffiliate(ctx, services, mario.user, mario.organization.id);
+  return { logins };
 }
 
-async function seedDemoData(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
+async function seedDemoData(ctx: RequestContext, services: DemoServices) {
   const { auth } = services;
   const demo = await auth.signUp(ctx, {
     email: 'demo@example.ch',
@@ -63,6 +81,7 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices): Promis
     billingAddress: { line1: 'Via del Corso 12', postalCode: '00186', city: 'Roma', country: 'IT' },
   });
   return {
+    mario,
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
       {
@@ -75,7 +94,12 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices): Promis
         password: DEMO_PASSWORD,
         role: 'limited user of Demo Hosting SA, sees the "Web team" products only',
       },
-      { email: 'mario@example.it', password: DEMO_PASSWORD, role: 'owner of the individual account Mario Rossi' },
+      {
+        email: 'mario@example.it',
+        password: DEMO_PASSWORD,
+        role: 'owner of the individual account Mario Rossi, an affiliate with commissions in every state',
+      },
+      { email: 'giulia@example.it', password: DEMO_PASSWORD, role: "a customer who signed up with Mario's code" },
     ],
   };
 }
@@ -107,6 +131,66 @@ async function seedDemoMembersAndTeam(
     userIds: [bob.id],
     productIds: [hosting.id],
   });
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Mario joins the affiliate program (R35); Giulia signs up with his code 75 days ago and has paid
+ * orders since, so his commissions show every state: PAID (a payout into his prepaid account),
+ * APPROVED, PENDING and REJECTED (an order refunded).
+ */
+async function seedDemoAffiliate(
+  ctx: RequestContext,
+  services: DemoServices,
+  mario: UserEntity,
+  organizationId: number,
+): Promise<void> {
+  const now = ctx.now().getTime();
+  const daysAgo = (days: number) => new Date(now - days * DAY_MS);
+  const affiliate = await services.affiliates.join(
+    ctx.withViewer({ user: mario, token: null, via: 'seed' }),
+    organizationId,
+  );
+  const giulia = await services.auth.signUp(ctx.at(daysAgo(75)), {
+    email: 'giulia@example.it',
+    password: DEMO_PASSWORD,
+    name: 'Giulia Bianchi',
+    organizationKind: OrganizationKind.INDIVIDUAL,
+    currency: 'EUR',
+    country: 'IT',
+    affiliateCode: affiliate.code,
+  });
+  const asGiulia = ctx.withViewer({ user: giulia.user, token: null, via: 'seed' });
+  const customerId = giulia.organization.id;
+  const card = await services.paymentMethods.add(asGiulia, customerId, PaymentMethodKind.CARD, 'test_visa');
+  const paidOrder = async (days: number, lines: Array<[ProductType, string]>) => {
+    const at = asGiulia.at(daysAgo(days));
+    const order = await services.orders.placeOrder(
+      at,
+      customerId,
+      lines.map(([productType, name]) => ({ productType, name, billingPeriod: BillingPeriod.YEARLY })),
+    );
+    await services.orders.payOrder(at, order.id, {
+      paymentMethodId: card.id,
+      prepaidAmount: 0,
+      idempotencyKey: `demo-order-${order.id}`,
+    });
+    return order;
+  };
+  const system = ctx.asSystem();
+  await paidOrder(70, [
+    [ProductType.WEB_HOSTING, 'giulia-foto.it'],
+    [ProductType.WEB_HOSTING, 'giulia-ricette.it'],
+    [ProductType.WEB_HOSTING, 'giulia-viaggi.it'],
+  ]);
+  await paidOrder(45, [[ProductType.WEB_HOSTING, 'bianchi-studio.it']]);
+  await services.commissions.approveAndPayDue(system, daysAgo(38)); // the first order's: approved and paid
+  await services.commissions.approveAndPayDue(system, daysAgo(10)); // the second's: approved, below 50
+  await paidOrder(5, [[ProductType.KDRIVE, 'Giulia kDrive']]); // pending
+  const refunded = await paidOrder(4, [[ProductType.DOMAIN, 'giulia-bianchi-demo.it']]);
+  const invoice = await system.em.findOneByOrFail(InvoiceEntity, { orderId: refunded.id });
+  await services.invoicePayments.refundInvoice(system.at(daysAgo(3)), invoice.id); // rejected
 }
 
 /** The owner fills in the billing address (and VAT number) as in the Manager, so invoices and QR-bills carry them. */

@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/cli/seed-demo';
 import { runJobs } from '../../src/jobs/runner';
 import { AffiliateEntity } from '../../src/modules/affiliates/affiliate.entity';
 import { AffiliatePayoutEntity } from '../../src/modules/affiliates/payout.entity';
@@ -407,5 +408,32 @@ describe('commissions', () => {
     const NODE = `query($id: ID!) { node(id: $id) { id ... on Commission { amount { amount } } } }`;
     expect(ok(await server.gql(NODE, { id: some }, customer.token)).node).toBeNull();
     expect(ok(await server.gql(NODE, { id: some }, affiliate.token)).node.id).toBe(some);
+  });
+});
+
+describe('demo data', () => {
+  it("gives Mario, the demo's individual, an affiliate with commissions in every state and a payout", async () => {
+    const fresh = await startTestServer();
+    try {
+      await seedDemoIfEmpty(fresh.app.systemContext(), fresh.app.services);
+      const login = ok(
+        await fresh.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token } }`, {
+          input: { email: 'mario@example.it', password: DEMO_PASSWORD },
+        }),
+      ).logIn;
+      const memberships = ok(
+        await fresh.gql(`{ viewer { memberships { edges { node { organization { id } } } } } }`, {}, login.token),
+      ).viewer.memberships.edges;
+      const organizationId = memberships[0].node.organization.id;
+      const seen = ok(await fresh.gql(AFFILIATE, { id: organizationId, first: 100 }, login.token)).organization
+        .affiliate;
+      const statuses = new Set(seen.commissions.edges.map((e: any) => e.node.status));
+      expect([...statuses].sort()).toEqual(['APPROVED', 'PAID', 'PENDING', 'REJECTED']);
+      expect(seen.totals.paid.amount).toBe('71.25');
+      const prepaid = ok(await fresh.gql(PREPAID, { id: organizationId }, login.token)).organization.prepaidAccount;
+      expect(prepaid.balance).toEqual({ amount: '71.25', currency: 'EUR' });
+    } finally {
+      await fresh.stop();
+    }
   });
 });

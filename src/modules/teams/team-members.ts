@@ -17,10 +17,14 @@ export function teamMemberIds(ctx: RequestContext, teamId: number): Promise<numb
   let loader = memberLoaders.get(ctx.loaders);
   if (!loader) {
     loader = new DataLoader(async (teamIds) => {
+      // With the users joined: Team.members then finds every user in the user loader, whatever the timing
+      // of other batches (one statement for all teams' members, issue 11).
       const rows = await ctx.em.find(TeamMemberEntity, {
         where: { teamId: In([...teamIds]) },
+        relations: { user: true },
         order: { createdAt: 'ASC', userId: 'ASC' },
       });
+      for (const row of rows) if (row.user) ctx.loaders.user.prime(row.userId, row.user);
       return teamIds.map((id) => rows.filter((r) => r.teamId === id).map((r) => r.userId));
     });
     memberLoaders.set(ctx.loaders, loader);
