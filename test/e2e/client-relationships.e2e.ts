@@ -182,8 +182,15 @@ describe('createClient (R31)', () => {
       legalRepresentativeEmail: 'x@example.ch',
     };
     expect(errorCode(await server.gql(CREATE, { input }, admin.token))).toBe('FORBIDDEN');
+    // Another tenant's partner id answers like an unknown one (uniform not-found).
     const stranger = await anOrganization(server);
-    expect(errorCode(await server.gql(CREATE, { input }, stranger.token))).toBe('FORBIDDEN');
+    expect((await call(CREATE, input, stranger.token)).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+    expect(
+      (await call(CREATE, { ...input, partnerId: gid('Partner', 999999) }, stranger.token)).userErrors[0].code,
+    ).toBe('NOT_FOUND');
+    expect((await authorize(p.org, 'NOPE1234', {}, stranger.token)).userErrors.map((e) => e.code)).toEqual([
+      'NOT_FOUND',
+    ]);
     const applied = await aPartner('APPLIED');
     const refused = await call(CREATE, { ...input, partnerId: applied.id }, applied.org.token);
     expect(refused.userErrors.map((e) => e.code)).toEqual(['PARTNER_NOT_ACTIVE']);

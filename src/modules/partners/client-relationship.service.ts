@@ -170,6 +170,7 @@ export class ClientRelationshipService {
       clientOrganizationId,
       LEGAL_REPRESENTATIVES,
       'Only a legal representative of the organization may authorize a partner.',
+      () => new BusinessError(RelationshipErrorCode.NOT_FOUND, 'No such organization.', ['input', 'organizationId']),
     );
     const grant = requireValidGrant(asked, billingMode);
     const code = (partnerCode ?? '').trim().toUpperCase();
