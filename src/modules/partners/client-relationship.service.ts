@@ -303,12 +303,16 @@ export class ClientRelationshipService {
   /** The partner, when the viewer is one of its organization's legal representatives and it is ACTIVE. */
   private async requirePartnerAsLegalRepresentative(ctx: RequestContext, partnerId: number): Promise<PartnerEntity> {
     const partner = await ctx.em.findOneBy(PartnerEntity, { id: partnerId });
-    if (!partner) throw new BusinessError(RelationshipErrorCode.NOT_FOUND, 'No such partner.', ['input', 'partnerId']);
+    const notFound = () =>
+      new BusinessError(RelationshipErrorCode.NOT_FOUND, 'No such partner.', ['input', 'partnerId']);
+    if (!partner) throw notFound();
+    // Another tenant's partner answers like an unknown one (uniform not-found); a member without the role: FORBIDDEN.
     await requireRole(
       ctx,
       partner.organizationId,
       LEGAL_REPRESENTATIVES,
       "Only the partner's legal representatives add clients (R31).",
+      notFound,
     );
     if (partner.status !== PartnerStatus.ACTIVE)
       throw new BusinessError(
