@@ -9,7 +9,7 @@ import { SessionService } from './modules/accounts/session.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { DEFAULT_AFFILIATE_CONFIG } from './modules/affiliates/affiliate.config';
-import { AffiliateService } from './modules/affiliates/affiliate.service';
+import { AffiliateService, isAffiliate } from './modules/affiliates/affiliate.service';
 import { CommissionService } from './modules/affiliates/commission.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
@@ -32,6 +32,8 @@ import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
+import { PartnerService } from './modules/partners/partner.service';
+import { PriceQuoteService } from './modules/partners/price-quote.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -152,6 +154,11 @@ export function createServices(
   const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
   const commissions = new CommissionService(affiliateRules, prepaidLedger);
 
+  // Partner program (R28–R30): applications, review, standing, quotes at catalog prices.
+  // R29: an affiliate cannot apply (the application locks the organization row, as joinAffiliateProgram does)
+  const partners = new PartnerService(audit, mailer, (ctx, organizationId) => isAffiliate(ctx.em, organizationId));
+  const priceQuotes = new PriceQuoteService(partners, catalog);
+
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
   billingEvents.on('paying', (event) => orders.onInvoicesPaying(event)); // an order must still be deliverable
@@ -198,6 +205,8 @@ export function createServices(
     accountEvents,
     affiliates,
     commissions,
+    partners,
+    priceQuotes,
   };
 }
 

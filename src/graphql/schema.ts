@@ -27,6 +27,7 @@ import { ProductRenewalsFieldsResolver } from '../modules/renewals/product-field
 import { SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationSupportFieldsResolver } from '../modules/support/organization-fields.resolver';
 import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
+import { PartnerResolver } from '../modules/partners/partner.resolver';
 import { PaymentBillingFieldsResolver } from '../modules/billing/payment-fields.resolver';
 import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
@@ -70,6 +71,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
+  PartnerResolver,
   OrganizationAffiliatesFieldsResolver,
   AffiliateResolver,
   ProductRenewalsFieldsResolver,

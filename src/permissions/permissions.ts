@@ -17,6 +17,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     bankCredits: isPlatformAdmin,
     identityVerificationByToken: isPublic,
     identityVerifications: isSupportStaff,
+    partner: isAuthenticated,
+    priceQuote: isAuthenticated,
   },
   Mutation: {
     signUp: isPublic,
@@ -59,6 +61,8 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    applyForPartnerProgram: canWrite,
+    reviewPartnerApplication: and(isPlatformAdmin, canWrite),
     // Partner program (R31, R32): the services check the side and role in each organization.
     createClient: canWrite,
     inviteClient: canWrite,
