@@ -3,7 +3,8 @@
  *
  *   npm run bench                      quick: 5 s per measurement, 3 repetitions, N = 2,000; scaling N = 100 / 2,000
  *   npm run bench -- --full            30 s per measurement, scaling up to N = 20,000 (on SQLite; MariaDB with --n20k-mysql)
- *   options: --duration=S --reps=R --n=N --dialects=sqlite,mysql
+ *   options: --duration=S --reps=R --n=N --dialects=sqlite,mysql --scaling=100,2000
+ *   BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=DIR": node options of the server processes (profiles)
  *   BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/pp_bench): MariaDB server; skipped when unreachable.
  *
  * Each dialect: a dataset bulk-inserted (test/fixtures/portfolio.ts: one account reaching N organizations of 10
@@ -35,7 +36,7 @@ const WARMUP = FULL ? 5 : 2;
 const REPS = Number(option('reps') ?? 3);
 const N = Number(option('n') ?? 2000);
 const DIALECTS = (option('dialects') ?? 'sqlite,mysql').split(',');
-const SCALING_N = FULL ? [100, 2000, 20000] : [100, 2000];
+const SCALING_N = option('scaling')?.split(',').map(Number) ?? (FULL ? [100, 2000, 20000] : [100, 2000]);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/pp_bench';
 const ROOT = join(__dirname, '..');
 const WORK = join(os.tmpdir(), `pp-bench-${process.pid}`);
@@ -142,7 +143,12 @@ interface Server {
 
 async function startServer(kind: Kind, dataset: Dataset): Promise<Server> {
   const child = fork(join(__dirname, 'server.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    // BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profiles of the servers (written when they stop).
+    execArgv: [
+      '-r',
+      'ts-node/register/transpile-only',
+      ...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean),
+    ],
     env: { ...process.env, BENCH_SERVER: kind, DATABASE_URL: dataset.url, BENCH_DATA_DIR: join(WORK, 'data') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
