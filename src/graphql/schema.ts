@@ -27,11 +27,15 @@ import { ProductRenewalsFieldsResolver } from '../modules/renewals/product-field
 import { SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationSupportFieldsResolver } from '../modules/support/organization-fields.resolver';
 import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
+import { PartnerResolver } from '../modules/partners/partner.resolver';
 import { PaymentBillingFieldsResolver } from '../modules/billing/payment-fields.resolver';
 import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
+import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
+import { BillingExportResolver, PartnerExportsFieldsResolver } from '../modules/exports/billing-export.resolver';
 import {
   ClientRelationshipResolver,
   PendingAccessChangeResolver,
@@ -70,6 +74,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
+  PartnerResolver,
   OrganizationAffiliatesFieldsResolver,
   AffiliateResolver,
   ProductRenewalsFieldsResolver,
@@ -91,6 +96,12 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  DirectoryResolver,
+  PartnerDirectoryFieldsResolver,
+  OfferRequestResolver,
+  ProposalResolver,
+  BillingExportResolver,
+  PartnerExportsFieldsResolver,
   ClientRelationshipResolver,
   PendingAccessChangeResolver,
   PartnerRelationshipsFieldsResolver,

@@ -130,7 +130,7 @@ describe('setAutoRenew (R9–R13)', () => {
     }
   });
 
-  it("another tenant's organization, product or payment method: FORBIDDEN and nothing changes", async () => {
+  it("another tenant's organization: FORBIDDEN; its product or payment method: NOT_FOUND like unknown ones; nothing changes", async () => {
     const a = await anOrganization(server);
     const b = await anOrganization(server);
     const cardA = await aPaymentMethod(server, a, 'test_visa');
@@ -138,12 +138,27 @@ describe('setAutoRenew (R9–R13)', () => {
     const productA = await aBareProduct(server, a.organizationId);
     const productB = await aBareProduct(server, b.organizationId);
     expect(errorCode(await setAutoRenew(b, { enabled: true, paymentMethodId: cardB }, a.token))).toBe('FORBIDDEN');
-    expect(
-      errorCode(await setAutoRenew(a, { productIds: [productA, productB], enabled: true, paymentMethodId: cardA })),
-    ).toBe('FORBIDDEN');
-    expect(errorCode(await setAutoRenew(a, { productIds: [productA], enabled: true, paymentMethodId: cardB }))).toBe(
-      'FORBIDDEN',
-    );
+    const unknown = (type: string) => Buffer.from(`${type}:987654`).toString('base64url');
+    const foreignProduct = await setAutoRenew(a, {
+      productIds: [productA, productB],
+      enabled: true,
+      paymentMethodId: cardA,
+    });
+    const noProduct = await setAutoRenew(a, {
+      productIds: [productA, unknown('Product')],
+      enabled: true,
+      paymentMethodId: cardA,
+    });
+    expect(ok(foreignProduct).setAutoRenew.userErrors[0].code).toBe('PRODUCT_NOT_FOUND');
+    expect(ok(foreignProduct)).toEqual(ok(noProduct));
+    const foreignCard = await setAutoRenew(a, { productIds: [productA], enabled: true, paymentMethodId: cardB });
+    const noCard = await setAutoRenew(a, {
+      productIds: [productA],
+      enabled: true,
+      paymentMethodId: unknown('PaymentMethod'),
+    });
+    expect(ok(foreignCard).setAutoRenew.userErrors[0].code).toBe('PAYMENT_METHOD_NOT_FOUND');
+    expect(ok(foreignCard)).toEqual(ok(noCard));
     expect(await autoRenewOf(productA)).toBe(false);
     expect(await autoRenewOf(productB)).toBe(false);
   });

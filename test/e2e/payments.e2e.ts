@@ -168,18 +168,21 @@ describe('payInvoices: several invoices in one operation (R17)', () => {
     expect((await orderOf(org, b.id)).status).toBe('PAID');
   });
 
-  it('another organization’s invoice anywhere in the list: FORBIDDEN and nothing paid', async () => {
+  it('another organization’s invoice, order or method anywhere: NOT_FOUND like a missing one, and nothing paid', async () => {
     const org = await anOrganization(server);
     const stranger = await anOrganization(server);
     const visa = await aPaymentMethod(server, org);
     const strangerVisa = await aPaymentMethod(server, stranger);
     const own = await aPlacedOrder(server, org);
     const foreign = await aPlacedOrder(server, stranger);
-    expect(errorCode(await payInvoices(org, [own.invoice.id, foreign.invoice.id], { paymentMethodId: visa }))).toBe(
-      'FORBIDDEN',
+    const codeOf = (r: any, name: string) => ok(r)[name].userErrors[0]?.code;
+    expect(
+      codeOf(await payInvoices(org, [own.invoice.id, foreign.invoice.id], { paymentMethodId: visa }), 'payInvoices'),
+    ).toBe('INVOICE_NOT_FOUND');
+    expect(codeOf(await payOrder(org, foreign.id, { paymentMethodId: visa }), 'payOrder')).toBe('ORDER_NOT_FOUND');
+    expect(codeOf(await payOrder(org, own.id, { paymentMethodId: strangerVisa }), 'payOrder')).toBe(
+      'PAYMENT_METHOD_NOT_FOUND',
     );
-    expect(errorCode(await payOrder(org, foreign.id, { paymentMethodId: visa }))).toBe('FORBIDDEN');
-    expect(errorCode(await payOrder(org, own.id, { paymentMethodId: strangerVisa }))).toBe('FORBIDDEN');
     expect((await orderOf(org, own.id)).invoice.status).toBe('OPEN');
     expect((await orderOf(stranger, foreign.id)).invoice.status).toBe('OPEN');
     expect(await chargesOf(org)).toEqual([]);

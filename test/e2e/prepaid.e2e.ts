@@ -327,20 +327,30 @@ describe('who may top up and see the prepaid account (section 8)', () => {
     ).toBe('10.00');
   });
 
-  it("another tenant's method or organization is FORBIDDEN and nothing is written", async () => {
+  it("another tenant's organization is FORBIDDEN, its method PAYMENT_METHOD_NOT_FOUND like an unknown one; nothing is written", async () => {
     const victim = await anOrganization(server);
     const attacker = await anOrganization(server);
     const victimCard = await methodOf(victim, 'test_visa');
     const attackerCard = await methodOf(attacker, 'test_visa');
     const charge = chargeSpy();
     for (const response of [
-      await topUp(attacker, '10.00', victimCard, newKey(), attacker.token),
       await topUp(victim, '10.00', attackerCard, newKey(), attacker.token),
       await topUp(victim, '10.00', victimCard, newKey(), attacker.token),
     ]) {
       expect(errorCode(response)).toBe('FORBIDDEN');
       expect(response.data?.topUpPrepaidAccount ?? null).toBeNull();
     }
+    // Uniform not-found (issue 9): the victim's card answers like a card that exists nowhere.
+    const foreignCard = await topUp(attacker, '10.00', victimCard, newKey(), attacker.token);
+    const noCard = await topUp(
+      attacker,
+      '10.00',
+      Buffer.from('PaymentMethod:987654').toString('base64url'),
+      newKey(),
+      attacker.token,
+    );
+    expect(ok(foreignCard).topUpPrepaidAccount.userErrors).toEqual(ok(noCard).topUpPrepaidAccount.userErrors);
+    expect(ok(foreignCard).topUpPrepaidAccount.userErrors[0].code).toBe('PAYMENT_METHOD_NOT_FOUND');
     expect(charge).not.toHaveBeenCalled();
     expect([...(await paymentsOf(victim)), ...(await paymentsOf(attacker))]).toEqual([]);
     expect(ok(await server.gql(ACCOUNT, { id: victim.organizationId }, attacker.token)).organization).toBeNull();

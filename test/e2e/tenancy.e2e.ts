@@ -45,6 +45,7 @@ const MUTATIONS: Record<string, string> = {
   setTeamProducts: `mutation($input: SetTeamProductsInput!) { setTeamProducts(input: $input) { team { id } userErrors { code } } }`,
 };
 
+type Ids = { org: string; membership: string; invitation: string; team: string };
 const mutate = (name: string, input: Record<string, unknown>, token: string) =>
   server.gql(MUTATIONS[name], { input }, token);
 const userErrorOf = (name: string, response: GraphQLResponse) => ok(response)[name].userErrors[0]?.code;
@@ -118,20 +119,38 @@ describe('a legal representative of A against organization B', () => {
     ok(await mutate('removeTeamMember', { teamId: aTeamId, userId: b.userId }, a.token));
   });
 
+  // Uniform not-found (issue 9): B's ids answer exactly as ids that exist nowhere.
+  const nowhere = (type: string) => Buffer.from(`${type}:987001`).toString('base64url');
   it.each([
-    ['updateOrganization', () => ({ organizationId: b.organizationId, name: 'Hijacked' })],
-    ['inviteMember', () => ({ organizationId: b.organizationId, email: 'spy@example.ch', role: 'ADMINISTRATOR' })],
-    ['updateMembership', () => ({ membershipId: bUser.membershipId, role: 'ADMINISTRATOR' })],
-    ['removeMember', () => ({ membershipId: bUser.membershipId })],
-    ['revokeInvitation', () => ({ invitationId: bInvitationId })],
-    ['createTeam', () => ({ organizationId: b.organizationId, name: 'Spies' })],
-    ['addTeamMembers', () => ({ teamId: bTeamId, userIds: [a.userId], emails: [a.email] })],
-    ['removeTeamMember', () => ({ teamId: bTeamId, userId: bUser.userId })],
-    ['setTeamProducts', () => ({ teamId: bTeamId, productIds: [] })],
-  ])('%s with B ids is FORBIDDEN with no data', async (name, input) => {
-    const response = await mutate(name, input(), a.token);
-    expect(errorCode(response)).toBe('FORBIDDEN');
-    expect(response.data?.[name] ?? null).toBeNull();
+    ['updateOrganization', (o: Ids) => ({ organizationId: o.org, name: 'Hijacked' })],
+    ['inviteMember', (o: Ids) => ({ organizationId: o.org, email: 'spy@example.ch', role: 'ADMINISTRATOR' })],
+    ['updateMembership', (o: Ids) => ({ membershipId: o.membership, role: 'ADMINISTRATOR' })],
+    ['removeMember', (o: Ids) => ({ membershipId: o.membership })],
+    ['revokeInvitation', (o: Ids) => ({ invitationId: o.invitation })],
+    ['createTeam', (o: Ids) => ({ organizationId: o.org, name: 'Spies' })],
+    ['addTeamMembers', (o: Ids) => ({ teamId: o.team, userIds: [a.userId], emails: [a.email] })],
+    ['removeTeamMember', (o: Ids) => ({ teamId: o.team, userId: bUser.userId })],
+    ['setTeamProducts', (o: Ids) => ({ teamId: o.team, productIds: [] })],
+  ])('%s with B ids answers as with unknown ids, with no data', async (name, input) => {
+    const foreign = await mutate(
+      name,
+      input({ org: b.organizationId, membership: bUser.membershipId, invitation: bInvitationId, team: bTeamId }),
+      a.token,
+    );
+    const unknown = await mutate(
+      name,
+      input({
+        org: nowhere('Organization'),
+        membership: nowhere('Membership'),
+        invitation: nowhere('Invitation'),
+        team: nowhere('Team'),
+      }),
+      a.token,
+    );
+    expect(foreign).toEqual(unknown);
+    const refused = errorCode(foreign) ?? userErrorOf(name, foreign);
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(refused);
+    expect(foreign.data?.[name]?.team ?? foreign.data?.[name]?.membership ?? null).toBeNull();
   });
 
   it.each([

@@ -39,6 +39,24 @@ export class AccessScope {
     return access;
   }
 
+  /**
+   * Uniform not-found (issue 9) for an object looked up by id: `organizationId` is its organization
+   * (null or undefined when no row was found). A missing object and one in an organization the viewer
+   * cannot reach at all answer alike with `notFound()`, so ids reveal nothing about other tenants;
+   * FORBIDDEN remains only for a viewer who reaches the organization but lacks `permission` there.
+   */
+  async requireFound(
+    organizationId: number | null | undefined,
+    permission: OrgPermission,
+    notFound: () => Error,
+  ): Promise<OrgAccess> {
+    if (organizationId === null || organizationId === undefined) throw notFound();
+    const access = await this.forOrganization(organizationId);
+    if (!access) throw notFound();
+    if (!hasPermission(access, permission)) throw new ForbiddenError();
+    return access;
+  }
+
   /** The ids of the teams the viewer is in within the organization (no query of its own: loaded with the access). */
   async viewerTeamIds(organizationId: number): Promise<number[]> {
     if (this.isSystem || this.userId === null) return [];

@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import { allocateSequential } from '../../calc/allocate';
 import { RequestContext } from '../../context';
 import { writeLock } from '../../db/transaction';
-import { BusinessError, CommonErrorCode, ForbiddenError } from '../../graphql/errors';
+import { BusinessError, CommonErrorCode } from '../../graphql/errors';
 import { PaymentMethodEntity, PaymentMethodKind } from '../payments/payment-method.entity';
 import { requireIdempotencyKey } from '../payments/payment-request';
 import type { PaymentService } from '../payments/payment.service';
@@ -202,11 +202,14 @@ export class InvoicePaymentService {
   /** Every invoice exists and the viewer may pay in its (single) organization; returns that organization. */
   private async requirePayable(ctx: RequestContext, ids: number[], idsField: string[]): Promise<number> {
     const found = await ctx.em.findBy(InvoiceEntity, { id: In(ids) });
-    const missing = ids.findIndex((id) => !found.some((i) => i.id === id));
-    if (missing >= 0)
-      throw new BusinessError(BillingErrorCode.INVOICE_NOT_FOUND, 'No such invoice.', [...idsField, String(missing)]);
+    // Another tenant's invoice answers like a missing one (uniform not-found, issue 9).
+    for (const [index, id] of ids.entries())
+      await ctx.access.requireFound(
+        found.find((i) => i.id === id)?.organizationId,
+        'pay',
+        () => new BusinessError(BillingErrorCode.INVOICE_NOT_FOUND, 'No such invoice.', [...idsField, String(index)]),
+      );
     const organizations = [...new Set(found.map((i) => i.organizationId))];
-    for (const organizationId of organizations) await ctx.access.require(organizationId, 'pay');
     if (organizations.length > 1)
       throw new BusinessError(
         BillingErrorCode.MIXED_ORGANIZATIONS,
@@ -216,7 +219,7 @@ export class InvoicePaymentService {
     return organizations[0];
   }
 
-  /** Another organization's payment method is FORBIDDEN like any foreign id; an unknown one is left to payments. */
+  /** The organization's own method; another organization's is left to payments like an unknown one (PAYMENT_METHOD_NOT_FOUND). */
   private async requireOwnMethod(
     ctx: RequestContext,
     organizationId: number,
@@ -224,8 +227,7 @@ export class InvoicePaymentService {
   ): Promise<PaymentMethodEntity | null> {
     if (paymentMethodId === null) return null;
     const method = await ctx.em.findOneBy(PaymentMethodEntity, { id: paymentMethodId });
-    if (method && method.organizationId !== organizationId) throw new ForbiddenError();
-    return method;
+    return method && method.organizationId === organizationId ? method : null;
   }
 
   private async markPaid(ctx: RequestContext, invoice: InvoiceEntity, received: number): Promise<void> {

@@ -183,13 +183,10 @@ export class InvoiceService {
    * The invoice as a PDF (R18) under the same rules as reading it: 'not-found' for an unknown id,
    * 'forbidden' without billing rights in its organization (another tenant included).
    */
-  async pdf(
-    ctx: RequestContext,
-    invoiceId: number,
-  ): Promise<{ number: string; pdf: Buffer } | 'not-found' | 'forbidden'> {
+  async pdf(ctx: RequestContext, invoiceId: number): Promise<{ number: string; pdf: Buffer } | 'not-found'> {
+    // Missing, another tenant's, or without billing rights: one answer, so ids reveal nothing (issue 9).
     const invoice = await ctx.em.findOneBy(InvoiceEntity, { id: invoiceId });
-    if (!invoice) return 'not-found';
-    if (!(await this.canView(ctx, invoice))) return 'forbidden';
+    if (!invoice || !(await this.canView(ctx, invoice))) return 'not-found';
     const [lines, billedTo] = await Promise.all([
       this.linesOf(ctx, invoice.id),
       ctx.em.findOneByOrFail(OrganizationEntity, { id: invoice.billedToOrganizationId }),

@@ -4,7 +4,7 @@ import { RequestContext } from '../../context';
 import { sweepEach } from '../../jobs/sweep';
 import { PageArgs } from '../../graphql/connection';
 import { BusinessError } from '../../graphql/errors';
-import { hasPermission } from '../access/permissions';
+import { hasPermission, OrgPermission } from '../access/permissions';
 import { UserEntity } from '../accounts/user.entity';
 import type { Mailer } from '../../common/mail';
 import type { BillingEventMap } from '../billing/billing.events';
@@ -142,8 +142,7 @@ export class OrderService {
    * is held, products come when it is unblocked, and a cancellation refunds it in full (R22).
    */
   async payOrder(ctx: RequestContext, orderId: number, choice: PaymentChoice): Promise<OrderEntity> {
-    const order = await this.getOrThrow(ctx, orderId);
-    await ctx.access.require(order.organizationId, 'pay');
+    const order = await this.getOrThrow(ctx, orderId, 'pay');
     const invoice = await this.invoices.findByOrder(ctx, order.id);
     if (!invoice)
       throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} has no invoice to pay.`, [
@@ -151,13 +150,12 @@ export class OrderService {
         'orderId',
       ]);
     await this.invoicePayments.pay(ctx, [invoice.id], choice, ['input', 'orderId']);
-    return this.getOrThrow(ctx, orderId);
+    return this.getOrThrow(ctx, orderId, 'pay');
   }
 
   /** Sends the unblocking procedure's mail again (R21); only for a BLOCKED order. */
   async resendUnblockProcedure(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
-    const found = await this.getOrThrow(ctx, orderId);
-    await ctx.access.require(found.organizationId, 'pay');
+    await this.getOrThrow(ctx, orderId, 'pay');
     const order = await ctx.transaction(async (ctx) => {
       const order = await lifecycle.lockOrder(ctx, orderId);
       if (order.status !== OrderStatus.BLOCKED)
@@ -269,10 +267,15 @@ export class OrderService {
     });
   }
 
-  private async getOrThrow(ctx: RequestContext, orderId: number): Promise<OrderEntity> {
+  /** The order when the viewer has `permission` in its organization; another tenant's order is ORDER_NOT_FOUND like a missing one. */
+  private async getOrThrow(ctx: RequestContext, orderId: number, permission: OrgPermission): Promise<OrderEntity> {
     const order = await ctx.em.findOneBy(OrderEntity, { id: orderId });
-    if (!order) throw new BusinessError(OrderErrorCode.ORDER_NOT_FOUND, 'No such order.', ['input', 'orderId']);
-    return order;
+    await ctx.access.requireFound(
+      order?.organizationId,
+      permission,
+      () => new BusinessError(OrderErrorCode.ORDER_NOT_FOUND, 'No such order.', ['input', 'orderId']),
+    );
+    return order!;
   }
 
   /** R21: the identity verification's link and QR code, mailed to the login address of the user who placed it. */

@@ -220,13 +220,12 @@ export class InvitationService {
   /** revokeInvitation: a pending invitation stops working at once. */
   async revoke(ctx: RequestContext, invitationId: number): Promise<InvitationEntity> {
     const existing = await ctx.em.findOneBy(InvitationEntity, { id: invitationId });
-    if (!existing)
-      throw new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such invitation.', ['input', 'invitationId']);
-    const access = await ctx.access.require(
-      existing.organizationId,
-      existing.teamId === null ? 'manageMembers' : 'manageTeams',
+    const access = await ctx.access.requireFound(
+      existing?.organizationId,
+      existing?.teamId ? 'manageTeams' : 'manageMembers',
+      () => new BusinessError(MembershipErrorCode.NOT_FOUND, 'No such invitation.', ['input', 'invitationId']),
     );
-    if (existing.role === MemberRole.LEGAL_REPRESENTATIVE) requireMayTouchLegalRepresentative(access);
+    if (existing!.role === MemberRole.LEGAL_REPRESENTATIVE) requireMayTouchLegalRepresentative(access);
     return ctx.transaction(async (ctx) => {
       const invitation = await ctx.em.findOneOrFail(InvitationEntity, {
         where: { id: invitationId },

@@ -151,10 +151,10 @@ export class MembershipService {
 
   /** updateMembership (R3, R5, R6): role, billing flag, products (role USER) and contact preferences. */
   async update(ctx: RequestContext, membershipId: number, changes: MembershipChanges): Promise<MembershipEntity> {
-    const existing = await ctx.em.findOneBy(MembershipEntity, { id: membershipId });
-    if (!existing) throw notFound();
+    const found = await ctx.em.findOneBy(MembershipEntity, { id: membershipId });
+    const access = await ctx.access.requireFound(found?.organizationId, 'manageMembers', notFound);
+    const existing = found!;
     const organizationId = existing.organizationId;
-    const access = await ctx.access.require(organizationId, 'manageMembers');
     if (changes.role === LR) requireMayTouchLegalRepresentative(access);
     const role = changes.role ?? existing.role;
     if (role === LR && changes.billingAccess === false)
@@ -204,10 +204,9 @@ export class MembershipService {
    */
   async remove(ctx: RequestContext, membershipId: number): Promise<number> {
     const existing = await ctx.em.findOneBy(MembershipEntity, { id: membershipId });
-    if (!existing) throw notFound();
-    const organizationId = existing.organizationId;
-    const isSelf = existing.userId === ctx.user.id;
-    const access = await ctx.access.require(organizationId, isSelf ? 'read' : 'manageMembers');
+    const isSelf = existing?.userId === ctx.user.id;
+    const access = await ctx.access.requireFound(existing?.organizationId, isSelf ? 'read' : 'manageMembers', notFound);
+    const organizationId = existing!.organizationId;
 
     return ctx.transaction(async (ctx) => {
       const legalRepresentatives = await this.lockLegalRepresentatives(ctx, organizationId);

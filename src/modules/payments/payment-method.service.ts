@@ -107,8 +107,8 @@ export class PaymentMethodService {
   }
 
   /**
-   * A method id received in a payment mutation: FORBIDDEN when it belongs to an organization where the
-   * viewer may not pay; PAYMENT_METHOD_NOT_FOUND when unknown, removed or of another organization of the viewer.
+   * A method id received in a payment mutation: PAYMENT_METHOD_NOT_FOUND when unknown, removed or of
+   * any other organization (uniform not-found); FORBIDDEN when the viewer may not pay in its own.
    */
   async requireForPayment(
     ctx: RequestContext,
@@ -117,14 +117,11 @@ export class PaymentMethodService {
     field: string[],
   ): Promise<PaymentMethodEntity> {
     const method = await ctx.em.findOneBy(PaymentMethodEntity, { id: paymentMethodId, removedAt: IsNull() });
-    if (!method) throw new BusinessError(PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND, 'No such payment method.', field);
-    await ctx.access.require(method.organizationId, 'pay');
-    if (method.organizationId !== organizationId)
-      throw new BusinessError(
-        PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND,
-        'This payment method belongs to another organization.',
-        field,
-      );
+    const notFound = () =>
+      new BusinessError(PaymentErrorCode.PAYMENT_METHOD_NOT_FOUND, 'No such payment method.', field);
+    // Unknown, removed, another tenant's or another of the viewer's organizations': the same answer.
+    if (method?.organizationId !== organizationId) throw notFound();
+    await ctx.access.requireFound(method.organizationId, 'pay', notFound);
     return method;
   }
 }

@@ -76,14 +76,13 @@ export class AutoRenewService {
         order: { id: 'ASC' },
       });
     }
-    const found = productIds.length ? await ctx.em.findBy(ProductEntity, { id: In(productIds) }) : [];
+    // Another organization's product answers like an unknown one (uniform not-found, issue 9).
+    const found = productIds.length ? await ctx.em.findBy(ProductEntity, { id: In(productIds), organizationId }) : [];
     if (found.length !== productIds.length)
       throw new BusinessError(RenewalErrorCode.PRODUCT_NOT_FOUND, 'Some product ids are unknown.', [
         'input',
         'productIds',
       ]);
-    if (found.some((p) => p.organizationId !== organizationId))
-      throw new ForbiddenError('Some products belong to another organization.');
     return productIds.map((id) => found.find((p) => p.id === id) as ProductEntity);
   }
 

@@ -75,13 +75,16 @@ export class SupportAccessService {
     });
   }
 
-  /** Revokes an active grant at once (NOT_FOUND, FORBIDDEN for another organization's, GRANT_NOT_ACTIVE). */
+  /** Revokes an active grant at once (NOT_FOUND, also for another organization's, GRANT_NOT_ACTIVE). */
   async revoke(ctx: RequestContext, grantId: number): Promise<SupportAccessGrantEntity> {
     return ctx.transaction(async (ctx) => {
-      const grant = await ctx.em.findOne(SupportAccessGrantEntity, { where: { id: grantId }, lock: writeLock(ctx.em) });
-      if (!grant)
-        throw new BusinessError(SupportAccessErrorCode.NOT_FOUND, 'No such support access grant.', ['input', 'id']);
-      await ctx.access.require(grant.organizationId, 'grantSupportAccess');
+      const found = await ctx.em.findOne(SupportAccessGrantEntity, { where: { id: grantId }, lock: writeLock(ctx.em) });
+      await ctx.access.requireFound(
+        found?.organizationId,
+        'grantSupportAccess',
+        () => new BusinessError(SupportAccessErrorCode.NOT_FOUND, 'No such support access grant.', ['input', 'id']),
+      );
+      const grant = found!;
       const now = ctx.now();
       if (!isGrantActive(grant, now))
         throw new BusinessError(

@@ -217,9 +217,8 @@ export class TeamService {
 
   private async requireManageable(ctx: RequestContext, teamId: number): Promise<TeamEntity> {
     const team = await ctx.em.findOneBy(TeamEntity, { id: teamId });
-    if (!team) throw teamNotFound();
-    await ctx.access.require(team.organizationId, 'manageTeams');
-    return team;
+    await ctx.access.requireFound(team?.organizationId, 'manageTeams', teamNotFound);
+    return team!;
   }
 
   private async reload(ctx: RequestContext, teamId: number): Promise<TeamEntity> {
