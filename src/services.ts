@@ -50,11 +50,18 @@ import { TeamService } from './modules/teams/team.service';
 import { ClientRelationshipService } from './modules/partners/client-relationship.service';
 import { RelationshipChangesService } from './modules/partners/relationship-changes.service';
 import { RelationshipReadService } from './modules/partners/relationship-read.service';
+import { DirectoryService } from './modules/directory/directory.service';
+import { BillingExportService } from './modules/exports/billing-export.service';
+import { ExportLinks } from './modules/exports/export-links';
+import { OfferLinks } from './modules/directory/offer-links';
+import { AttemptCounter, DEFAULT_OFFER_CONFIG, OfferService } from './modules/directory/offer.service';
 
 /** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
 export interface SharedInfrastructure {
   loginAttempts?: AttemptStore;
   onLoginLock?: (lock: LoginLock) => void;
+  /** The HTTP rate limiter's counter (Redis when shared): the tighter per-address limit of createOfferRequest. */
+  rateCounter?: AttemptCounter;
 }
 
 /**
@@ -149,6 +156,25 @@ export function createServices(
   const relationshipChanges = new RelationshipChangesService(audit, mailer);
   const relationshipReads = new RelationshipReadService();
 
+  // Partner directory and offer requests (R34)
+  const directory = new DirectoryService(audit);
+  const offers = new OfferService(
+    audit,
+    mailer,
+    new OfferLinks(config.secretKey),
+    shared.rateCounter ?? memoryAttemptCounter(),
+    config.publicUrl,
+    { ...DEFAULT_OFFER_CONFIG, requestsPerHourPerClient: config.offerRequestsPerHour },
+  );
+
+  // Billing exports (R33): requested here, run by the export worker (app.ts, CLI exports:work)
+  const billingExports = new BillingExportService(
+    audit,
+    new ExportLinks(config.secretKey),
+    config.exportsDir,
+    config.publicUrl,
+  );
+
   // Affiliate program (R35): referrals at sign-up, commissions on billing's events, payouts to the prepaid ledger
   const affiliateRules = DEFAULT_AFFILIATE_CONFIG;
   const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
@@ -207,6 +233,23 @@ export function createServices(
     commissions,
     partners,
     priceQuotes,
+    directory,
+    offers,
+    billingExports,
+  };
+}
+
+/** An in-process counter for when no shared one is given (CLI, tests of services alone). */
+function memoryAttemptCounter(): AttemptCounter {
+  const counts = new Map<string, number>();
+  return {
+    async hit(key, windowStartMs) {
+      const k = `${key}:${windowStartMs}`;
+      if (counts.size > 10_000) counts.clear();
+      const n = (counts.get(k) ?? 0) + 1;
+      counts.set(k, n);
+      return n;
+    },
   };
 }
 

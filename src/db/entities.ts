@@ -30,6 +30,9 @@ import {
   RelationshipCollaboratorEntity,
   RelationshipProductEntity,
 } from '../modules/partners/client-relationship.entity';
+import { DirectoryListingEntity, DirectoryTagEntity } from '../modules/directory/directory-listing.entity';
+import { OfferRequestEntity, ProposalEntity } from '../modules/directory/offer-request.entity';
+import { BillingExportEntity } from '../modules/exports/billing-export.entity';
 import { AffiliateEntity } from '../modules/affiliates/affiliate.entity';
 import { AffiliateReferralEntity } from '../modules/affiliates/referral.entity';
 import { CommissionEntity } from '../modules/affiliates/commission.entity';
@@ -67,6 +70,11 @@ export const ENTITIES = [
   ClientRelationshipEntity,
   RelationshipProductEntity,
   RelationshipCollaboratorEntity,
+  DirectoryListingEntity,
+  DirectoryTagEntity,
+  OfferRequestEntity,
+  ProposalEntity,
+  BillingExportEntity,
   AffiliateEntity,
   AffiliateReferralEntity,
   CommissionEntity,

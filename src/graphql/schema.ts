@@ -33,6 +33,9 @@ import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
+import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
+import { BillingExportResolver, PartnerExportsFieldsResolver } from '../modules/exports/billing-export.resolver';
 import {
   ClientRelationshipResolver,
   PendingAccessChangeResolver,
@@ -93,6 +96,12 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  DirectoryResolver,
+  PartnerDirectoryFieldsResolver,
+  OfferRequestResolver,
+  ProposalResolver,
+  BillingExportResolver,
+  PartnerExportsFieldsResolver,
   ClientRelationshipResolver,
   PendingAccessChangeResolver,
   PartnerRelationshipsFieldsResolver,
