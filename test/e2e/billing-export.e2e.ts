@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runJobs } from '../../src/jobs/runner';
 import { BillingExportEntity } from '../../src/modules/exports/billing-export.entity';
 import { ExportQueue } from '../../src/modules/exports/export-queue';
+import { CashbackEntryEntity } from '../../src/modules/partners/cashback.entity';
 import { anOrganization, localId } from '../fixtures/builders';
 import { buildScenario, gid, golden, Scenario } from '../fixtures/billing-export-scenario';
 import { insertPartner } from '../fixtures/partners';
@@ -63,6 +64,45 @@ describe('billing export (R33)', () => {
     const { response, body } = await runExport(s.owner.token, { format: 'JSONL' });
     expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
     expect(body).toBe(golden('billing-export.jsonl', s));
+  });
+
+  it('the cashback column sums the partner’s cashback entries of the line, reversals included, cancelled ones not', async () => {
+    const [line] = await server.dataSource.query(
+      `SELECT l.id, l.invoiceId FROM invoice_line l JOIN invoice i ON i.id = l.invoiceId WHERE i.number = '2026-000001' ORDER BY l.id`,
+    );
+    const entry = (key: string, amount: number, status: string) => ({
+      entryKey: key,
+      partnerId: s.partnerId,
+      partnerOrganizationId: localId(s.owner.organizationId),
+      relationshipId: 1,
+      clientOrganizationId: s.clientA,
+      invoiceId: Number(line.invoiceId),
+      invoiceLineId: Number(line.id),
+      currency: 'CHF',
+      amount,
+      status,
+      reversesEntryId: null,
+      availableAt: new Date(),
+      payoutId: null,
+      settledAt: null,
+      createdAt: new Date(),
+    });
+    const repo = server.dataSource.getRepository(CashbackEntryEntity);
+    await repo.insert([
+      entry(`test-a-${s.partnerId}`, 6944, 'CREDITED'),
+      entry(`test-b-${s.partnerId}`, -1000, 'PENDING'),
+      entry(`test-c-${s.partnerId}`, 500, 'CANCELLED'),
+    ] as never);
+    try {
+      const { body } = await runExport(s.owner.token, { format: 'JSONL' });
+      const rows = body
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(rows.map((r) => r.cashback)).toEqual(['59.44', '0.00', '0.00', '0.00']);
+    } finally {
+      await repo.delete({ invoiceLineId: Number(line.id) });
+    }
   });
 
   it('a limited user exports only its assigned clients and may not name others', async () => {
