@@ -32,6 +32,10 @@ import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
+import { PartnerBillingService } from './modules/partners/partner-billing.service';
+import { CashbackService } from './modules/partners/cashback.service';
+import { RenewalRisksService } from './modules/partners/renewal-risks.service';
+import { PartnerPayerResolver } from './modules/partners/partner-billing-payer';
 import { PartnerService } from './modules/partners/partner.service';
 import { PriceQuoteService } from './modules/partners/price-quote.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
@@ -121,7 +125,9 @@ export function createServices(
 
   // Billing: invoices and paying them; it knows no order or renewal, it publishes billingEvents
   const billingEvents = new BillingEvents();
-  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents);
+  /** Who pays each new invoice: the client, or its partner in PARTNER_PAYS (R31), at the partner price (R30). */
+  const payers = new PartnerPayerResolver();
+  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents, payers);
   const invoicePayments = new InvoicePaymentService(payments, prepaidLedger, billingEvents);
   /** camt.054 imports: credits matched by reference (billing) and reconciled like reconcileBankTransfer. */
   const bankStatements = new BankStatementImportService(
@@ -179,6 +185,10 @@ export function createServices(
   const affiliateRules = DEFAULT_AFFILIATE_CONFIG;
   const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
   const commissions = new CommissionService(affiliateRules, prepaidLedger);
+  // Partner program: billing modes (R30, R31)
+  const partnerBilling = new PartnerBillingService(audit, mailer);
+  const cashback = new CashbackService(prepaidLedger);
+  const renewalRisks = new RenewalRisksService();
 
   // Partner program (R28–R30): applications, review, standing, quotes at catalog prices.
   // R29: an affiliate cannot apply (the application locks the organization row, as joinAffiliateProgram does)
@@ -193,6 +203,9 @@ export function createServices(
   billingEvents.on('paid', (event) => commissions.onInvoicePaid(event)); // a referred customer's payment earns a commission
   billingEvents.on('refunded', (event) => commissions.onInvoiceRefunded(event)); // rejects or reverses it
   accountEvents.on('signedUp', (event) => affiliates.onSignedUp(event)); // records the referral of an affiliate code
+  // After the order completed (its lines name their new products): a client-paid invoice earns its partner cashback (R30)
+  billingEvents.on('paid', (event) => cashback.onInvoicePaid(event));
+  billingEvents.on('refunded', (event) => cashback.onInvoiceRefunded(event)); // cancels or takes back that cashback
 
   return {
     config,
@@ -231,6 +244,9 @@ export function createServices(
     accountEvents,
     affiliates,
     commissions,
+    partnerBilling,
+    cashback,
+    renewalRisks,
     partners,
     priceQuotes,
     directory,

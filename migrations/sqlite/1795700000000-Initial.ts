@@ -121,6 +121,13 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_commission_line_kind" ON "affiliate_commission" ("invoiceLineId", "kind") `);
     await queryRunner.query(`CREATE TABLE "affiliate_payout" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "affiliateId" integer NOT NULL, "period" varchar(7) NOT NULL, "amount" bigint NOT NULL, "currency" varchar(3) NOT NULL, "ledgerEntryId" integer, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_payout_period" ON "affiliate_payout" ("affiliateId", "period") `);
+    await queryRunner.query(`CREATE TABLE "cashback_entry" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "entryKey" varchar(40) NOT NULL, "partnerId" integer NOT NULL, "partnerOrganizationId" integer NOT NULL, "relationshipId" integer NOT NULL, "clientOrganizationId" integer NOT NULL, "invoiceId" integer NOT NULL, "invoiceLineId" integer NOT NULL, "currency" varchar(3) NOT NULL, "amount" bigint NOT NULL, "status" varchar(17) NOT NULL, "reversesEntryId" integer, "availableAt" datetime NOT NULL, "payoutId" integer, "settledAt" datetime, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE INDEX "ix_cashback_invoice" ON "cashback_entry" ("invoiceId") `);
+    await queryRunner.query(`CREATE INDEX "ix_cashback_partner_status" ON "cashback_entry" ("partnerId", "status", "availableAt") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_cashback_entry_key" ON "cashback_entry" ("entryKey") `);
+    await queryRunner.query(`CREATE TABLE "cashback_payout" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "idempotencyKey" varchar(60) NOT NULL, "partnerId" integer NOT NULL, "partnerOrganizationId" integer NOT NULL, "period" varchar(7) NOT NULL, "currency" varchar(3) NOT NULL, "amount" bigint NOT NULL, "ledgerEntryId" integer, "createdAt" datetime NOT NULL DEFAULT (datetime('now')))`);
+    await queryRunner.query(`CREATE INDEX "ix_cashback_payout_partner" ON "cashback_payout" ("partnerId", "id") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "uq_cashback_payout_key" ON "cashback_payout" ("idempotencyKey") `);
     await queryRunner.query(`DROP INDEX "uq_api_token_hash"`);
     await queryRunner.query(`DROP INDEX "ix_api_token_user"`);
     await queryRunner.query(`CREATE TABLE "temporary_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "userId" integer NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(100) NOT NULL, "scopes" text NOT NULL, "secretHash" varchar(64) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (datetime('now')), "expiresAt" datetime, "lastUsedAt" datetime, "revokedAt" datetime, CONSTRAINT "FK_cbfc4e2b85b78207afb0b2d7fbc" FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
@@ -536,6 +543,13 @@ export class Initial1795700000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "temporary_api_token"`);
     await queryRunner.query(`CREATE INDEX "ix_api_token_user" ON "api_token" ("userId", "kind") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_api_token_hash" ON "api_token" ("secretHash") `);
+    await queryRunner.query(`DROP INDEX "uq_cashback_payout_key"`);
+    await queryRunner.query(`DROP INDEX "ix_cashback_payout_partner"`);
+    await queryRunner.query(`DROP TABLE "cashback_payout"`);
+    await queryRunner.query(`DROP INDEX "uq_cashback_entry_key"`);
+    await queryRunner.query(`DROP INDEX "ix_cashback_partner_status"`);
+    await queryRunner.query(`DROP INDEX "ix_cashback_invoice"`);
+    await queryRunner.query(`DROP TABLE "cashback_entry"`);
     await queryRunner.query(`DROP INDEX "uq_payout_period"`);
     await queryRunner.query(`DROP TABLE "affiliate_payout"`);
     await queryRunner.query(`DROP INDEX "uq_commission_line_kind"`);

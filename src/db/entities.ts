@@ -37,6 +37,7 @@ import { AffiliateEntity } from '../modules/affiliates/affiliate.entity';
 import { AffiliateReferralEntity } from '../modules/affiliates/referral.entity';
 import { CommissionEntity } from '../modules/affiliates/commission.entity';
 import { AffiliatePayoutEntity } from '../modules/affiliates/payout.entity';
+import { CashbackEntryEntity, CashbackPayoutEntity } from '../modules/partners/cashback.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -79,4 +80,6 @@ export const ENTITIES = [
   AffiliateReferralEntity,
   CommissionEntity,
   AffiliatePayoutEntity,
+  CashbackEntryEntity,
+  CashbackPayoutEntity,
 ];

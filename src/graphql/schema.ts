@@ -47,6 +47,8 @@ import {
 } from '../modules/partners/relationship-fields.resolver';
 import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
 import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
+import { PartnerBillingResolver } from '../modules/partners/partner-billing.resolver';
+import { PartnerBillingFieldsResolver, RenewalRiskResolver } from '../modules/partners/partner-billing-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -107,6 +109,9 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   PartnerRelationshipsFieldsResolver,
   OrganizationRelationshipsFieldsResolver,
   ProductRelationshipsFieldsResolver,
+  PartnerBillingResolver,
+  PartnerBillingFieldsResolver,
+  RenewalRiskResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

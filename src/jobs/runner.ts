@@ -7,6 +7,7 @@ import { closeOfferRequestsJob } from '../modules/directory/directory.jobs';
 import { expireBillingExportsJob } from '../modules/exports/billing-export.jobs';
 import { expireRelationshipRequestsJob } from '../modules/partners/relationship-expiry.job';
 import { affiliateCommissionsJob } from '../modules/affiliates/affiliate.jobs';
+import { creditCashbackJob } from '../modules/partners/cashback.job';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
@@ -25,6 +26,7 @@ export function createJobs(services: Services): Job[] {
     expireBillingExportsJob(services.billingExports),
     expireRelationshipRequestsJob(services.relationshipChanges),
     affiliateCommissionsJob(services.commissions),
+    creditCashbackJob(services.cashback),
   ];
 }
 

@@ -85,6 +85,7 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     assignCollaborators: canWrite,
     endClientRelationship: canWrite,
     joinAffiliateProgram: canWrite,
+    setClientBillingMode: canWrite,
   },
 };
 

@@ -7,6 +7,7 @@ import { MemberRole, MembershipEntity } from '../organizations/membership.entity
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ProductEntity } from '../products/product.entity';
 import { AccessScope, ClientRelationshipEntity, RelationshipStatus } from '../partners/client-relationship.entity';
+import { CashbackEntryEntity, CashbackStatus } from '../partners/cashback.entity';
 import type { PartnerEntity } from '../partners/partner.entity';
 import type { BillingRow } from './export-format';
 
@@ -115,6 +116,7 @@ interface RawLine {
   grossAmount: number | string;
   periodStart: string | null;
   periodEnd: string | null;
+  invoiceId: number | string;
   number: string;
   issuedAt: Date | string;
   dueAt: Date | string;
@@ -127,9 +129,8 @@ interface RawLine {
 
 /**
  * The export's rows in batches of at most `batchSize`: relationship by relationship, invoice lines
- * in id order (keyset: `id > last`, never OFFSET), each batch one indexed query. Only invoices issued
- * inside both the period and the relationship's active time are read. Cashback per line is 0 until
- * the partner billing module records it.
+ * in id order (keyset: `id > last`, never OFFSET), each batch one indexed query (and one for its
+ * cashback). Only invoices issued inside both the period and the relationship's active time are read.
  */
 export async function* billingRows(
   em: EntityManager,
@@ -161,6 +162,7 @@ export async function* billingRows(
           'l.grossAmount AS grossAmount',
           'l.periodStart AS periodStart',
           'l.periodEnd AS periodEnd',
+          'i.id AS invoiceId',
           'i.number AS number',
           'i.issuedAt AS issuedAt',
           'i.dueAt AS dueAt',
@@ -175,6 +177,7 @@ export async function* billingRows(
         .getRawMany<RawLine>();
       if (raw.length === 0) break;
       after = Number(raw[raw.length - 1].id);
+      const cashback = await cashbackOfLines(em, scope.partner.id, raw);
       yield raw.map((line) => ({
         partner: scope.partner.code,
         clientId,
@@ -200,11 +203,31 @@ export async function* billingRows(
         vatAmount: Number(line.vatAmount),
         grossAmount: Number(line.grossAmount),
         currency: line.currency,
-        cashback: 0,
+        cashback: cashback.get(Number(line.id)) ?? 0,
       }));
       if (raw.length < batchSize) break;
     }
   }
+}
+
+/**
+ * The partner's cashback on each line (R30), minor units of the partner's currency: what it earned
+ * net of reversals; cancelled entries (refunded before crediting) count nothing. One statement per batch.
+ */
+async function cashbackOfLines(em: EntityManager, partnerId: number, lines: RawLine[]): Promise<Map<number, number>> {
+  const invoiceIds = [...new Set(lines.map((l) => Number(l.invoiceId)))];
+  const rows = await em
+    .createQueryBuilder(CashbackEntryEntity, 'c')
+    .select('c.invoiceLineId', 'lineId')
+    .addSelect('SUM(c.amount)', 'total')
+    .where('c.partnerId = :partnerId AND c.invoiceId IN (:...invoiceIds) AND c.status <> :cancelled', {
+      partnerId,
+      invoiceIds,
+      cancelled: CashbackStatus.CANCELLED,
+    })
+    .groupBy('c.invoiceLineId')
+    .getRawMany<{ lineId: number | string; total: number | string }>();
+  return new Map(rows.map((r) => [Number(r.lineId), Number(r.total)]));
 }
 
 /** Client organization ids of `ids` that are not among the reachable relationships' clients. */
