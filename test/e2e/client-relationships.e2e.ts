@@ -5,7 +5,15 @@ import {
   RelationshipProductEntity,
 } from '../../src/modules/partners/client-relationship.entity';
 import { OrganizationEntity, OrganizationKind } from '../../src/modules/organizations/organization.entity';
-import { aBareProduct, aMember, anOrganization, localId, PASSWORD, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anOrganization,
+  aPlatformAdmin,
+  localId,
+  PASSWORD,
+  SignedUp,
+} from '../fixtures/builders';
 import { insertPartner, insertRelationship } from '../fixtures/partners';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
@@ -405,6 +413,37 @@ describe('billing modes refused when asked (R30, R31)', () => {
     expect(mailsTo(p.org.email).some((mail) => mail.text.includes('(CLIENT_PAYS)'))).toBe(true);
     const audit = await auditActions(client);
     expect(audit.find((e) => e.action === 'client_relationship.narrowed')?.target).toMatch(/CLIENT_PAYS/);
+  });
+});
+
+describe("the partner's business figures (R30)", () => {
+  const FIGURES = `tier rate managedYearlyVolume { amount } nextTier volumeToNextTier { amount }`;
+  it("a client sees its partner's identity, not its tier, rate or volumes; the partner's members and staff do", async () => {
+    const p = await aPartner();
+    const client = await anOrganization(server);
+    const limited = await aMember(server, client, { role: 'USER' });
+    const { relationship } = await invite(p, client);
+    await succeed(RESPOND, { relationshipId: relationship.id, accept: true }, client.token);
+    const viaRelationship = `query($id: ID!) { node(id: $id) { ... on ClientRelationship {
+      partner { id code status organization { name } eligibilityThreshold { amount } } } } }`;
+    const identity = ok(await server.gql(viaRelationship, { id: relationship.id }, client.token)).node.partner;
+    expect(identity).toMatchObject({ code: p.code, status: 'ACTIVE', organization: { name: expect.any(String) } });
+    for (const field of ['tier', 'rate', 'managedYearlyVolume { amount }', 'nextTier', 'volumeToNextTier { amount }']) {
+      const q = `query($id: ID!) { node(id: $id) { ... on ClientRelationship { partner { code ${field} } } } }`;
+      for (const token of [client.token, limited.token]) {
+        const answer = await server.gql(q, { id: relationship.id }, token);
+        expect(errorCode(answer)).toBe('FORBIDDEN');
+      }
+    }
+    const own = `query($id: ID!) { partner(id: $id) { ${FIGURES} } }`;
+    const seen = ok(await server.gql(own, { id: p.id }, p.org.token)).partner;
+    expect(seen.rate).toEqual(expect.any(String));
+    expect(seen.managedYearlyVolume.amount).toEqual(expect.any(String));
+    const staff = await aPlatformAdmin(server);
+    expect(ok(await server.gql(own, { id: p.id }, staff.token)).partner).toEqual(seen);
+    // Through the relationship, the partner's own member sees them too.
+    const mine = `query($id: ID!) { node(id: $id) { ... on ClientRelationship { partner { ${FIGURES} } } } }`;
+    expect(ok(await server.gql(mine, { id: relationship.id }, p.org.token)).node.partner).toEqual(seen);
   });
 });
 

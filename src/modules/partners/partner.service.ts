@@ -246,6 +246,18 @@ export class PartnerService {
     };
   }
 
+  /**
+   * The partner's business figures (tier, rate, managed volume): members of its organization and
+   * platform administrators, as partner(id); its clients and the public see its identity only.
+   * @throws ForbiddenError for anyone else
+   */
+  async requireFiguresViewer(ctx: RequestContext, partnerOrganizationId: number): Promise<void> {
+    if (isPlatformAdmin(ctx)) return;
+    const access = ctx.viewer ? await ctx.access.forOrganization(partnerOrganizationId) : null;
+    if (!access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM'))
+      throw new ForbiddenError("Only the partner's members see its tier, rate and volumes.");
+  }
+
   private async mayView(ctx: RequestContext, partner: PartnerEntity): Promise<boolean> {
     if (isPlatformAdmin(ctx)) return true;
     const access = await ctx.access.forOrganization(partner.organizationId);
