@@ -325,11 +325,86 @@ describe('inviteClient and authorizePartner, answered by the right side (R31)', 
     const q = await aBareProduct(server, other.organizationId);
     expect(
       (await invite(p, other, { scope: 'PRODUCTS', productIds: [q], billingMode: 'PARTNER_PAYS' })).userErrors[0].code,
-    ).toBe('BILLING_MODE_NEEDS_FULL_ACCOUNT');
+    ).toBe('PARTNER_PAYS_NEEDS_FULL_ACCOUNT');
     expect((await invite(p, other, { scope: 'PRODUCTS', productIds: [p1] })).userErrors[0].code).toBe(
       'PRODUCT_NOT_FOUND',
     );
     expect((await invite(p, p.org)).userErrors[0].code).toBe('SELF_RELATIONSHIP');
+  });
+});
+
+describe('billing modes refused when asked (R30, R31)', () => {
+  const tables = ['client_relationship'];
+  const count = async () => (await server.dataSource.query(`SELECT COUNT(*) AS n FROM ${tables[0]}`))[0].n;
+
+  it('PARTNER_PAYS for a client billed in another currency: CURRENCY_MISMATCH on every path, nothing written', async () => {
+    const p = await aPartner(); // CHF
+    const euroClient = await anOrganization(server, { currency: 'EUR' });
+    const before = Number(await count());
+    const created = await call(
+      CREATE,
+      {
+        partnerId: p.id,
+        name: 'Boulangerie Lyon',
+        kind: 'COMPANY',
+        currency: 'EUR',
+        country: 'FR',
+        legalRepresentativeEmail: `lyon-${Date.now()}@client.example.fr`,
+        billingMode: 'PARTNER_PAYS',
+      },
+      p.org.token,
+    );
+    expect(created.userErrors).toEqual([
+      expect.objectContaining({ code: 'CURRENCY_MISMATCH', field: ['input', 'currency'] }),
+    ]);
+    expect((await invite(p, euroClient, { billingMode: 'PARTNER_PAYS' })).userErrors).toEqual([
+      expect.objectContaining({ code: 'CURRENCY_MISMATCH', field: ['input', 'billingMode'] }),
+    ]);
+    expect((await authorize(euroClient, p.code, { billingMode: 'PARTNER_PAYS' })).userErrors).toEqual([
+      expect.objectContaining({ code: 'CURRENCY_MISMATCH', field: ['input', 'billingMode'] }),
+    ]);
+    expect(Number(await count())).toBe(before);
+    // The client paying itself is fine in any currency.
+    expect((await authorize(euroClient, p.code, { billingMode: 'CLIENT_PAYS' })).userErrors).toEqual([]);
+  });
+
+  it('PARTNER_PAYS without FULL_ACCOUNT: PARTNER_PAYS_NEEDS_FULL_ACCOUNT when asked; a client granting PRODUCTS takes its billing back, and both sides are told', async () => {
+    const p = await aPartner();
+    const client = await anOrganization(server);
+    const p1 = await aBareProduct(server, client.organizationId);
+    expect(
+      (await authorize(client, p.code, { scope: 'PRODUCTS', productIds: [p1], billingMode: 'PARTNER_PAYS' }))
+        .userErrors[0].code,
+    ).toBe('PARTNER_PAYS_NEEDS_FULL_ACCOUNT');
+    const { relationship } = await invite(p, client, { billingMode: 'PARTNER_PAYS' });
+    expect(relationship.billingMode).toBe('PARTNER_PAYS');
+    const granted = await succeed(
+      RESPOND,
+      { relationshipId: relationship.id, accept: true, scope: 'PRODUCTS', productIds: [p1] },
+      client.token,
+    );
+    expect(granted).toMatchObject({ status: 'ACTIVE', scope: 'PRODUCTS', billingMode: 'CLIENT_PAYS' });
+    const told = (email: string) =>
+      mailsTo(email).some((mail) => mail.text.includes('billed to the client again (CLIENT_PAYS)'));
+    expect(told(client.email)).toBe(true);
+    expect(told(p.org.email)).toBe(true);
+  });
+
+  it('narrowing a partner-paid client to PRODUCTS switches to CLIENT_PAYS at once, audited and mailed', async () => {
+    const p = await aPartner();
+    const client = await anOrganization(server);
+    const p1 = await aBareProduct(server, client.organizationId);
+    const { relationship } = await invite(p, client, { billingMode: 'PARTNER_PAYS' });
+    await succeed(RESPOND, { relationshipId: relationship.id, accept: true }, client.token);
+    const narrowed = await succeed(
+      CHANGE,
+      { relationshipId: relationship.id, scope: 'PRODUCTS', level: 'MANAGE', productIds: [p1] },
+      client.token,
+    );
+    expect(narrowed).toMatchObject({ scope: 'PRODUCTS', billingMode: 'CLIENT_PAYS' });
+    expect(mailsTo(p.org.email).some((mail) => mail.text.includes('(CLIENT_PAYS)'))).toBe(true);
+    const audit = await auditActions(client);
+    expect(audit.find((e) => e.action === 'client_relationship.narrowed')?.target).toMatch(/CLIENT_PAYS/);
   });
 });
 

@@ -17,7 +17,7 @@ import {
   nextTierFor,
   PartnerProgramRules,
   tierForVolume,
-} from './partner-pricing';
+} from '../../calc/partner-pricing';
 import { PartnerEntity, PartnerStatus, PartnerTier } from './partner.entity';
 import { PartnerErrorCode as Code } from './partner.errors';
 import { loadManagedFigures } from './partner.loaders';
