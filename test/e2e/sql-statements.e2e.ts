@@ -193,9 +193,9 @@ describe('SQL statements per request (issue 11)', () => {
       counts.push(count);
     }
     expect(new Set(counts).size).toBe(1);
-    // 16 today: authentication 1, the partner organization's access 2, organization 1, the partner row twice, the
+    // 15 today: authentication 1, the partner organization's access 2, organization 1, the partner row 1, the
     // clients page and count 2, yearly volumes 1, client organizations 1, the clients' access 3 (memberships,
     // teams, partner grants), products 1, invoices and their count 2. Above issue 11's 10: see BENCHMARKS.md.
-    expect(counts[0]).toBeLessThanOrEqual(16);
+    expect(counts[0]).toBeLessThanOrEqual(15);
   });
 });

@@ -209,8 +209,11 @@ export class PartnerService {
   }
 
   /** Organization.partner: the organization was already reached, its partner row has the same visibility. */
-  partnerOfOrganization(ctx: RequestContext, organizationId: number): Promise<PartnerEntity | null> {
-    return ctx.loaders.partnerOfOrganization.load(organizationId);
+  async partnerOfOrganization(ctx: RequestContext, organizationId: number): Promise<PartnerEntity | null> {
+    const partner = await ctx.loaders.partnerOfOrganization.load(organizationId);
+    // Partner.clients and others load it by id next: the same row, no second statement.
+    if (partner) ctx.loaders.partner.prime(partner.id, partner);
+    return partner;
   }
 
   /** A partner of which the viewer is a member (priceQuote and the partner's own tools); FORBIDDEN otherwise. */
