@@ -562,5 +562,5 @@ describe('permission matrix', () => {
     const unexpectedAllows = rows.filter((r) => r.endsWith('| ALLOWED') && !expectedRows.has(r));
     expect(unexpectedAllows).toEqual([]);
     expect(table).toBe(expected);
-  });
+  }, 300_000);
 });
