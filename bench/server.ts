@@ -47,6 +47,8 @@ async function main() {
     if (message.type === 'cpu')
       process.send?.({ type: 'cpu', usage: process.cpuUsage(), rss: process.memoryUsage().rss });
   });
+  // A normal exit, so that `--cpu-prof` (BENCH_NODE_OPTIONS) writes its profile.
+  process.on('SIGTERM', () => process.exit(0));
   process.send?.({ type: 'ready', port });
 }
 

@@ -23,6 +23,8 @@ import { buildAppSchema } from './graphql/schema';
 import { graphiqlRouter } from './http/graphiql';
 import { invoicePdfRouter } from './http/invoice-pdf.route';
 import { verificationImagesRouter } from './http/verification-images.route';
+import { exportDownloadRouter } from './http/export-download.route';
+import { ExportWorker } from './modules/exports/export-worker';
 import { createMetrics, metricsAccess } from './http/metrics';
 import { requestLog } from './http/request-log';
 import { healthzHandler } from './http/healthz';
@@ -65,6 +67,10 @@ export interface App {
   systemContext(viewer?: Viewer | null): RequestContext;
   /** Runs the sweeps in-process every `jobsIntervalMs`; returns the function that stops it. */
   startScheduler(): () => void;
+  /** This instance's billing export worker (R33); `startExportWorker` polls with it. */
+  exportWorker: ExportWorker;
+  /** Polls the export queue every `exportsPollMs` (0: never); returns the function that stops it. */
+  startExportWorker(): () => void;
   stop(): Promise<void>;
 }
 
@@ -86,7 +92,9 @@ export async function createServer(options: AppOptions): Promise<App> {
   // A moment for the connection, so the first requests are not counted apart; an unreachable Redis waits no longer.
   if (redis) await redis.ready(1000);
   const metrics = createMetrics({ redisUp: () => (redis ? redis.isReady() : null) });
+  const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   const services = createServices(config, mailer, clock, {
+    rateCounter,
     loginAttempts: redis ? sharedAttemptStore(redis, config.loginThrottle.lockMs) : undefined,
     onLoginLock: (lock) => {
       metrics.loginLocks.inc({ scope: lock.scope });
@@ -114,7 +122,6 @@ export async function createServer(options: AppOptions): Promise<App> {
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   httpServer.headersTimeout = config.http.headersTimeoutMs;
   const jobLock = createJobLock(config.redisUrl, dataSource);
-  const rateCounter = redis ? sharedCounter(redis) : memoryCounter();
   /** Without a viewer it acts for the platform (full access): the scheduler, the CLI, seeds. */
   const systemContext = (viewer: Viewer | null = null) => {
     const ctx = new RequestContext(dataSource, dataSource.manager, viewer, clock);
@@ -180,6 +187,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   // Every route that answers the outside world; the image upload of an identity verification is anonymous.
   app.use('/invoices', limited);
   app.use('/verifications', limited);
+  app.use('/exports', limited);
   app.use(
     '/graphql',
     limited,
@@ -190,6 +198,7 @@ export async function createServer(options: AppOptions): Promise<App> {
   );
   app.use(invoicePdfRouter(requestContext));
   app.use(verificationImagesRouter(requestContext));
+  app.use(exportDownloadRouter(requestContext));
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
@@ -222,9 +231,14 @@ export async function createServer(options: AppOptions): Promise<App> {
       .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
+  const exportWorker = new ExportWorker(dataSource, clock, config.exportsDir);
+
   return {
     httpServer,
     express: app,
+    exportWorker,
+    startExportWorker: () =>
+      exportWorker.start(config.exportsPollMs, (error) => logger.error('export worker failed', { error })),
     services,
     jobs,
     schema,

@@ -50,6 +50,12 @@ export interface Config {
    * never sends a request down a connection the server is closing (intermittent 502s otherwise).
    */
   http: { keepAliveTimeoutMs: number; headersTimeoutMs: number };
+  /** Where billing export files are written (R33); several instances must share this folder. */
+  exportsDir: string;
+  /** How often the in-process export worker looks for queued exports; 0: this instance runs none. */
+  exportsPollMs: number;
+  /** createOfferRequest per client address per hour (R34), on top of the anonymous rate limit. */
+  offerRequestsPerHour: number;
   /** Checked before execution (src/graphql/query-limits.ts); `QUERY_MAX_*`. */
   queryLimits: QueryLimits;
 }
@@ -86,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     loginThrottle: loginThrottle(env),
     http: httpTimeouts(env),
+    offerRequestsPerHour: positiveInt(env, 'OFFER_REQUESTS_PER_HOUR', 5),
+    exportsDir: resolve(env.EXPORTS_DIR || join(dataDir, 'exports')),
+    exportsPollMs: env.EXPORTS_POLL_MS === '0' ? 0 : positiveInt(env, 'EXPORTS_POLL_MS', 2000),
     queryLimits: {
       maxDepth: positiveInt(env, 'QUERY_MAX_DEPTH', 12),
       maxAliases: positiveInt(env, 'QUERY_MAX_ALIASES', 15),

@@ -6,6 +6,8 @@ import { InvoiceLineEntity } from './modules/billing/invoice-line.entity';
 import { verificationImagesLoader, verificationOfOrderLoader } from './modules/identity/identity-verification.loaders';
 import { OrderEntity } from './modules/orders/order.entity';
 import { OrganizationEntity } from './modules/organizations/organization.entity';
+import { managedFiguresLoader, partnerOfOrganizationLoader } from './modules/partners/partner.loaders';
+import { PartnerEntity } from './modules/partners/partner.entity';
 import { ProductEntity } from './modules/products/product.entity';
 
 /** A batch loader by primary key: one `IN (...)` query per tick, results in key order. */
@@ -43,6 +45,9 @@ export function createLoaders(em: EntityManager) {
     order: byId(em, OrderEntity),
     verificationOfOrder: verificationOfOrderLoader(em),
     verificationImages: verificationImagesLoader(em),
+    partner: byId(em, PartnerEntity),
+    partnerOfOrganization: partnerOfOrganizationLoader(em),
+    managedFigures: managedFiguresLoader(em),
     invoiceLines: invoiceLines(em),
     /** Nested connections batched across parents (graphql/batched-connection.ts). */
     connections: new ConnectionLoader(em),

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, resolve));
   const stopJobs = app.startScheduler();
+  const stopExports = app.startExportWorker();
   app.logger.info('listening', {
     url: `http://localhost:${config.port}/`,
     graphql: `http://localhost:${config.port}/graphql`,
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     app.logger.info('shutting down', { signal });
     stopJobs();
+    stopExports();
     await app.stop();
     await dataSource.destroy();
     process.exit(0);

@@ -9,7 +9,7 @@ import { SessionService } from './modules/accounts/session.service';
 import { AttemptStore, LoginLock, LoginThrottle, memoryAttemptStore } from './modules/accounts/login-throttle';
 import { PasswordResetService } from './modules/accounts/password-reset.service';
 import { DEFAULT_AFFILIATE_CONFIG } from './modules/affiliates/affiliate.config';
-import { AffiliateService } from './modules/affiliates/affiliate.service';
+import { AffiliateService, isAffiliate } from './modules/affiliates/affiliate.service';
 import { CommissionService } from './modules/affiliates/commission.service';
 import { ApiTokenService } from './modules/api-tokens/api-token.service';
 import { AuditService } from './modules/audit/audit.service';
@@ -32,6 +32,12 @@ import { OrderService } from './modules/orders/order.service';
 import { InvitationService } from './modules/organizations/invitation.service';
 import { MembershipService } from './modules/organizations/membership.service';
 import { OrganizationService } from './modules/organizations/organization.service';
+import { PartnerBillingService } from './modules/partners/partner-billing.service';
+import { CashbackService } from './modules/partners/cashback.service';
+import { RenewalRisksService } from './modules/partners/renewal-risks.service';
+import { PartnerPayerResolver } from './modules/partners/partner-billing-payer';
+import { PartnerService } from './modules/partners/partner.service';
+import { PriceQuoteService } from './modules/partners/price-quote.service';
 import { PaymentGateway, TestGateway } from './modules/payments/gateway';
 import { PaymentMethodService } from './modules/payments/payment-method.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -48,11 +54,18 @@ import { TeamService } from './modules/teams/team.service';
 import { ClientRelationshipService } from './modules/partners/client-relationship.service';
 import { RelationshipChangesService } from './modules/partners/relationship-changes.service';
 import { RelationshipReadService } from './modules/partners/relationship-read.service';
+import { DirectoryService } from './modules/directory/directory.service';
+import { BillingExportService } from './modules/exports/billing-export.service';
+import { ExportLinks } from './modules/exports/export-links';
+import { OfferLinks } from './modules/directory/offer-links';
+import { AttemptCounter, DEFAULT_OFFER_CONFIG, OfferService } from './modules/directory/offer.service';
 
 /** What the server shares between instances (Redis) and tells its logs and metrics; in-process without it. */
 export interface SharedInfrastructure {
   loginAttempts?: AttemptStore;
   onLoginLock?: (lock: LoginLock) => void;
+  /** The HTTP rate limiter's counter (Redis when shared): the tighter per-address limit of createOfferRequest. */
+  rateCounter?: AttemptCounter;
 }
 
 /**
@@ -112,7 +125,9 @@ export function createServices(
 
   // Billing: invoices and paying them; it knows no order or renewal, it publishes billingEvents
   const billingEvents = new BillingEvents();
-  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents);
+  /** Who pays each new invoice: the client, or its partner in PARTNER_PAYS (R31), at the partner price (R30). */
+  const payers = new PartnerPayerResolver();
+  const invoices = new InvoiceService(billingConfigFor(config.billingCreditor), billingEvents, payers);
   const invoicePayments = new InvoicePaymentService(payments, prepaidLedger, billingEvents);
   /** camt.054 imports: credits matched by reference (billing) and reconciled like reconcileBankTransfer. */
   const bankStatements = new BankStatementImportService(
@@ -147,10 +162,38 @@ export function createServices(
   const relationshipChanges = new RelationshipChangesService(audit, mailer);
   const relationshipReads = new RelationshipReadService();
 
+  // Partner directory and offer requests (R34)
+  const directory = new DirectoryService(audit);
+  const offers = new OfferService(
+    audit,
+    mailer,
+    new OfferLinks(config.secretKey),
+    shared.rateCounter ?? memoryAttemptCounter(),
+    config.publicUrl,
+    { ...DEFAULT_OFFER_CONFIG, requestsPerHourPerClient: config.offerRequestsPerHour },
+  );
+
+  // Billing exports (R33): requested here, run by the export worker (app.ts, CLI exports:work)
+  const billingExports = new BillingExportService(
+    audit,
+    new ExportLinks(config.secretKey),
+    config.exportsDir,
+    config.publicUrl,
+  );
+
   // Affiliate program (R35): referrals at sign-up, commissions on billing's events, payouts to the prepaid ledger
   const affiliateRules = DEFAULT_AFFILIATE_CONFIG;
   const affiliates = new AffiliateService(affiliateRules, audit, config.publicUrl);
   const commissions = new CommissionService(affiliateRules, prepaidLedger);
+  // Partner program: billing modes (R30, R31)
+  const partnerBilling = new PartnerBillingService(audit, mailer);
+  const cashback = new CashbackService(prepaidLedger);
+  const renewalRisks = new RenewalRisksService();
+
+  // Partner program (R28–R30): applications, review, standing, quotes at catalog prices.
+  // R29: an affiliate cannot apply (the application locks the organization row, as joinAffiliateProgram does)
+  const partners = new PartnerService(audit, mailer, (ctx, organizationId) => isAffiliate(ctx.em, organizationId));
+  const priceQuotes = new PriceQuoteService(partners, catalog);
 
   // Events, each listener inside the publisher's transaction
   payments.onSettled((ctx, paymentId) => invoicePayments.settle(ctx, paymentId)); // a reconciled transfer pays its invoices (R15)
@@ -160,6 +203,9 @@ export function createServices(
   billingEvents.on('paid', (event) => commissions.onInvoicePaid(event)); // a referred customer's payment earns a commission
   billingEvents.on('refunded', (event) => commissions.onInvoiceRefunded(event)); // rejects or reverses it
   accountEvents.on('signedUp', (event) => affiliates.onSignedUp(event)); // records the referral of an affiliate code
+  // After the order completed (its lines name their new products): a client-paid invoice earns its partner cashback (R30)
+  billingEvents.on('paid', (event) => cashback.onInvoicePaid(event));
+  billingEvents.on('refunded', (event) => cashback.onInvoiceRefunded(event)); // cancels or takes back that cashback
 
   return {
     config,
@@ -198,6 +244,28 @@ export function createServices(
     accountEvents,
     affiliates,
     commissions,
+    partnerBilling,
+    cashback,
+    renewalRisks,
+    partners,
+    priceQuotes,
+    directory,
+    offers,
+    billingExports,
+  };
+}
+
+/** An in-process counter for when no shared one is given (CLI, tests of services alone). */
+function memoryAttemptCounter(): AttemptCounter {
+  const counts = new Map<string, number>();
+  return {
+    async hit(key, windowStartMs) {
+      const k = `${key}:${windowStartMs}`;
+      if (counts.size > 10_000) counts.clear();
+      const n = (counts.get(k) ?? 0) + 1;
+      counts.set(k, n);
+      return n;
+    },
   };
 }
 

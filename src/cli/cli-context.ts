@@ -27,6 +27,10 @@ export function cliConfig(): Config {
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** Raw output (a file streamed to stdout), resolving once the stream took it (backpressure). */
+  write?(chunk: string): Promise<void>;
+  /** A progress bar on stderr, when stderr is a terminal. */
+  progress?(): { start(total: number): void; update(done: number): void; stop(): void } | undefined;
 }
 
 /** What a command needs: the configuration, the migrated database and a context outside any request. */

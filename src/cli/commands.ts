@@ -158,6 +158,48 @@ const commands: Command[] = [
     },
   },
   {
+    name: 'export:billing',
+    usage: 'export:billing --partner ID --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|jsonl] [--client ORG_ID …]',
+    summary:
+      "Write a partner's client billing export (R33; README lists the columns) to stdout; a progress bar on stderr when it is a terminal.",
+    options: {
+      partner: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      client: { type: 'string', multiple: true },
+    },
+    async run(values, output) {
+      const { parseExportArgs, exportBilling } = await import('./export-billing');
+      // --client may repeat: parseArgs gives a list for it.
+      const args = parseExportArgs(values);
+      return withSession(async (session) => {
+        const rows = await exportBilling(session, args, {
+          write: (chunk) =>
+            output.write ? output.write(chunk) : Promise.resolve(output.out(chunk.replace(/\n$/, ''))),
+          progress: output.progress?.(),
+        });
+        output.err(`${rows} row(s) exported.`);
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'exports:work',
+    usage: 'exports:work',
+    summary:
+      'Run queued billing exports until none is left (the in-process worker does the same every EXPORTS_POLL_MS).',
+    options: {},
+    async run(_values, output) {
+      const { ExportWorker } = await import('../modules/exports/export-worker');
+      return withSession(async ({ config, dataSource, ctx }) => {
+        const ran = await new ExportWorker(dataSource, { now: () => ctx.now() }, config.exportsDir).drain();
+        output.out(`${ran} export(s) run.`);
+        return 0;
+      });
+    },
+  },
+  {
     name: 'payments:pending',
     usage: 'payments:pending',
     summary: 'List bank transfers waiting to be reconciled (payment id, organization, amount, reference).',

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context';
 import type { Services } from '../services';
 import { hashPassword } from '../modules/accounts/password';
-import { UserEntity } from '../modules/accounts/user.entity';
+import { StaffRole, UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
 import { InvoiceEntity } from '../modules/billing/invoice.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
@@ -21,6 +21,7 @@ type DemoServices = Pick<
   | 'orders'
   | 'paymentMethods'
   | 'invoicePayments'
+  | 'partners'
 >;
 
 export interface DemoLogin {
@@ -80,6 +81,7 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices) {
   await seedDemoBillingDetails(ctx, services, mario.user, mario.organization.id, {
     billingAddress: { line1: 'Via del Corso 12', postalCode: '00186', city: 'Roma', country: 'IT' },
   });
+  await seedDemoPartner(ctx, services, demo.user, demo.organization);
   return {
     mario,
     logins: [
@@ -100,6 +102,11 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices) {
         role: 'owner of the individual account Mario Rossi, an affiliate with commissions in every state',
       },
       { email: 'giulia@example.it', password: DEMO_PASSWORD, role: "a customer who signed up with Mario's code" },
+      {
+        email: 'staff@example.ch',
+        password: DEMO_PASSWORD,
+        role: 'platform administrator (reviews partner applications)',
+      },
     ],
   };
 }
@@ -208,17 +215,54 @@ async function seedDemoBillingDetails(
   );
 }
 
+/**
+ * Demo Hosting SA joins the partner program the way a company does: it manages enough (its own
+ * products, CHF 2232 a year), Dana applies, the platform administrator approves. Its clients come
+ * with the relationships work.
+ */
+async function seedDemoPartner(
+  ctx: RequestContext,
+  services: DemoServices,
+  owner: UserEntity,
+  organization: OrganizationEntity,
+): Promise<void> {
+  await insertDemoProducts(ctx, organization, [
+    { type: ProductType.KSUITE, name: 'kSuite demo-hosting.ch (50 users)', price: 120000 },
+    { type: ProductType.STREAMING, name: 'Streaming radio.demo-hosting.ch', price: 90000 },
+  ]);
+  const staff = await demoUser(ctx, 'staff@example.ch', 'Sam Staff', StaffRole.ADMIN);
+  const partner = await services.partners.apply(ctx.withViewer({ user: owner, token: null, via: 'seed' }), {
+    organizationId: organization.id,
+    companyRegistrationId: 'CHE-116.281.710',
+    website: 'https://demo-hosting.ch',
+    acceptResellerTerms: true,
+  });
+  await services.partners.review(ctx.withViewer({ user: staff, token: null, via: 'seed' }), partner.id, true, null);
+}
+
 /** An account without an organization of its own, invited and accepting like anyone. */
-async function demoUser(ctx: RequestContext, email: string, name: string): Promise<UserEntity> {
+async function demoUser(
+  ctx: RequestContext,
+  email: string,
+  name: string,
+  staffRole: StaffRole | null = null,
+): Promise<UserEntity> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole: null, createdAt: ctx.now() }));
+  return ctx.em.save(ctx.em.create(UserEntity, { email, name, passwordHash, staffRole, createdAt: ctx.now() }));
 }
 
 /**
  * Stand-in until the demo places real orders: two products inserted directly so the team has
  * something to be granted. The billing work replaces this function with orders.
  */
-async function insertDemoProducts(ctx: RequestContext, organization: OrganizationEntity): Promise<ProductEntity[]> {
+async function insertDemoProducts(
+  ctx: RequestContext,
+  organization: OrganizationEntity,
+  products: Array<{ type: ProductType; name: string; price: number }> = [
+    { type: ProductType.WEB_HOSTING, name: 'Web hosting demo-hosting.ch', price: 11900 },
+    { type: ProductType.DOMAIN, name: 'demo-hosting.ch', price: 1300 },
+  ],
+): Promise<ProductEntity[]> {
   const now = ctx.now();
   const inAYear = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
   const common = {
@@ -231,13 +275,5 @@ async function insertDemoProducts(ctx: RequestContext, organization: Organizatio
     autoRenewPaymentMethodId: null,
     createdAt: now,
   };
-  return ctx.em.save([
-    ctx.em.create(ProductEntity, {
-      ...common,
-      type: ProductType.WEB_HOSTING,
-      name: 'Web hosting demo-hosting.ch',
-      price: 11900,
-    }),
-    ctx.em.create(ProductEntity, { ...common, type: ProductType.DOMAIN, name: 'demo-hosting.ch', price: 1300 }),
-  ]);
+  return ctx.em.save(products.map((product) => ctx.em.create(ProductEntity, { ...common, ...product })));
 }

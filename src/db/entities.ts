@@ -30,10 +30,14 @@ import {
   RelationshipCollaboratorEntity,
   RelationshipProductEntity,
 } from '../modules/partners/client-relationship.entity';
+import { DirectoryListingEntity, DirectoryTagEntity } from '../modules/directory/directory-listing.entity';
+import { OfferRequestEntity, ProposalEntity } from '../modules/directory/offer-request.entity';
+import { BillingExportEntity } from '../modules/exports/billing-export.entity';
 import { AffiliateEntity } from '../modules/affiliates/affiliate.entity';
 import { AffiliateReferralEntity } from '../modules/affiliates/referral.entity';
 import { CommissionEntity } from '../modules/affiliates/commission.entity';
 import { AffiliatePayoutEntity } from '../modules/affiliates/payout.entity';
+import { CashbackEntryEntity, CashbackPayoutEntity } from '../modules/partners/cashback.entity';
 /** Every entity, in one list, for the data source and the migration generator. */
 export const ENTITIES = [
   UserEntity,
@@ -67,8 +71,15 @@ export const ENTITIES = [
   ClientRelationshipEntity,
   RelationshipProductEntity,
   RelationshipCollaboratorEntity,
+  DirectoryListingEntity,
+  DirectoryTagEntity,
+  OfferRequestEntity,
+  ProposalEntity,
+  BillingExportEntity,
   AffiliateEntity,
   AffiliateReferralEntity,
   CommissionEntity,
   AffiliatePayoutEntity,
+  CashbackEntryEntity,
+  CashbackPayoutEntity,
 ];

@@ -29,6 +29,13 @@ export class BusinessError extends Error {
   }
 }
 
+/** Several business-rule failures reported together (e.g. every unmet eligibility condition, each on its field). */
+export class BusinessErrors extends BusinessError {
+  constructor(public readonly errors: BusinessError[]) {
+    super(errors[0]?.code ?? CommonErrorCode.INVALID_INPUT, errors.map((e) => e.message).join(' '), errors[0]?.field);
+  }
+}
+
 @ObjectType('UserError')
 export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "amount"].' })
@@ -66,8 +73,10 @@ export async function payload<P extends object>(work: () => Promise<P>): Promise
     const result = await work();
     return { ...result, userErrors: [] };
   } catch (error) {
-    if (error instanceof BusinessError)
-      return { userErrors: [UserError.from(error)] } as unknown as P & { userErrors: UserError[] };
+    if (error instanceof BusinessError) {
+      const errors = error instanceof BusinessErrors ? error.errors : [error];
+      return { userErrors: errors.map(UserError.from) } as unknown as P & { userErrors: UserError[] };
+    }
     // The database went away: a clean, retryable SERVICE_UNAVAILABLE (503), whatever the driver threw.
     if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
     throw error;

@@ -27,11 +27,15 @@ import { ProductRenewalsFieldsResolver } from '../modules/renewals/product-field
 import { SupportAccessResolver } from '../modules/support/support-access.resolver';
 import { OrganizationSupportFieldsResolver } from '../modules/support/organization-fields.resolver';
 import { OrganizationPartnersFieldsResolver } from '../modules/partners/organization-fields.resolver';
+import { PartnerResolver } from '../modules/partners/partner.resolver';
 import { PaymentBillingFieldsResolver } from '../modules/billing/payment-fields.resolver';
 import { BankCreditResolver } from '../modules/payments/bank-credit.resolver';
 import { IdentityVerificationResolver } from '../modules/identity/identity-verification.resolver';
 import { OrderIdentityFieldsResolver } from '../modules/identity/order-fields.resolver';
 import { PasswordResetResolver } from '../modules/accounts/password-reset.resolver';
+import { DirectoryResolver, PartnerDirectoryFieldsResolver } from '../modules/directory/directory.resolver';
+import { OfferRequestResolver, ProposalResolver } from '../modules/directory/offer.resolver';
+import { BillingExportResolver, PartnerExportsFieldsResolver } from '../modules/exports/billing-export.resolver';
 import {
   ClientRelationshipResolver,
   PendingAccessChangeResolver,
@@ -43,6 +47,8 @@ import {
 } from '../modules/partners/relationship-fields.resolver';
 import { AffiliateResolver } from '../modules/affiliates/affiliate.resolver';
 import { OrganizationAffiliatesFieldsResolver } from '../modules/affiliates/organization-fields.resolver';
+import { PartnerBillingResolver } from '../modules/partners/partner-billing.resolver';
+import { PartnerBillingFieldsResolver, RenewalRiskResolver } from '../modules/partners/partner-billing-fields.resolver';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -70,6 +76,7 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   OrganizationProductsFieldsResolver,
   AutoRenewResolver,
   OrganizationPartnersFieldsResolver,
+  PartnerResolver,
   OrganizationAffiliatesFieldsResolver,
   AffiliateResolver,
   ProductRenewalsFieldsResolver,
@@ -91,11 +98,20 @@ export const RESOLVERS: NonEmptyArray<new () => object> = [
   IdentityVerificationResolver,
   OrderIdentityFieldsResolver,
   PasswordResetResolver,
+  DirectoryResolver,
+  PartnerDirectoryFieldsResolver,
+  OfferRequestResolver,
+  ProposalResolver,
+  BillingExportResolver,
+  PartnerExportsFieldsResolver,
   ClientRelationshipResolver,
   PendingAccessChangeResolver,
   PartnerRelationshipsFieldsResolver,
   OrganizationRelationshipsFieldsResolver,
   ProductRelationshipsFieldsResolver,
+  PartnerBillingResolver,
+  PartnerBillingFieldsResolver,
+  RenewalRiskResolver,
 ];
 
 /** The executable schema, without authorization (see permissions/). */

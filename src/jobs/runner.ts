@@ -3,8 +3,11 @@ import { cancelBlockedOrdersJob } from '../modules/orders/cancel-blocked-orders.
 import { renewalJobs } from '../modules/renewals/renewal.jobs';
 import { expireSupportGrantsJob } from '../modules/support/support-access.jobs';
 import { purgeIdentityVerificationsJob } from '../modules/identity/purge-verifications.job';
+import { closeOfferRequestsJob } from '../modules/directory/directory.jobs';
+import { expireBillingExportsJob } from '../modules/exports/billing-export.jobs';
 import { expireRelationshipRequestsJob } from '../modules/partners/relationship-expiry.job';
 import { affiliateCommissionsJob } from '../modules/affiliates/affiliate.jobs';
+import { creditCashbackJob } from '../modules/partners/cashback.job';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { databaseJobLock, JobLock, withJobLock } from './lock';
@@ -19,8 +22,11 @@ export function createJobs(services: Services): Job[] {
     // After the cancellations: a blocked order cancelled now closes its verification in the same run.
     purgeIdentityVerificationsJob(services.verificationReviews),
     expireSupportGrantsJob(services.supportAccess),
+    closeOfferRequestsJob(services.offers),
+    expireBillingExportsJob(services.billingExports),
     expireRelationshipRequestsJob(services.relationshipChanges),
     affiliateCommissionsJob(services.commissions),
+    creditCashbackJob(services.cashback),
   ];
 }
 

@@ -17,6 +17,13 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     bankCredits: isPlatformAdmin,
     identityVerificationByToken: isPublic,
     identityVerifications: isSupportStaff,
+    partner: isAuthenticated,
+    priceQuote: isAuthenticated,
+    partnerDirectory: isPublic,
+    // Members of ACTIVE partners only: the service refuses everyone else (clients included).
+    offerRequests: isAuthenticated,
+    // The requester token is the credential (checked by the service).
+    offerRequestByToken: isPublic,
   },
   Mutation: {
     signUp: isPublic,
@@ -59,6 +66,16 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     approveIdentityVerification: and(isSupportStaff, canWrite),
     rejectIdentityVerification: and(isSupportStaff, canWrite),
     resetPassword: isPublic,
+    applyForPartnerProgram: canWrite,
+    reviewPartnerApplication: and(isPlatformAdmin, canWrite),
+    updateDirectoryListing: canWrite,
+    // Members of the partner only (the service); limited users for their assigned clients.
+    exportClientBilling: canWrite,
+    // Visitors post too; rate-limited per address (anonymous limit, and OFFER_REQUESTS_PER_HOUR in the service).
+    createOfferRequest: isPublic,
+    submitProposal: canWrite,
+    // A visitor accepts with the requester token; a signed-in requester with its login (checked by the service).
+    acceptProposal: isPublic,
     // Partner program (R31, R32): the services check the side and role in each organization.
     createClient: canWrite,
     inviteClient: canWrite,
@@ -68,6 +85,7 @@ export const PERMISSIONS: { Query: Record<string, ShieldRule>; Mutation: Record<
     assignCollaborators: canWrite,
     endClientRelationship: canWrite,
     joinAffiliateProgram: canWrite,
+    setClientBillingMode: canWrite,
   },
 };
 

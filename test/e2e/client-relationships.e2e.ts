@@ -182,8 +182,15 @@ describe('createClient (R31)', () => {
       legalRepresentativeEmail: 'x@example.ch',
     };
     expect(errorCode(await server.gql(CREATE, { input }, admin.token))).toBe('FORBIDDEN');
+    // Another tenant's partner id answers like an unknown one (uniform not-found).
     const stranger = await anOrganization(server);
-    expect(errorCode(await server.gql(CREATE, { input }, stranger.token))).toBe('FORBIDDEN');
+    expect((await call(CREATE, input, stranger.token)).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+    expect(
+      (await call(CREATE, { ...input, partnerId: gid('Partner', 999999) }, stranger.token)).userErrors[0].code,
+    ).toBe('NOT_FOUND');
+    expect((await authorize(p.org, 'NOPE1234', {}, stranger.token)).userErrors.map((e) => e.code)).toEqual([
+      'NOT_FOUND',
+    ]);
     const applied = await aPartner('APPLIED');
     const refused = await call(CREATE, { ...input, partnerId: applied.id }, applied.org.token);
     expect(refused.userErrors.map((e) => e.code)).toEqual(['PARTNER_NOT_ACTIVE']);
@@ -542,6 +549,62 @@ describe('delegated access (section 8) and collaborators (R32)', () => {
     const seen = await orgAs(client.organizationId, client.token);
     const managed = Object.fromEntries(seen.products.edges.map((e: any) => [e.node.id, e.node.managedBy?.id ?? null]));
     expect(managed).toEqual({ [p1]: p.id, [p2]: null });
+  });
+});
+
+describe('authorization matrix on a client product (section 8), before and after the end', () => {
+  const PRODUCT = `query($id: ID!) { node(id: $id) { id } }`;
+  const BILLING = `query($id: ID!) { organization(id: $id) { invoices { totalCount } orders { totalCount } paymentMethods { id } } }`;
+  const MANAGE = `mutation($input: SetAutoRenewInput!) { setAutoRenew(input: $input) { results { autoRenew } userErrors { code } } }`;
+
+  it('partner admin, assigned user, unassigned user, client admin, client limited user, stranger × read, manage, billing', async () => {
+    const p = await aPartner();
+    const partnerAdmin = await aMember(server, p.org, { role: 'ADMINISTRATOR' });
+    const assigned = await aMember(server, p.org, { role: 'USER' });
+    const unassigned = await aMember(server, p.org, { role: 'USER' });
+    const client = await anOrganization(server);
+    const product = await aBareProduct(server, client.organizationId);
+    const clientAdmin = await aMember(server, client, { role: 'ADMINISTRATOR' });
+    const clientUser = await aMember(server, client, { role: 'USER', productIds: [product] });
+    const stranger = await anOrganization(server);
+    const r = await anActiveRelationship(p, client, { billingMode: 'PARTNER_PAYS' });
+    await succeed(ASSIGN, { relationshipId: r.id, userIds: [assigned.userId] }, p.org.token);
+
+    const can = async (token: string) => {
+      const read = ok(await server.gql(PRODUCT, { id: product }, token)).node?.id === product;
+      const bills = await server.gql(BILLING, { id: client.organizationId }, token);
+      const billing = !bills.errors && typeof bills.data.organization?.invoices?.totalCount === 'number';
+      const manage = await server.gql(
+        MANAGE,
+        { input: { organizationId: client.organizationId, productIds: [product], enabled: false } },
+        token,
+      );
+      return [read, !manage.errors && manage.data.setAutoRenew.userErrors.length === 0, billing];
+    };
+    const who = { partnerAdmin, assigned, unassigned, clientAdmin, clientUser, stranger };
+    const matrix = async () =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(who).map(async ([name, w]) => [name, await can(w.token)] as const)),
+      );
+    //                      read   manage billing
+    expect(await matrix()).toEqual({
+      partnerAdmin: [true, true, true],
+      assigned: [true, true, true],
+      unassigned: [false, false, false],
+      clientAdmin: [true, false, false], // an administrator without the billing flag (R3)
+      clientUser: [true, false, false],
+      stranger: [false, false, false],
+    });
+
+    await succeed(END, { relationshipId: r.id, reason: 'Moving on' }, p.org.token);
+    expect(await matrix()).toEqual({
+      partnerAdmin: [false, false, false],
+      assigned: [false, false, false],
+      unassigned: [false, false, false],
+      clientAdmin: [true, false, false],
+      clientUser: [true, false, false],
+      stranger: [false, false, false],
+    });
   });
 });
 

@@ -75,7 +75,26 @@ describe('demo seed', () => {
       role: 'ADMINISTRATOR',
       organization: { name: 'Demo Hosting SA', viewerPermissions: { manageMembers: true, editDetails: false } },
     });
-    expect(alicesOrg.organization.products.edges).toHaveLength(2);
+    expect(alicesOrg.organization.products.edges).toHaveLength(4);
+  });
+
+  it('makes Demo Hosting SA an ACTIVE partner, approved by the demo platform administrator', async () => {
+    expect(demoLogins?.map((l) => l.email)).toContain('staff@example.ch');
+    const dana = ok(await server.gql(LOG_IN, { input: { email: 'demo@example.ch', password: DEMO_PASSWORD } })).logIn
+      .token as string;
+    const partner = ok(
+      await server.gql(
+        `{ viewer { memberships { edges { node { organization { partner { status tier rate code managedYearlyVolume { amount currency } } } } } } } }`,
+        {},
+        dana,
+      ),
+    ).viewer.memberships.edges[0].node.organization.partner;
+    expect(partner).toMatchObject({
+      status: 'ACTIVE',
+      tier: 'PARTNER',
+      rate: '0.2',
+      managedYearlyVolume: { amount: '2232.00', currency: 'CHF' },
+    });
   });
 });
 

@@ -103,6 +103,8 @@ export async function startTestServer(
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
     LOGIN_CLIENT_MAX_FAILURES: '100000',
     LOGIN_DELAY_MS: '0',
+    // directory.e2e.ts tests the per-address limit of createOfferRequest itself.
+    OFFER_REQUESTS_PER_HOUR: '100000',
     ...options.env,
   });
   const { dataSource } = shared

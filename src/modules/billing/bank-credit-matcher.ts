@@ -52,7 +52,7 @@ export class BankCreditMatcher {
   private async matchInvoice(ctx: RequestContext, invoiceId: number, credit: BankTransaction): Promise<MatchOutcome> {
     const invoice = await ctx.em.findOneBy(InvoiceEntity, { id: invoiceId });
     if (!invoice) return unmatched(UnmatchedReason.UNKNOWN_REFERENCE);
-    const ids = { organizationId: invoice.organizationId, invoiceId: invoice.id, paymentId: null };
+    const ids = { organizationId: invoice.billedToOrganizationId, invoiceId: invoice.id, paymentId: null };
     if (credit.currency !== invoice.currency) return unmatched(UnmatchedReason.CURRENCY_MISMATCH, ids);
     switch (invoice.status) {
       case InvoiceStatus.PRO_FORMA:
@@ -79,7 +79,11 @@ export class BankCreditMatcher {
       status: InvoicePaymentStatus.PENDING,
     });
     const payment = row && (await ctx.em.findOneBy(PaymentEntity, { id: row.paymentId }));
-    const ids = { organizationId: invoice.organizationId, invoiceId: invoice.id, paymentId: payment?.id ?? null };
+    const ids = {
+      organizationId: invoice.billedToOrganizationId,
+      invoiceId: invoice.id,
+      paymentId: payment?.id ?? null,
+    };
     if (!payment || payment.status !== PaymentStatus.PENDING) return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
     if (credit.amount !== payment.methodAmount) {
       const shared = (await ctx.em.countBy(InvoicePaymentEntity, { paymentId: payment.id })) > 1;
@@ -101,19 +105,19 @@ export class BankCreditMatcher {
     found: InvoiceEntity,
     credit: BankTransaction,
   ): Promise<MatchOutcome> {
-    const ids = { organizationId: found.organizationId, invoiceId: found.id, paymentId: null };
+    const ids = { organizationId: found.billedToOrganizationId, invoiceId: found.id, paymentId: null };
     // Lock order of payInvoices: the invoice, then the prepaid account (which serializes the organization's payments).
     const invoice = await ctx.em.findOneOrFail(InvoiceEntity, { where: { id: found.id }, lock: writeLock(ctx.em) });
     if (![InvoiceStatus.OPEN, InvoiceStatus.OVERDUE].includes(invoice.status) || amountDueOf(invoice) !== credit.amount)
       return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
-    await this.ledger.lockAccount(ctx, invoice.organizationId);
+    await this.ledger.lockAccount(ctx, invoice.billedToOrganizationId);
     if (!(await this.accepted(ctx, invoice))) return unmatched(UnmatchedReason.NOT_PAYABLE, ids);
     const now = ctx.now();
     const idempotencyKey = `bank-transfer:${credit.bankReference}`.slice(0, 100);
     const fingerprint = createHash('sha256').update(`${idempotencyKey}|invoice:${invoice.id}`).digest('hex');
     const payment = await ctx.em.save(
       ctx.em.create(PaymentEntity, {
-        organizationId: invoice.organizationId,
+        organizationId: invoice.billedToOrganizationId,
         idempotencyKey,
         fingerprint,
         category: PaymentCategory.CHARGE,
@@ -133,7 +137,7 @@ export class BankCreditMatcher {
       }),
     );
     await ctx.em.insert(InvoicePaymentEntity, {
-      organizationId: invoice.organizationId,
+      organizationId: invoice.billedToOrganizationId,
       invoiceId: invoice.id,
       paymentId: payment.id,
       idempotencyKey,
@@ -155,7 +159,7 @@ export class BankCreditMatcher {
     try {
       await this.events.emit('paying', {
         ctx,
-        organizationId: invoice.organizationId,
+        organizationId: invoice.billedToOrganizationId,
         invoices: [invoice],
         bankTransfer: true,
         unannounced: true,
@@ -180,10 +184,10 @@ export class BankCreditMatcher {
     const payments = rows.length ? await ctx.em.findBy(PaymentEntity, { id: In(rows.map((r) => r.paymentId)) }) : [];
     for (const payment of payments) {
       if (payment.methodAmount === credit.amount && (await this.isUnclaimedTransfer(ctx, payment)))
-        return matchedAlready(invoice.organizationId, invoice.id, payment.id);
+        return matchedAlready(invoice.billedToOrganizationId, invoice.id, payment.id);
     }
     return unmatched(UnmatchedReason.NOT_PAYABLE, {
-      organizationId: invoice.organizationId,
+      organizationId: invoice.billedToOrganizationId,
       invoiceId: invoice.id,
       paymentId: null,
     });

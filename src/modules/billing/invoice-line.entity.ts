@@ -7,6 +7,8 @@ import { InvoiceEntity } from './invoice.entity';
 @Entity('invoice_line')
 @Index('ix_invoice_line_invoice', ['invoiceId', 'position'])
 @Index('ix_invoice_line_product', ['productId'])
+// Billing exports (R33) read one client's lines in id order (keyset).
+@Index('ix_invoice_line_org', ['organizationId', 'id'])
 export class InvoiceLineEntity {
   @PrimaryGeneratedColumn('increment') id: number;
 

@@ -47,8 +47,8 @@ export class InvoicePaymentService {
   ) {}
 
   /**
-   * Pays `invoiceIds` (distinct, in the order given). Checks 'pay' on every invoice's organization
-   * first (FORBIDDEN, nothing paid). An IBAN transfer leaves the invoices PRO_FORMA until reconciled.
+   * Pays `invoiceIds` (distinct, in the order given). Checks 'pay' on every invoice's billed
+   * organization first (FORBIDDEN, nothing paid); that organization's methods and prepaid account pay. An IBAN transfer leaves the invoices PRO_FORMA until reconciled.
    * @throws BusinessError ALREADY_PAID, PAYMENT_PENDING, INVOICE_NOT_PAYABLE, MIXED_ORGANIZATIONS,
    *   IDEMPOTENCY_KEY_REUSED, INVALID_AMOUNT and the payment errors (PAYMENT_DECLINED ...).
    */
@@ -199,21 +199,24 @@ export class InvoicePaymentService {
     return row?.paymentMethodId ?? null;
   }
 
-  /** Every invoice exists and the viewer may pay in its (single) organization; returns that organization. */
+  /**
+   * Every invoice exists and the viewer may pay for the (single) organization billed; returns that
+   * organization, whose methods and prepaid account pay (a PARTNER_PAYS client's invoices: the partner, R31).
+   */
   private async requirePayable(ctx: RequestContext, ids: number[], idsField: string[]): Promise<number> {
     const found = await ctx.em.findBy(InvoiceEntity, { id: In(ids) });
     // Another tenant's invoice answers like a missing one (uniform not-found, issue 9).
     for (const [index, id] of ids.entries())
       await ctx.access.requireFound(
-        found.find((i) => i.id === id)?.organizationId,
+        found.find((i) => i.id === id)?.billedToOrganizationId,
         'pay',
         () => new BusinessError(BillingErrorCode.INVOICE_NOT_FOUND, 'No such invoice.', [...idsField, String(index)]),
       );
-    const organizations = [...new Set(found.map((i) => i.organizationId))];
+    const organizations = [...new Set(found.map((i) => i.billedToOrganizationId))];
     if (organizations.length > 1)
       throw new BusinessError(
         BillingErrorCode.MIXED_ORGANIZATIONS,
-        'One payment pays invoices of one organization only.',
+        'One payment pays invoices billed to one organization only.',
         idsField,
       );
     return organizations[0];

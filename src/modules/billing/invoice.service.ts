@@ -1,4 +1,4 @@
-import { InvoiceLineAmounts, sumInvoice } from '../../calc/invoice-line';
+import { computeInvoiceLine, InvoiceLineAmounts, sumInvoice } from '../../calc/invoice-line';
 import { addDays } from '../../calc/periods';
 import { vatRateFor } from '../../calc/vat';
 import { RequestContext } from '../../context';
@@ -14,7 +14,8 @@ import { InvoiceLineEntity } from './invoice-line.entity';
 import { formatInvoiceNumber, invoiceYear } from './invoice-number';
 import { renderInvoicePdf } from './invoice-pdf';
 import { invoicePdfView } from './invoice-pdf-view';
-import { InvoiceEntity, InvoiceStatus, InvoiceSubject, Payer } from './invoice.entity';
+import { InvoiceEntity, InvoiceStatus, InvoiceSubject } from './invoice.entity';
+import { PayerResolver, selfPayer } from './payer-resolver';
 
 /** A line to invoice, already priced (calc/computeInvoiceLine). Amounts in minor units. */
 export interface InvoiceLineDraft extends InvoiceLineAmounts {
@@ -30,10 +31,8 @@ export interface InvoiceLineDraft extends InvoiceLineAmounts {
 }
 
 export interface InvoiceDraft {
+  /** The organization whose products are invoiced; who pays is the PayerResolver's decision (R31). */
   organizationId: number;
-  /** Defaults to the organization itself (payer CLIENT); the partner when it pays (R31). */
-  billedToOrganizationId?: number;
-  payer?: Payer;
   /** What the invoice bills (an order, a product's renewal, ...) and its id; listeners of billing's events act on it. */
   subject: InvoiceSubject;
   subjectId: number;
@@ -61,6 +60,8 @@ export class InvoiceService {
   constructor(
     readonly config: BillingConfig,
     private readonly events: BillingEvents,
+    /** Who pays each new invoice (the partner program's, wired in services.ts). */
+    private readonly payers: PayerResolver = selfPayer,
   ) {}
 
   /** VAT rate in bp for a customer in `country` (R20: configuration, reverse charge outside the table). */
@@ -83,20 +84,25 @@ export class InvoiceService {
   }
 
   /**
-   * Issues an invoice inside the caller's transaction: takes the next number of the year (the
-   * counter row stays locked until commit, a rollback gives the number back), stores it OPEN with
-   * its lines and totals, due after `invoiceDueDays`, and publishes `issued` in that transaction.
+   * Issues an invoice inside the caller's transaction: asks the PayerResolver who pays (the
+   * organization, or its partner with the partner's discounts re-applied to every line, R30/R31),
+   * takes the next number of the year (the counter row stays locked until commit, a rollback gives
+   * the number back), stores it OPEN with its lines and totals, due after `invoiceDueDays`, and
+   * publishes `issued` in that transaction. The payer is fixed here for good: a later change of
+   * billing mode leaves issued invoices with theirs.
    */
   async issue(ctx: RequestContext, draft: InvoiceDraft): Promise<InvoiceEntity> {
     return ctx.transaction(async (ctx) => {
       const issuedAt = ctx.now();
+      const decision = await this.payers.resolve(ctx, draft);
+      const lines = decision.lineRates ? repriced(draft.lines, decision.lineRates) : draft.lines;
       const number = await this.nextNumber(ctx, invoiceYear(issuedAt));
-      const totals = sumInvoice(draft.lines);
+      const totals = sumInvoice(lines);
       const invoice = await ctx.em.save(
         ctx.em.create(InvoiceEntity, {
           organizationId: draft.organizationId,
-          billedToOrganizationId: draft.billedToOrganizationId ?? draft.organizationId,
-          payer: draft.payer ?? Payer.CLIENT,
+          billedToOrganizationId: decision.billedToOrganizationId,
+          payer: decision.payer,
           subject: draft.subject,
           subjectId: draft.subjectId,
           orderId: draft.subject === InvoiceSubject.ORDER ? draft.subjectId : null,
@@ -113,7 +119,7 @@ export class InvoiceService {
       );
       await ctx.em.insert(
         InvoiceLineEntity,
-        draft.lines.map((line, position) => ({
+        lines.map((line, position) => ({
           ...line,
           invoiceId: invoice.id,
           organizationId: draft.organizationId,
@@ -133,16 +139,19 @@ export class InvoiceService {
     return formatInvoiceNumber(year, next);
   }
 
-  /** Invoices of an organization (R18), newest last; needs billing rights. */
+  /**
+   * Invoices billed to an organization (R18), newest last; needs billing rights. A partner's list
+   * holds the invoices of its PARTNER_PAYS clients too, and a client's list leaves them out (R31).
+   */
   async list(ctx: RequestContext, organizationId: number, page: PageArgs, filter: InvoiceListFilter = {}) {
     await ctx.access.require(organizationId, 'viewBilling');
-    // Batched across organizations (one statement for all of a query's Organization.invoices).
+    // Batched across organizations (one statement for all of a query's Organization.invoices), by payer.
     return ctx.loaders.connections.load(
       {
         name: `Organization.invoices:${filter.status ?? ''}:${filter.issuedFrom ?? ''}:${filter.issuedTo ?? ''}`,
         entity: InvoiceEntity,
         alias: 'i',
-        parent: 'organizationId',
+        parent: 'billedToOrganizationId',
         where: (query) => {
           if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
           if (filter.issuedFrom)
@@ -155,15 +164,18 @@ export class InvoiceService {
     );
   }
 
-  /** The invoice if the viewer has billing rights in its organization; null when unknown or out of reach. */
+  /** The invoice if the viewer has billing rights in the organization billed; null when unknown or out of reach. */
   async findAccessible(ctx: RequestContext, invoiceId: number): Promise<InvoiceEntity | null> {
     const invoice = await ctx.em.findOneBy(InvoiceEntity, { id: invoiceId });
     return invoice && (await this.canView(ctx, invoice)) ? invoice : null;
   }
 
-  /** Billing rights in the invoiced organization (DESIGN section 8, rule 3). */
+  /**
+   * Billing rights in the organization billed (DESIGN section 8, rule 3): the client for its own
+   * invoices, the partner for those it pays (R31: billed to, and visible to, the partner only).
+   */
   async canView(ctx: RequestContext, invoice: InvoiceEntity): Promise<boolean> {
-    return hasPermission(await ctx.access.forOrganization(invoice.organizationId), 'viewBilling');
+    return hasPermission(await ctx.access.forOrganization(invoice.billedToOrganizationId), 'viewBilling');
   }
 
   /** Invoice.lines of an invoice the viewer was shown: batched across invoices (one query per tick). */
@@ -181,7 +193,7 @@ export class InvoiceService {
 
   /**
    * The invoice as a PDF (R18) under the same rules as reading it: 'not-found' for an unknown id,
-   * 'forbidden' without billing rights in its organization (another tenant included).
+   * 'forbidden' without billing rights in the organization billed (another tenant included).
    */
   async pdf(ctx: RequestContext, invoiceId: number): Promise<{ number: string; pdf: Buffer } | 'not-found'> {
     // Missing, another tenant's, or without billing rights: one answer, so ids reveal nothing (issue 9).
@@ -196,4 +208,24 @@ export class InvoiceService {
       pdf: await renderInvoicePdf(invoicePdfView(this.config, invoice, lines, billedTo)),
     };
   }
+}
+
+/**
+ * The lines priced again from their list amount with the payer's discounts (R30), rounded per line
+ * (R20) exactly as calc/invoice-line prices any line: the list amount already holds the quantity.
+ */
+function repriced(
+  lines: readonly InvoiceLineDraft[],
+  rates: ReadonlyArray<{ degressiveBp: number; partnerBp: number }>,
+): InvoiceLineDraft[] {
+  return lines.map((line, i) => ({
+    ...line,
+    ...computeInvoiceLine({
+      unitListAmount: line.listAmount,
+      quantity: 1,
+      degressiveBp: rates[i].degressiveBp,
+      partnerBp: rates[i].partnerBp,
+      vatBp: line.vatRateBp,
+    }),
+  }));
 }

@@ -109,7 +109,7 @@ export class OrderService {
           }),
         ),
       );
-      await this.invoices.issue(ctx, {
+      const invoice = await this.invoices.issue(ctx, {
         organizationId,
         subject: InvoiceSubject.ORDER,
         subjectId: order.id,
@@ -131,6 +131,11 @@ export class OrderService {
           periodEnd: null,
         })),
       });
+      // A partner that pays is invoiced at its partner price (R30): the order costs what its invoice asks.
+      if (invoice.total !== order.total) {
+        order.total = invoice.total;
+        await ctx.em.update(OrderEntity, { id: order.id }, { total: order.total });
+      }
       return order;
     });
     if (order.status === OrderStatus.BLOCKED) await this.mailUnblockProcedure(ctx, order);
@@ -138,11 +143,13 @@ export class OrderService {
   }
 
   /**
-   * Pays the order's invoice (see InvoicePaymentService.pay). A BLOCKED order may be paid: the money
-   * is held, products come when it is unblocked, and a cancellation refunds it in full (R22).
+   * Pays the order's invoice (see InvoicePaymentService.pay: 'pay' for the organization billed, which
+   * is the partner's when it pays, R31). A BLOCKED order may be paid: the money is held, products come
+   * when it is unblocked, and a cancellation refunds it in full (R22).
    */
   async payOrder(ctx: RequestContext, orderId: number, choice: PaymentChoice): Promise<OrderEntity> {
-    const order = await this.getOrThrow(ctx, orderId, 'pay');
+    // Reaching the order is enough here: paying needs 'pay' for the organization billed (its partner's, R31).
+    const order = await this.getOrThrow(ctx, orderId, 'read');
     const invoice = await this.invoices.findByOrder(ctx, order.id);
     if (!invoice)
       throw new BusinessError(OrderErrorCode.ORDER_NOT_PAYABLE, `Order #${order.id} has no invoice to pay.`, [

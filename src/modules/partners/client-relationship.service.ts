@@ -24,6 +24,7 @@ import {
   LEGAL_REPRESENTATIVES,
   lockClient,
   mailsToBothSides,
+  mailsToOrganization,
   notFound,
   organizationNames,
   pairKeyOf,
@@ -113,12 +114,14 @@ export class ClientRelationshipService {
       );
       await auditBoth(ctx, this.audit, relationship, 'client_relationship.created', 'ACTIVE FULL_ACCOUNT MANAGE');
       const names = await organizationNames(ctx, relationship);
-      const partnerMails = await mailsToBothSides(ctx, relationship, `New client account: ${name}`, {
-        partner: `The client account ${name} was created and is managed by ${names.partner} (full account, manage). ${email} was invited to claim it as its legal representative.`,
-        client: '',
-      });
+      const partnerMails = await mailsToOrganization(
+        ctx,
+        partner.organizationId,
+        `New client account: ${name}`,
+        `The client account ${name} was created and is managed by ${names.partner} (full account, manage). ${email} was invited to claim it as its legal representative.`,
+      );
       const mails: Mail[] = [
-        ...partnerMails.filter((m) => m.text),
+        ...partnerMails,
         {
           ...mail,
           text: `${names.partner} created the account ${name} for you and manages it as your partner (full account).\n\n${mail.text}`,
@@ -167,6 +170,7 @@ export class ClientRelationshipService {
       clientOrganizationId,
       LEGAL_REPRESENTATIVES,
       'Only a legal representative of the organization may authorize a partner.',
+      () => new BusinessError(RelationshipErrorCode.NOT_FOUND, 'No such organization.', ['input', 'organizationId']),
     );
     const grant = requireValidGrant(asked, billingMode);
     const code = (partnerCode ?? '').trim().toUpperCase();
@@ -299,12 +303,16 @@ export class ClientRelationshipService {
   /** The partner, when the viewer is one of its organization's legal representatives and it is ACTIVE. */
   private async requirePartnerAsLegalRepresentative(ctx: RequestContext, partnerId: number): Promise<PartnerEntity> {
     const partner = await ctx.em.findOneBy(PartnerEntity, { id: partnerId });
-    if (!partner) throw new BusinessError(RelationshipErrorCode.NOT_FOUND, 'No such partner.', ['input', 'partnerId']);
+    const notFound = () =>
+      new BusinessError(RelationshipErrorCode.NOT_FOUND, 'No such partner.', ['input', 'partnerId']);
+    if (!partner) throw notFound();
+    // Another tenant's partner answers like an unknown one (uniform not-found); a member without the role: FORBIDDEN.
     await requireRole(
       ctx,
       partner.organizationId,
       LEGAL_REPRESENTATIVES,
       "Only the partner's legal representatives add clients (R31).",
+      notFound,
     );
     if (partner.status !== PartnerStatus.ACTIVE)
       throw new BusinessError(

@@ -1,12 +1,12 @@
-import { FieldResolver, Resolver } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
 import { OrganizationType } from '../organizations/organization.types';
 import { PartnerType } from './partner.types';
 
 /**
- * Organization's link to the Partner program. Applications are not built yet (their issue builds
- * them), so every organization answers truthfully: not a partner.
- * (Organization.affiliate lives in modules/affiliates; Organization.partnerRelationships in
- * relationship-fields.resolver.ts.)
+ * Organization's link to the Partner program: `partner` is this organization's own partner row (any
+ * status), visible to whoever sees the organization. (Organization.affiliate lives in modules/affiliates;
+ * Organization.partnerRelationships in relationship-fields.resolver.ts.)
  */
 @Resolver(() => OrganizationType)
 export class OrganizationPartnersFieldsResolver {
@@ -14,7 +14,8 @@ export class OrganizationPartnersFieldsResolver {
     nullable: true,
     description: 'Set when this organization is (or applied to be) a partner.',
   })
-  partner(): PartnerType | null {
-    return null;
+  async partner(@Root() org: OrganizationType, @Ctx() ctx: GraphQLContext): Promise<PartnerType | null> {
+    const partner = await ctx.services.partners.partnerOfOrganization(ctx, org.entityId);
+    return partner ? PartnerType.from(partner) : null;
   }
 }

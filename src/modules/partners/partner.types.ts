@@ -1,8 +1,9 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { DateTimeScalar } from '../../graphql/scalars';
 import { AccessLevel, AccessScope, BillingMode, RelationshipStatus } from './client-relationship.entity';
-import { PartnerStatus, PartnerTier } from './partner.entity';
+import { PartnerEntity, PartnerStatus, PartnerTier } from './partner.entity';
 
 /** GraphQL shapes of the Partner program (R28–R34); the stored rows are in partner.entity.ts and client-relationship.entity.ts. */
 export { AccessLevel, AccessScope, BillingMode, PartnerStatus, PartnerTier, RelationshipStatus };
@@ -18,7 +19,24 @@ registerEnumType(BillingMode, { name: 'BillingMode' });
 export class PartnerType extends Node {
   @Field({ description: 'Public code a client uses to authorize this partner.' }) code: string;
   @Field(() => PartnerStatus) status: PartnerStatus;
-  @Field(() => PartnerTier, { nullable: true }) tier: PartnerTier | null;
+  @Field(() => PartnerTier, {
+    nullable: true,
+    description: 'The tier its managed yearly volume reaches (R30); null below the threshold or while not ACTIVE.',
+  })
+  tier: PartnerTier | null;
+  entityId: number;
+  organizationId: number;
+
+  /** `tier` and the figures are field resolvers (partner-fields.resolver.ts): live, from the managed products. */
+  static from(partner: PartnerEntity): PartnerType {
+    return Object.assign(new PartnerType(), {
+      id: toGlobalId('Partner', partner.id),
+      entityId: partner.id,
+      organizationId: partner.organizationId,
+      code: partner.code,
+      status: partner.status,
+    });
+  }
 }
 
 @ObjectType('ClientRelationship', { implements: Node })

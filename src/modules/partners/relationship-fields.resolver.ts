@@ -21,7 +21,7 @@ export class PartnerRelationshipsFieldsResolver {
     @Arg('search', () => String, { nullable: true }) search: string | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    const partnerId = parseGlobalId(partner.id)?.id ?? 0;
+    const partnerId = partner.entityId ?? parseGlobalId(partner.id)?.id ?? 0;
     const connection = await ctx.services.relationshipReads.listForPartner(ctx, partnerId, page, { status, search });
     return mapNodes(connection, toRelationshipNode);
   }

@@ -189,15 +189,21 @@ export async function collaboratorIdsOf(ctx: RequestContext, relationshipId: num
   return rows.map((row) => row.userId);
 }
 
-/** The viewer's membership access to an organization when its role is one of `roles` (SYSTEM always); FORBIDDEN otherwise. */
+/**
+ * The viewer's membership access to an organization when its role is one of `roles` (SYSTEM always);
+ * FORBIDDEN otherwise, or `notFound()` when given and the viewer cannot reach the organization at all
+ * (the uniform not-found of issue 9: ids reveal nothing about other tenants).
+ */
 export async function requireRole(
   ctx: RequestContext,
   organizationId: number,
   roles: MemberRole[],
   message: string,
+  notFound?: () => Error,
 ): Promise<OrgAccess> {
   const access = await ctx.access.forOrganization(organizationId);
   if (access?.via === 'SYSTEM') return access;
+  if (!access && notFound) throw notFound();
   if (access?.via !== 'MEMBERSHIP' || !access.role || !roles.includes(access.role)) throw new ForbiddenError(message);
   return access;
 }
@@ -264,6 +270,17 @@ export async function mailsToBothSides(
     ...(emails.get(r.partnerOrganizationId) ?? []).map((to) => ({ to, subject, text: texts.partner })),
     ...(emails.get(r.clientOrganizationId) ?? []).map((to) => ({ to, subject, text: texts.client })),
   ];
+}
+
+/** One mail per legal representative of one organization. */
+export async function mailsToOrganization(
+  ctx: RequestContext,
+  organizationId: number,
+  subject: string,
+  text: string,
+): Promise<Mail[]> {
+  const emails = await legalRepresentativeEmails(ctx, [organizationId]);
+  return (emails.get(organizationId) ?? []).map((to) => ({ to, subject, text }));
 }
 
 export async function organizationNames(

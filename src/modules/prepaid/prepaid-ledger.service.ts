@@ -11,7 +11,8 @@ import { PrepaidAccountEntity } from './prepaid-account.entity';
 const SIGN: Record<LedgerEntryKind, 1 | -1 | 0> = {
   [LedgerEntryKind.TOP_UP]: 1,
   [LedgerEntryKind.REFUND]: 1,
-  [LedgerEntryKind.CASHBACK]: 1,
+  // Credited monthly; a refund of a client after crediting takes it back with a negative entry (R30).
+  [LedgerEntryKind.CASHBACK]: 0,
   [LedgerEntryKind.COMMISSION]: 1,
   [LedgerEntryKind.PAYMENT]: -1,
   [LedgerEntryKind.ADJUSTMENT]: 0,
@@ -21,7 +22,7 @@ const SIGN: Record<LedgerEntryKind, 1 | -1 | 0> = {
  * The prepaid ledger (R16, R19): a ledger whose sum is the balance, which never goes negative.
  * Every movement locks the account row first, so concurrent debits of one organization are serialized
  * (a row lock on MySQL/MariaDB, the serialized write transaction on SQLite). Amounts in minor units.
- * Payments debit and credit it; the partner program's cashback will credit it.
+ * Payments debit and credit it; the partner program's monthly cashback payout credits (or takes back) it.
  */
 export class PrepaidLedgerService {
   /**
@@ -49,7 +50,7 @@ export class PrepaidLedgerService {
   /**
    * Posts one movement (credit > 0, debit < 0) in the caller's transaction, or its own.
    * @throws BusinessError INSUFFICIENT_PREPAID_BALANCE when the balance would go below zero; INVALID_AMOUNT
-   *   for 0, a non-integer or a sign the kind does not allow (PAYMENT debits, TOP_UP/REFUND/CASHBACK credit).
+   *   for 0, a non-integer or a sign the kind does not allow (PAYMENT debits, TOP_UP/REFUND credit; CASHBACK and ADJUSTMENT go either way).
    */
   async post(
     ctx: RequestContext,

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { computeInvoiceLine } from '../../calc/invoice-line';
 import { addBillingPeriod, addDays } from '../../calc/periods';
 import { RequestContext } from '../../context';
@@ -8,6 +8,7 @@ import { BusinessError } from '../../graphql/errors';
 import { InvoiceLineEntity } from '../billing/invoice-line.entity';
 import { InvoiceEntity, InvoiceStatus, InvoiceSubject } from '../billing/invoice.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
+import { PaymentMethodEntity } from '../payments/payment-method.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import type { Mailer } from '../../common/mail';
 import type { BillingEventMap } from '../billing/billing.events';
@@ -56,7 +57,7 @@ export class RenewalService {
         ctx,
         [invoice.id],
         {
-          paymentMethodId: product.autoRenewPaymentMethodId,
+          paymentMethodId: await this.methodOfPayer(ctx, product, invoice.billedToOrganizationId, now),
           prepaidAmount: 0,
           idempotencyKey: `renewal:${invoice.id}:${product.renewalFailures + 1}`,
           recurring: true,
@@ -68,6 +69,30 @@ export class RenewalService {
       await this.recordFailure(ctx, product, invoice, error, now);
     }
     return true;
+  }
+
+  /**
+   * The stored method that pays the renewal: the product's own auto-renewal method when it belongs to
+   * the organization billed; otherwise (the partner pays for its client, or the client pays again after
+   * its partner did, R31) that organization's newest method fit for auto-renewal (R9), or none.
+   */
+  private async methodOfPayer(
+    ctx: RequestContext,
+    product: ProductEntity,
+    payerOrganizationId: number,
+    now: Date,
+  ): Promise<number | null> {
+    const own = product.autoRenewPaymentMethodId
+      ? await ctx.em.findOneBy(PaymentMethodEntity, { id: product.autoRenewPaymentMethodId })
+      : null;
+    // The product's method decides as before (a removed or expired one fails the charge and says so).
+    if (!own || own.organizationId === payerOrganizationId) return product.autoRenewPaymentMethodId;
+    const methods = await ctx.em.find(PaymentMethodEntity, {
+      where: { organizationId: payerOrganizationId, supportsAutoRenewal: true, removedAt: IsNull() },
+      order: { id: 'DESC' },
+    });
+    const today = dateOf(now);
+    return methods.find((m) => !m.expiresOn || m.expiresOn >= today)?.id ?? null;
   }
 
   /** Products whose next period is being paid by a bank transfer that has not arrived yet: they must not expire meanwhile. */
@@ -152,10 +177,11 @@ export class RenewalService {
       nextAttempt < product.expiresAt
         ? `We will try again on ${dateOf(nextAttempt)}.`
         : 'No further automatic attempt will be made.';
+    // The organization billed is told: the partner when it pays for its client (R31).
     await mailBillingContacts(
       ctx,
       this.mailer,
-      product.organizationId,
+      invoice.billedToOrganizationId,
       `Renewal of ${product.name} failed`,
       [
         `We could not charge the renewal of ${product.name} (invoice ${invoice.number}): ${error.message}`,

@@ -1,0 +1,452 @@
+/**
+ * `npm run bench:export` (R33): exports 1,000,000 invoice lines and records peak RSS, lines/s and
+ * time to first byte, next to `mariadb --batch --quick` dumping the same rows on the same machine.
+ * Not a test. Appends a section to BENCHMARKS.md and writes the raw numbers to
+ * bench/results/export-<date>.json.
+ *
+ *   BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/pp_bench_export; the database is recreated)
+ *   BENCH_EXPORT_LINES (default 1000000; a multiple of 10 × BENCH_EXPORT_CLIENTS)
+ *   BENCH_EXPORT_CLIENTS (default 100)
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { openAppDatabase } from '../src/startup';
+import { dropMysqlDatabase, recreateMysqlDatabase } from '../test/helpers/mysql';
+
+const ROOT = join(__dirname, '..');
+const URL_ = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/pp_bench_export';
+const LINES = Number(process.env.BENCH_EXPORT_LINES || 1_000_000);
+const CLIENTS = Number(process.env.BENCH_EXPORT_CLIENTS || 100);
+const LINES_PER_INVOICE = 10;
+const INVOICES_PER_CLIENT = Math.ceil(LINES / LINES_PER_INVOICE / CLIENTS);
+const PARTNER_CODE = 'PBENCH';
+const FROM = '2026-01-01';
+const TO = '2026-12-31';
+
+const log = (message: string) => process.stderr.write(`[bench:export] ${message}\n`);
+
+async function insertChunks(ds: DataSource, table: string, columns: string[], rows: unknown[][], perStatement = 2000) {
+  const head = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    await ds.query(head + chunk.map(() => tuple).join(', '), chunk.flat());
+  }
+}
+
+/** One partner, CLIENTS client organizations with an active relationship each, their products, invoices and lines. */
+async function seed(ds: DataSource): Promise<number> {
+  const now = new Date('2026-01-01T00:00:00Z');
+  await insertChunks(
+    ds,
+    'organization',
+    ['id', 'name', 'kind', 'currency', 'country', 'createdAt'],
+    Array.from({ length: CLIENTS + 1 }, (_, i) => [
+      i + 1,
+      i === 0 ? 'Bench Partner SA' : `Client ${i}, "Bench" SA`,
+      'COMPANY',
+      'CHF',
+      'CH',
+      now,
+    ]),
+  );
+  // The partner's legal representative: the queued job runs with its reach (every client).
+  await ds.query('INSERT INTO user (id, email, name, createdAt) VALUES (1, ?, ?, ?)', [
+    'owner@bench.example.ch',
+    'Owner',
+    now,
+  ]);
+  await ds.query(
+    'INSERT INTO membership (organizationId, userId, role, billingAccess, productIds, notifyBilling, notifyTechnical, notifyAdministrative, createdAt) VALUES (1, 1, ?, 1, ?, 1, 1, 1, ?)',
+    ['LEGAL_REPRESENTATIVE', '[]', now],
+  );
+  await ds.query(
+    'INSERT INTO partner (id, organizationId, code, status, companyRegistrationId, website, appliedById, appliedAt, createdAt) VALUES (1, 1, ?, ?, ?, ?, 1, ?, ?)',
+    [PARTNER_CODE, 'ACTIVE', 'CHE-123.456.788', 'https://bench.example.ch', now, now],
+  );
+  await insertChunks(
+    ds,
+    'client_relationship',
+    [
+      'id',
+      'partnerId',
+      'partnerOrganizationId',
+      'clientOrganizationId',
+      'status',
+      'scope',
+      'level',
+      'billingMode',
+      'pairKey',
+      'requestedById',
+      'startedAt',
+      'createdAt',
+    ],
+    Array.from({ length: CLIENTS }, (_, i) => [
+      i + 1,
+      1,
+      1,
+      i + 2,
+      'ACTIVE',
+      'FULL_ACCOUNT',
+      'MANAGE',
+      'CLIENT_PAYS',
+      `1:${i + 2}`,
+      1,
+      now,
+      now,
+    ]),
+  );
+  await insertChunks(
+    ds,
+    'product',
+    [
+      'id',
+      'organizationId',
+      'type',
+      'name',
+      'status',
+      'billingPeriod',
+      'price',
+      'currency',
+      'expiresAt',
+      'autoRenew',
+      'createdAt',
+    ],
+    Array.from({ length: CLIENTS }, (_, i) => [
+      i + 1,
+      i + 2,
+      'WEB_HOSTING',
+      `site-${i + 1}.ch`,
+      'ACTIVE',
+      'YEARLY',
+      34720,
+      'CHF',
+      new Date('2027-01-01T00:00:00Z'),
+      0,
+      now,
+    ]),
+  );
+  let lineId = 1;
+  let invoiceId = 1;
+  const lineColumns = [
+    'id',
+    'invoiceId',
+    'organizationId',
+    'position',
+    'description',
+    'productType',
+    'billingPeriod',
+    'productId',
+    'quantity',
+    'listAmount',
+    'degressiveDiscount',
+    'partnerDiscount',
+    'netAmount',
+    'vatRateBp',
+    'vatAmount',
+    'grossAmount',
+    'periodStart',
+    'periodEnd',
+  ];
+  const invoiceColumns = [
+    'id',
+    'organizationId',
+    'billedToOrganizationId',
+    'payer',
+    'subject',
+    'subjectId',
+    'number',
+    'status',
+    'currency',
+    'issuedAt',
+    'dueAt',
+    'paidAt',
+    'subtotal',
+    'vat',
+    'total',
+    'amountPaid',
+    'createdAt',
+  ];
+  let written = 0;
+  for (let client = 0; client < CLIENTS && written < LINES; client += 1) {
+    const orgId = client + 2;
+    const invoices: unknown[][] = [];
+    const lines: unknown[][] = [];
+    for (let n = 0; n < INVOICES_PER_CLIENT && written < LINES; n += 1) {
+      const issuedAt = new Date(Date.UTC(2026, 0, 1 + (n % 360), 10));
+      const count = Math.min(LINES_PER_INVOICE, LINES - written);
+      invoices.push([
+        invoiceId,
+        orgId,
+        orgId,
+        'CLIENT',
+        'RENEWAL',
+        client + 1,
+        `2026-${String(invoiceId).padStart(7, '0')}`,
+        'PAID',
+        'CHF',
+        issuedAt,
+        new Date(issuedAt.getTime() + 30 * 86400_000),
+        issuedAt,
+        count * 27776,
+        count * 2250,
+        count * 30026,
+        count * 30026,
+        issuedAt,
+      ]);
+      for (let position = 0; position < count; position += 1)
+        lines.push([
+          lineId++,
+          invoiceId,
+          orgId,
+          position,
+          `Web hosting, 1 year (${position + 1})`,
+          'WEB_HOSTING',
+          'YEARLY',
+          client + 1,
+          1,
+          34720,
+          0,
+          6944,
+          27776,
+          810,
+          2250,
+          30026,
+          '2026-01-01',
+          '2026-12-31',
+        ]);
+      invoiceId += 1;
+      written += count;
+    }
+    await insertChunks(ds, 'invoice', invoiceColumns, invoices);
+    await insertChunks(ds, 'invoice_line', lineColumns, lines);
+    if ((client + 1) % 10 === 0) log(`seeded ${written} lines`);
+  }
+  return written;
+}
+
+interface Run {
+  seconds: number;
+  timeToFirstByteMs: number | null;
+  bytes: number;
+  lines: number;
+  peakRssMb: number | null;
+  exitCode: number | null;
+}
+
+/** Runs a command with stdout piped here (counted, not kept); samples its peak RSS (VmHWM) from /proc. */
+function measure(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let firstByte: bigint | null = null;
+    let bytes = 0;
+    let lines = 0;
+    let peakKb: number | null = null;
+    let stderr = '';
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (hwm) peakKb = Math.max(peakKb ?? 0, Number(hwm[1]));
+      } catch {
+        // the process is gone
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.stdout.on('data', (chunk: Buffer) => {
+      firstByte ??= process.hrtime.bigint();
+      bytes += chunk.length;
+      for (const byte of chunk) if (byte === 10) lines += 1;
+      sample();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      if (code !== 0) log(`${command} exited ${code}: ${stderr.slice(-500)}`);
+      const ended = process.hrtime.bigint();
+      resolve({
+        seconds: Number(ended - started) / 1e9,
+        timeToFirstByteMs: firstByte ? Number(firstByte - started) / 1e6 : null,
+        bytes,
+        lines,
+        peakRssMb: peakKb === null ? null : Math.round((peakKb / 1024) * 10) / 10,
+        exitCode: code,
+      });
+    });
+  });
+}
+
+/** The same rows as the export, straight from the server: the floor the export is compared with. */
+const DUMP_SQL = `SELECT p.code, o.id, o.name, i.number, i.issuedAt, i.dueAt, i.paidAt, i.status, i.payer, l.productId, l.productType,
+  pr.name, l.description, l.periodStart, l.periodEnd, l.quantity, l.listAmount, l.degressiveDiscount, l.partnerDiscount,
+  l.netAmount, l.vatRateBp, l.vatAmount, l.grossAmount, i.currency
+FROM client_relationship r JOIN partner p ON p.id = r.partnerId JOIN organization o ON o.id = r.clientOrganizationId
+JOIN invoice_line l ON l.organizationId = r.clientOrganizationId JOIN invoice i ON i.id = l.invoiceId
+LEFT JOIN product pr ON pr.id = l.productId
+WHERE r.partnerId = 1 AND i.issuedAt >= '${FROM} 00:00:00' AND i.issuedAt < '2027-01-01 00:00:00' AND i.issuedAt >= r.startedAt
+ORDER BY r.id, l.id`;
+
+async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
+  const database = new URL(URL_).pathname.slice(1);
+  await recreateMysqlDatabase(URL_);
+  const { dataSource } = await openAppDatabase(URL_);
+  const seedStart = Date.now();
+  const seeded = await seed(dataSource);
+  const seedSeconds = (Date.now() - seedStart) / 1000;
+  log(`seeded ${seeded} invoice lines in ${seedSeconds.toFixed(1)} s`);
+
+  execFileSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: ROOT, stdio: 'inherit' });
+  const dataDir = join(os.tmpdir(), `pp-bench-export-${process.pid}`);
+  mkdirSync(dataDir, { recursive: true });
+  const env = {
+    ...process.env,
+    DATABASE_URL: URL_,
+    DATA_DIR: dataDir,
+    SECRET_KEY: 'bench-secret-key-bench-secret-key',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+  };
+  const cli = (format: string, extraEnv: NodeJS.ProcessEnv = {}) =>
+    measure(
+      process.execPath,
+      [
+        'dist/src/cli/index.js',
+        'export:billing',
+        '--partner',
+        PARTNER_CODE,
+        '--from',
+        FROM,
+        '--to',
+        TO,
+        '--format',
+        format,
+      ],
+      { ...env, ...extraEnv },
+    );
+  log('export:billing --format csv');
+  const csv = await cli('csv');
+  log(`csv: ${JSON.stringify(csv)}`);
+  // The same export with V8's old space capped: it completes, so what it holds does not grow with the rows;
+  // the default run's higher RSS is V8 letting garbage accumulate before collecting, not retained rows.
+  log('export:billing --format csv, heap capped at 96 MB');
+  const capped = await cli('csv', { NODE_OPTIONS: '--max-old-space-size=96' });
+  log(`capped: ${JSON.stringify(capped)}`);
+  log('export:billing --format jsonl');
+  const jsonl = await cli('jsonl');
+  log(`jsonl: ${JSON.stringify(jsonl)}`);
+
+  // The background-job path: a QUEUED row run by `exports:work` (count, temp file, lease renewals, rename).
+  await dataSource.query(
+    `INSERT INTO billing_export (partnerId, requestedById, format, status, fromDate, toDate, progressPermyriad, attempts, createdAt)
+     VALUES (1, 1, 'CSV', 'QUEUED', ?, ?, 0, 0, NOW())`,
+    [FROM, TO],
+  );
+  log('exports:work (the queued job, to a file)');
+  const job = await measure(process.execPath, ['dist/src/cli/index.js', 'exports:work'], env);
+  const [jobRow] = await dataSource.query('SELECT status, rowCount, fileName, failureReason FROM billing_export');
+  const jobFileBytes = jobRow.fileName ? statSync(join(dataDir, 'exports', jobRow.fileName)).size : null;
+  log(`job: ${JSON.stringify({ ...job, jobRow, jobFileBytes })}`);
+
+  log('mariadb --batch --quick (same rows)');
+  const url = new URL(URL_);
+  const dump = await measure(
+    'mariadb',
+    [
+      '--batch',
+      '--quick',
+      '-h',
+      url.hostname,
+      '-P',
+      url.port || '3306',
+      '-u',
+      decodeURIComponent(url.username || 'root'),
+      ...(url.password ? [`-p${decodeURIComponent(url.password)}`] : []),
+      database,
+      '-e',
+      DUMP_SQL,
+    ],
+    process.env,
+  );
+  log(`mariadb: ${JSON.stringify(dump)}`);
+  await dataSource.destroy();
+  await dropMysqlDatabase(URL_);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      kernel: `${os.type()} ${os.release()}`,
+      node: process.version,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: os.loadavg(),
+    },
+    lines: seeded,
+    clients: CLIENTS,
+    seedSeconds,
+    csv: { ...csv, linesPerSecond: Math.round(seeded / csv.seconds) },
+    jsonl: { ...jsonl, linesPerSecond: Math.round(seeded / jsonl.seconds) },
+    csvHeapCapped96: { ...capped, linesPerSecond: Math.round(seeded / capped.seconds) },
+    job: {
+      ...job,
+      linesPerSecond: Math.round(seeded / job.seconds),
+      status: jobRow.status,
+      rowCount: jobRow.rowCount,
+      fileBytes: jobFileBytes,
+    },
+    mariadbDump: { ...dump, linesPerSecond: Math.round(seeded / dump.seconds) },
+    ratioCsvToDump: Math.round((csv.seconds / dump.seconds) * 100) / 100,
+  };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const file = `bench/results/export-${report.date.replace(/[:.]/g, '-')}.json`;
+  writeFileSync(join(ROOT, file), JSON.stringify(report, null, 2) + '\n');
+  appendFileSync(join(ROOT, 'BENCHMARKS.md'), markdown(report, file));
+  log(`wrote ${file} and appended to BENCHMARKS.md`);
+}
+
+function markdown(r: any, file: string): string {
+  const fmt = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US'));
+  const row = (label: string, run: any) =>
+    `| ${label} | ${run.seconds.toFixed(1)} | ${fmt(run.linesPerSecond)} | ${run.timeToFirstByteMs === null ? '—' : run.timeToFirstByteMs.toFixed(0)} | ${run.peakRssMb ?? '—'} | ${(run.bytes / 2 ** 20).toFixed(1)} |`;
+  return [
+    '',
+    `## Billing export (R33), ${r.date.slice(0, 10)}`,
+    '',
+    `Generated by \`npm run bench:export\` (bench/export.ts); raw numbers in \`${file}\`.`,
+    '',
+    `- Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB RAM, ${r.machine.kernel}, Node.js ${r.machine.node}`,
+    `- Load average before ${r.machine.loadAverageBefore.map((n: number) => n.toFixed(2)).join(' / ')}, after ${r.machine.loadAverageAfter.map((n: number) => n.toFixed(2)).join(' / ')} (shared machine: other work skews the numbers)`,
+    `- Data: MariaDB, one partner with ${r.clients} active clients, ${fmt(r.lines)} invoice lines (10 per invoice), seeded in ${r.seedSeconds.toFixed(0)} s`,
+    `- Each run is its own process; peak RSS is its VmHWM; time to first byte from spawn (includes Node start-up and migrations check); stdout piped to the benchmark, which counts bytes`,
+    '',
+    '| run | seconds | lines/s | first byte ms | peak RSS MB | output MiB |',
+    '|---|---:|---:|---:|---:|---:|',
+    row('`export:billing --format csv` (stdout)', r.csv),
+    row('`export:billing --format csv`, `NODE_OPTIONS=--max-old-space-size=96`', r.csvHeapCapped96),
+    row('`export:billing --format jsonl` (stdout)', r.jsonl),
+    row('`exports:work`: the queued job to a file (count + temp file + rename; first byte n/a)', {
+      ...r.job,
+      timeToFirstByteMs: null,
+      bytes: r.job.fileBytes ?? 0,
+    }),
+    row('`mariadb --batch --quick`, same rows (TSV)', r.mariadbDump),
+    '',
+    `CSV export / mariadb dump time: ${r.ratioCsvToDump}×. Target: peak RSS under 200 MB whatever the size (rows are read in keyset batches of 2000 and written as they come). The queued job's status: ${r.job.status}, ${fmt(r.job.rowCount)} rows.`,
+    '',
+  ].join('\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
