@@ -463,6 +463,77 @@ const PROBES: Record<string, Probe> = {
       variables: { id: nowhere('ClientRelationship') },
     }),
   },
+  'Query.partner': {
+    tenantless: true,
+    request: () => ({ query: `query($id: ID!) { partner(id: $id) { id } }`, variables: { id: nowhere('Partner') } }),
+  },
+  'Query.priceQuote': {
+    tenantless: true,
+    request: () => ({
+      query: `query($p: ID!) { priceQuote(partnerId: $p, items: [{ productType: WEB_HOSTING, billingPeriod: YEARLY }]) { __typename } }`,
+      variables: { p: nowhere('Partner') },
+    }),
+  },
+  'Query.partnerDirectory': { tenantless: true, request: () => ({ query: `{ partnerDirectory { totalCount } }` }) },
+  'Query.offerRequests': { tenantless: true, request: () => ({ query: `{ offerRequests { totalCount } }` }) },
+  'Query.offerRequestByToken': {
+    tenantless: true,
+    request: () => ({ query: `{ offerRequestByToken(token: "not-a-token") { id } }` }),
+  },
+  'Mutation.applyForPartnerProgram': {
+    request: (t) => ({
+      query: `mutation($o: ID!) { applyForPartnerProgram(input: { organizationId: $o, companyRegistrationId: "CHE-123.456.788", website: "https://example.ch", acceptResellerTerms: true }) { ${E} } }`,
+      variables: { o: t.owner.organizationId },
+    }),
+  },
+  'Mutation.reviewPartnerApplication': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation($p: ID!) { reviewPartnerApplication(input: { partnerId: $p, approve: false, reason: "probe" }) { ${E} } }`,
+      variables: { p: nowhere('Partner') },
+    }),
+  },
+  'Mutation.updateDirectoryListing': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation($p: ID!) { updateDirectoryListing(input: { partnerId: $p, listed: false }) { ${E} } }`,
+      variables: { p: nowhere('Partner') },
+    }),
+  },
+  'Mutation.exportClientBilling': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation($p: ID!) { exportClientBilling(input: { partnerId: $p, from: "2026-01-01", to: "2026-01-31", format: CSV }) { ${E} } }`,
+      variables: { p: nowhere('Partner') },
+    }),
+  },
+  'Mutation.createOfferRequest': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation { createOfferRequest(input: { title: "Probe", description: "A probe request", category: "WEB", contactEmail: "probe@example.ch" }) { ${E} } }`,
+    }),
+  },
+  'Mutation.submitProposal': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation($r: ID!, $p: ID!) { submitProposal(input: { offerRequestId: $r, partnerId: $p, message: "probe" }) { ${E} } }`,
+      variables: { r: nowhere('OfferRequest'), p: nowhere('Partner') },
+    }),
+  },
+  'Mutation.acceptProposal': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation($id: ID!) { acceptProposal(input: { proposalId: $id }) { ${E} } }`,
+      variables: { id: nowhere('Proposal') },
+    }),
+  },
+  'Mutation.setClientBillingMode': {
+    tenantless: true,
+    request: () => ({
+      query: `mutation($id: ID!) { setClientBillingMode(input: { relationshipId: $id, billingMode: CLIENT_PAYS }) { ${E} } }`,
+      variables: { id: nowhere('ClientRelationship') },
+    }),
+  },
   'Mutation.joinAffiliateProgram': {
     request: (t) => ({
       query: `mutation($o: ID!) { joinAffiliateProgram(input: { organizationId: $o }) { ${E} } }`,
