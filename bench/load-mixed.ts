@@ -302,33 +302,37 @@ async function checkBooks(
   }
 }
 
-const START = '<!-- load-mixed:start -->';
-const END = '<!-- load-mixed:end -->';
+const HEADING = '## Mixed load (`npm run bench:load`, issue 9)';
 
-/** Adds one row to the "Mixed load" section of BENCHMARKS.md (created on first use; `npm run bench` keeps it). */
+/**
+ * Adds one row to the "Mixed load" section of BENCHMARKS.md (created on first use; `npm run bench`
+ * keeps sections it does not write).
+ */
 function appendToBenchmarks(s: Record<string, any>) {
   const file = join(ROOT, 'BENCHMARKS.md');
   const text = readFileSync(file, 'utf8');
   const header = [
-    START,
-    '## Mixed load (`npm run bench:load`, issue 9)',
+    HEADING,
     '',
     'bench/load-mixed.ts: one server process, autocannon from another; reads, orders placed, orders paid by card and',
     'prepaid top-ups spread over several tenants, picked at random per request; afterwards the books are checked',
     'straight from the database (balances = ledger, paid invoices = their totals, invoice numbers unique, top-ups on',
-    'the ledger and paid orders between those answered and those sent). p95 measured per request by the runner; p50/p99/max by autocannon.',
+    'the ledger and paid orders between those answered and those sent). p95 measured per request by the runner;',
+    'p50/p99 by autocannon.',
     '',
     '| date | database | machine | load avg (1/5/15) | conns × s | requests | req/s | p50 ms | p95 ms | p99 ms | 5xx | GraphQL errors | placed / paid / top-ups | books |',
     '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   const row = `| ${s.date.slice(0, 16).replace('T', ' ')} | ${s.dialect} | ${s.machine} | ${s.loadAverage} | ${s.connections} × ${s.duration} | ${s.requests} | ${Math.round(s.rps)} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.fiveXx} | ${s.graphqlErrors} | ${s.answered.placed} / ${s.answered.paid} / ${s.answered.toppedUp} | ${s.books.ok ? 'consistent' : `INCONSISTENT ${JSON.stringify(s.books)}`} |`;
-  let section: string[];
-  let rest = text;
-  if (text.includes(START) && text.includes(END)) {
-    section = text.slice(text.indexOf(START), text.indexOf(END)).trimEnd().split('\n');
-    rest = text.slice(0, text.indexOf(START)) + text.slice(text.indexOf(END) + END.length);
-  } else section = header;
-  writeFileSync(file, `${rest.trimEnd()}\n\n${[...section, row, END].join('\n')}\n`);
+  const at = text.indexOf(HEADING);
+  if (at < 0) {
+    writeFileSync(file, `${text.trimEnd()}\n\n${[...header, row].join('\n')}\n`);
+    return;
+  }
+  const next = text.indexOf('\n## ', at + HEADING.length);
+  const sectionEnd = next < 0 ? text.length : next;
+  const section = text.slice(at, sectionEnd).trimEnd();
+  writeFileSync(file, `${text.slice(0, at)}${section}\n${row}\n${text.slice(sectionEnd)}`.trimEnd() + '\n');
 }
 
 main().catch((error) => {
