@@ -79,7 +79,7 @@ function linesWhere(relationship: ClientRelationshipEntity, w: { lo: Date; hi: D
 /** Runs plain SQL with named parameters (`:name`) through the driver: plain rows, no entity hydration. */
 function rawQuery<T>(em: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
   const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, parameters);
-  return em.query(query, values) as Promise<T[]>;
+  return em.query<T[]>(query, values);
 }
 
 /** How many rows the export will have (for `progress`). */
