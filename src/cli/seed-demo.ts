@@ -5,7 +5,9 @@ import { StaffRole, UserEntity } from '../modules/accounts/user.entity';
 import { MemberRole } from '../modules/organizations/membership.entity';
 import { InvoiceEntity } from '../modules/billing/invoice.entity';
 import { OrganizationEntity, OrganizationKind } from '../modules/organizations/organization.entity';
-import { PaymentMethodKind } from '../modules/payments/payment-method.entity';
+import { AccessLevel, AccessScope, BillingMode } from '../modules/partners/client-relationship.entity';
+import { PartnerEntity } from '../modules/partners/partner.entity';
+import { PaymentMethodEntity, PaymentMethodKind } from '../modules/payments/payment-method.entity';
 import type { UpdateOrganizationInput } from '../modules/organizations/organization.service';
 import { BillingPeriod, ProductEntity, ProductStatus, ProductType } from '../modules/products/product.entity';
 
@@ -22,6 +24,11 @@ type DemoServices = Pick<
   | 'paymentMethods'
   | 'invoicePayments'
   | 'partners'
+  | 'relationships'
+  | 'relationshipChanges'
+  | 'cashback'
+  | 'prepaid'
+  | 'productLifecycle'
 >;
 
 export interface DemoLogin {
@@ -49,14 +56,17 @@ export async function seedDemoIfEmpty(
  * start tries again; then the affiliate's history, whose payments open their own transactions.
  */
 export async function seedDemo(ctx: RequestContext, services: DemoServices): Promise<{ logins: DemoLogin[] }> {
-  const { logins, mario } = await ctx.transaction((ctx) => seedDemoData(ctx, services));
+  const { logins, mario, demo } = await ctx.transaction((ctx) => seedDemoData(ctx, services));
   await seedDemoAffiliate(ctx, services, mario.user, mario.organization.id);
+  await seedDemoCustomerHistory(ctx, services, demo.user, demo.organization.id);
+  await seedDemoPortfolio(ctx, services, demo.user, demo.organization.id);
   return { logins };
 }
 
 async function seedDemoData(ctx: RequestContext, services: DemoServices) {
   const { auth } = services;
-  const demo = await auth.signUp(ctx, {
+  // A customer for a year: its orders are not those of a brand-new account (R21's screening).
+  const demo = await auth.signUp(ctx.at(new Date(ctx.now().getTime() - 400 * DAY_MS)), {
     email: 'demo@example.ch',
     password: DEMO_PASSWORD,
     name: 'Dana Demo',
@@ -84,6 +94,7 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices) {
   await seedDemoPartner(ctx, services, demo.user, demo.organization);
   return {
     mario,
+    demo,
     logins: [
       { email: 'demo@example.ch', password: DEMO_PASSWORD, role: 'legal representative of Demo Hosting SA' },
       {
@@ -102,6 +113,11 @@ async function seedDemoData(ctx: RequestContext, services: DemoServices) {
         role: 'owner of the individual account Mario Rossi, an affiliate with commissions in every state',
       },
       { email: 'giulia@example.it', password: DEMO_PASSWORD, role: "a customer who signed up with Mario's code" },
+      {
+        email: 'cafe@example.ch',
+        password: DEMO_PASSWORD,
+        role: "legal representative of Café du Lac Sàrl, a client of Demo Hosting SA (full account, pays its invoices; Bob is Demo Hosting's collaborator on it)",
+      },
       {
         email: 'staff@example.ch',
         password: DEMO_PASSWORD,
@@ -276,4 +292,223 @@ async function insertDemoProducts(
     createdAt: now,
   };
   return ctx.em.save(products.map((product) => ctx.em.create(ProductEntity, { ...common, ...product })));
+}
+
+type Viewer = RequestContext;
+const asUser = (ctx: RequestContext, user: UserEntity): Viewer => ctx.withViewer({ user, token: null, via: 'seed' });
+const yearly = (lines: Array<[ProductType, string]>) =>
+  lines.map(([productType, name]) => ({ productType, name, billingPeriod: BillingPeriod.YEARLY }));
+
+/**
+ * Demo Hosting SA's own billing, as its Manager shows it: a card, a prepaid balance, paid orders, an
+ * open invoice, an overdue one (the overdue sweep ran) and an order blocked by the security check.
+ */
+async function seedDemoCustomerHistory(
+  ctx: RequestContext,
+  services: DemoServices,
+  owner: UserEntity,
+  organizationId: number,
+): Promise<void> {
+  const now = ctx.now().getTime();
+  const daysAgo = (days: number) => new Date(now - days * DAY_MS);
+  const asDana = asUser(ctx, owner);
+  const card = await services.paymentMethods.add(
+    asDana.at(daysAgo(120)),
+    organizationId,
+    PaymentMethodKind.CARD,
+    'test_visa',
+  );
+  await services.prepaid.topUp(asDana.at(daysAgo(90)), {
+    organizationId,
+    amount: '250.00',
+    currency: 'CHF',
+    paymentMethodId: card.id,
+    idempotencyKey: 'demo-topup-demo-hosting',
+  });
+  const order = (days: number, lines: Array<[ProductType, string]>) =>
+    services.orders.placeOrder(asDana.at(daysAgo(days)), organizationId, yearly(lines));
+  const paid = await order(60, [
+    [ProductType.DOMAIN, 'demo-hosting-shop.ch'],
+    [ProductType.WEB_HOSTING, 'shop.demo-hosting.ch'],
+  ]);
+  await services.orders.payOrder(asDana.at(daysAgo(60)), paid.id, {
+    paymentMethodId: card.id,
+    prepaidAmount: 0,
+    idempotencyKey: `demo-order-${paid.id}`,
+  });
+  await order(25, [[ProductType.DOMAIN, 'demo-hosting-blog.ch']]); // unpaid: overdue since its due date (14 days)
+  await order(3, [[ProductType.KDRIVE, 'kDrive Demo Hosting']]); // open
+  await order(2, [[ProductType.DOMAIN, 'paypal-help-demo.ch']]); // BLOCKED: a protected brand
+}
+
+interface DemoClient {
+  name: string;
+  email: string;
+}
+
+/**
+ * Demo Hosting SA's portfolio (R30–R32): a dozen clients, one or more in each relationship state,
+ * with products, Bob assigned to one of them, partner-paid invoices with their discount, and the
+ * cashback of client-paid ones in every state (pending, available, credited, reversed), built through
+ * the services at past dates like the affiliate's history.
+ */
+async function seedDemoPortfolio(
+  ctx: RequestContext,
+  services: DemoServices,
+  owner: UserEntity,
+  partnerOrganizationId: number,
+): Promise<void> {
+  const now = ctx.now().getTime();
+  const daysAgo = (days: number) => new Date(now - days * DAY_MS);
+  const { relationships, relationshipChanges, orders, paymentMethods } = services;
+  const asDana = asUser(ctx, owner);
+  const system = ctx.asSystem();
+  const partner = await ctx.em.findOneByOrFail(PartnerEntity, { organizationId: partnerOrganizationId });
+  const danaCard = (await paymentMethods.list(asDana, partnerOrganizationId))[0];
+  const full = (billing: BillingMode) => ({
+    grant: { scope: AccessScope.FULL_ACCOUNT, level: AccessLevel.MANAGE, productIds: [] as number[] },
+    billing,
+  });
+
+  /** A company with its own legal representative (who signs up, adds a card and orders). */
+  const company = async (client: DemoClient, signedUpDaysAgo = 150) => {
+    const signedUp = await services.auth.signUp(ctx.at(daysAgo(signedUpDaysAgo)), {
+      email: client.email,
+      password: DEMO_PASSWORD,
+      name: `${client.name} (owner)`,
+      organizationName: client.name,
+      organizationKind: OrganizationKind.COMPANY,
+      currency: 'CHF',
+      country: 'CH',
+    });
+    const as = asUser(ctx, signedUp.user);
+    let card: PaymentMethodEntity | null = null; // added with the first order
+    const pay = async (days: number, lines: Array<[ProductType, string]>) => {
+      const at = as.at(daysAgo(days));
+      card ??= await paymentMethods.add(at, signedUp.organization.id, PaymentMethodKind.CARD, 'test_mastercard');
+      const order = await orders.placeOrder(at, signedUp.organization.id, yearly(lines));
+      await orders.payOrder(at, order.id, {
+        paymentMethodId: card.id,
+        prepaidAmount: 0,
+        idempotencyKey: `demo-order-${order.id}`,
+      });
+      return order;
+    };
+    return { id: signedUp.organization.id, as, pay };
+  };
+  const authorize = async (client: { id: number; as: Viewer }, days: number, grant: ReturnType<typeof full>) =>
+    relationships.authorizePartner(client.as.at(daysAgo(days)), client.id, partner.code, grant.grant, grant.billing);
+  const invite = (clientId: number, days: number) =>
+    relationships.inviteClient(
+      asDana.at(daysAgo(days)),
+      partner.id,
+      clientId,
+      full(BillingMode.CLIENT_PAYS).grant,
+      BillingMode.CLIENT_PAYS,
+    );
+  const accept = (relationshipId: number, days: number, as: Viewer = asDana) =>
+    relationships.respond(as.at(daysAgo(days)), relationshipId, { accept: true });
+
+  // ACTIVE FULL_ACCOUNT CLIENT_PAYS, the client pays: cashback in every state; Bob is its collaborator.
+  const cafe = await company({ name: 'Café du Lac Sàrl', email: 'cafe@example.ch' });
+  const cafeRelationship = await authorize(cafe, 100, full(BillingMode.CLIENT_PAYS));
+  await accept(cafeRelationship.id, 99);
+  const bob = await ctx.em.findOneByOrFail(UserEntity, { email: 'bob@example.ch' });
+  await relationshipChanges.assignCollaborators(asDana.at(daysAgo(99)), cafeRelationship.id, [bob.id]);
+  await cafe.pay(80, [
+    [ProductType.WEB_HOSTING, 'cafedulac.ch'],
+    [ProductType.WEB_HOSTING, 'terrasse.cafedulac.ch'],
+  ]);
+  const refundedLater = await cafe.pay(78, [[ProductType.DOMAIN, 'cafedulac.com']]);
+  await cafe.pay(75, [[ProductType.KSUITE, 'kSuite cafedulac.ch']]);
+  await services.cashback.creditDue(system, daysAgo(40)); // credited: both orders' cashback
+  const refund = async (orderId: number, days: number) => {
+    const invoice = await system.em.findOneByOrFail(InvoiceEntity, { orderId });
+    await services.invoicePayments.refundInvoice(system.at(daysAgo(days)), invoice.id);
+  };
+  await refund(refundedLater.id, 20); // after crediting: a reversal, deducted from the next payout
+  await cafe.pay(35, [[ProductType.WEB_HOSTING, 'brunch.cafedulac.ch']]); // available since 5 days
+  await cafe.pay(6, [[ProductType.STREAMING, 'Radio Café du Lac']]); // pending
+  const cancelled = await cafe.pay(4, [[ProductType.WEB_HOSTING, 'events.cafedulac.ch']]);
+  await refund(cancelled.id, 3); // before crediting: cancelled
+  await orders.placeOrder(cafe.as.at(daysAgo(1)), cafe.id, yearly([[ProductType.DOMAIN, 'postfinance-cafedulac.ch']])); // blocked
+  await orders.placeOrder(cafe.as.at(daysAgo(20)), cafe.id, yearly([[ProductType.DOMAIN, 'cafedulac-shop.ch']])); // overdue
+
+  // ACTIVE FULL_ACCOUNT CLIENT_PAYS: another paying client, and an account Demo Hosting created.
+  const pilates = await company({ name: 'Studio Pilates Nyon', email: 'pilates@example.ch' });
+  await accept((await authorize(pilates, 60, full(BillingMode.CLIENT_PAYS))).id, 60);
+  await pilates.pay(50, [[ProductType.WEB_HOSTING, 'pilates-nyon.ch']]);
+  const newClient = (name: string, email: string, billingMode: BillingMode, days: number) =>
+    relationships.createClient(asDana.at(daysAgo(days)), partner.id, {
+      name,
+      kind: OrganizationKind.COMPANY,
+      currency: 'CHF',
+      country: 'CH',
+      legalRepresentativeEmail: email,
+      billingMode,
+    });
+  await newClient('Boulangerie Favre SA', 'favre@example.ch', BillingMode.CLIENT_PAYS, 30);
+  await newClient('Crèche Arc-en-ciel', 'arc-en-ciel@example.ch', BillingMode.CLIENT_PAYS, 15);
+
+  // ACTIVE FULL_ACCOUNT PARTNER_PAYS: accounts Demo Hosting created and pays for, at its partner price.
+  for (const [name, email, domain] of [
+    ['Atelier Rochat Sàrl', 'rochat@example.ch', 'atelier-rochat.ch'],
+    ['Vins Rouvinez SA', 'rouvinez@example.ch', 'vins-rouvinez.ch'],
+  ]) {
+    const created = await newClient(name, email, BillingMode.PARTNER_PAYS, 70);
+    const at = asDana.at(daysAgo(65));
+    const order = await orders.placeOrder(
+      at,
+      created.clientOrganizationId,
+      yearly([
+        [ProductType.WEB_HOSTING, domain],
+        [ProductType.DOMAIN, domain],
+      ]),
+    );
+    await orders.payOrder(at, order.id, {
+      paymentMethodId: danaCard.id,
+      prepaidAmount: 0,
+      idempotencyKey: `demo-order-${order.id}`,
+    });
+  }
+
+  // ACTIVE PRODUCTS READ: a client that shows Demo Hosting its web hosting only.
+  const cabinet = await company({ name: 'Cabinet Dr. Meylan', email: 'meylan@example.ch' });
+  await cabinet.pay(90, [
+    [ProductType.WEB_HOSTING, 'cabinet-meylan.ch'],
+    [ProductType.KDRIVE, 'kDrive Cabinet Meylan'],
+  ]);
+  const hosting = await ctx.em.findOneByOrFail(ProductEntity, {
+    organizationId: cabinet.id,
+    type: ProductType.WEB_HOSTING,
+  });
+  const productsRead = await relationships.authorizePartner(
+    cabinet.as.at(daysAgo(45)),
+    cabinet.id,
+    partner.code,
+    {
+      scope: AccessScope.PRODUCTS,
+      level: AccessLevel.READ,
+      productIds: [hosting.id],
+    },
+    BillingMode.CLIENT_PAYS,
+  );
+  await accept(productsRead.id, 44);
+
+  // PENDING_CLIENT_APPROVAL, PENDING_PARTNER_ACCEPTANCE, DECLINED, EXPIRED (14 days unanswered), ENDED.
+  const garage = await company({ name: 'Garage Moser AG', email: 'moser@example.ch' });
+  await invite(garage.id, 3);
+  const fiduciaire = await company({ name: 'Fiduciaire Bonvin', email: 'bonvin@example.ch' });
+  await authorize(fiduciaire, 1, full(BillingMode.CLIENT_PAYS));
+  const hotel = await company({ name: 'Hôtel des Alpes', email: 'alpes@example.ch' });
+  await relationships.respond(hotel.as.at(daysAgo(8)), (await invite(hotel.id, 10)).id, { accept: false });
+  const librairie = await company({ name: 'Librairie Perret', email: 'perret@example.ch' });
+  await invite(librairie.id, 20);
+  await relationshipChanges.expirePending(system, ctx.now());
+  const menuiserie = await company({ name: 'Menuiserie Clerc', email: 'clerc@example.ch' });
+  await menuiserie.pay(110, [[ProductType.WEB_HOSTING, 'menuiserie-clerc.ch']]);
+  const ended = await authorize(menuiserie, 100, full(BillingMode.CLIENT_PAYS));
+  await accept(ended.id, 100);
+  await relationshipChanges.end(menuiserie.as.at(daysAgo(12)), ended.id, 'We now manage our site ourselves.');
+  await services.productLifecycle.blockOverdue(system, ctx.now()); // the overdue sweep has run
 }

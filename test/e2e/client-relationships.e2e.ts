@@ -5,7 +5,15 @@ import {
   RelationshipProductEntity,
 } from '../../src/modules/partners/client-relationship.entity';
 import { OrganizationEntity, OrganizationKind } from '../../src/modules/organizations/organization.entity';
-import { aBareProduct, aMember, anOrganization, localId, PASSWORD, SignedUp } from '../fixtures/builders';
+import {
+  aBareProduct,
+  aMember,
+  anOrganization,
+  aPlatformAdmin,
+  localId,
+  PASSWORD,
+  SignedUp,
+} from '../fixtures/builders';
 import { insertPartner, insertRelationship } from '../fixtures/partners';
 import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
@@ -325,11 +333,117 @@ describe('inviteClient and authorizePartner, answered by the right side (R31)', 
     const q = await aBareProduct(server, other.organizationId);
     expect(
       (await invite(p, other, { scope: 'PRODUCTS', productIds: [q], billingMode: 'PARTNER_PAYS' })).userErrors[0].code,
-    ).toBe('BILLING_MODE_NEEDS_FULL_ACCOUNT');
+    ).toBe('PARTNER_PAYS_NEEDS_FULL_ACCOUNT');
     expect((await invite(p, other, { scope: 'PRODUCTS', productIds: [p1] })).userErrors[0].code).toBe(
       'PRODUCT_NOT_FOUND',
     );
     expect((await invite(p, p.org)).userErrors[0].code).toBe('SELF_RELATIONSHIP');
+  });
+});
+
+describe('billing modes refused when asked (R30, R31)', () => {
+  const tables = ['client_relationship'];
+  const count = async () => (await server.dataSource.query(`SELECT COUNT(*) AS n FROM ${tables[0]}`))[0].n;
+
+  it('PARTNER_PAYS for a client billed in another currency: CURRENCY_MISMATCH on every path, nothing written', async () => {
+    const p = await aPartner(); // CHF
+    const euroClient = await anOrganization(server, { currency: 'EUR' });
+    const before = Number(await count());
+    const created = await call(
+      CREATE,
+      {
+        partnerId: p.id,
+        name: 'Boulangerie Lyon',
+        kind: 'COMPANY',
+        currency: 'EUR',
+        country: 'FR',
+        legalRepresentativeEmail: `lyon-${Date.now()}@client.example.fr`,
+        billingMode: 'PARTNER_PAYS',
+      },
+      p.org.token,
+    );
+    expect(created.userErrors).toEqual([
+      expect.objectContaining({ code: 'CURRENCY_MISMATCH', field: ['input', 'currency'] }),
+    ]);
+    expect((await invite(p, euroClient, { billingMode: 'PARTNER_PAYS' })).userErrors).toEqual([
+      expect.objectContaining({ code: 'CURRENCY_MISMATCH', field: ['input', 'billingMode'] }),
+    ]);
+    expect((await authorize(euroClient, p.code, { billingMode: 'PARTNER_PAYS' })).userErrors).toEqual([
+      expect.objectContaining({ code: 'CURRENCY_MISMATCH', field: ['input', 'billingMode'] }),
+    ]);
+    expect(Number(await count())).toBe(before);
+    // The client paying itself is fine in any currency.
+    expect((await authorize(euroClient, p.code, { billingMode: 'CLIENT_PAYS' })).userErrors).toEqual([]);
+  });
+
+  it('PARTNER_PAYS without FULL_ACCOUNT: PARTNER_PAYS_NEEDS_FULL_ACCOUNT when asked; a client granting PRODUCTS takes its billing back, and both sides are told', async () => {
+    const p = await aPartner();
+    const client = await anOrganization(server);
+    const p1 = await aBareProduct(server, client.organizationId);
+    expect(
+      (await authorize(client, p.code, { scope: 'PRODUCTS', productIds: [p1], billingMode: 'PARTNER_PAYS' }))
+        .userErrors[0].code,
+    ).toBe('PARTNER_PAYS_NEEDS_FULL_ACCOUNT');
+    const { relationship } = await invite(p, client, { billingMode: 'PARTNER_PAYS' });
+    expect(relationship.billingMode).toBe('PARTNER_PAYS');
+    const granted = await succeed(
+      RESPOND,
+      { relationshipId: relationship.id, accept: true, scope: 'PRODUCTS', productIds: [p1] },
+      client.token,
+    );
+    expect(granted).toMatchObject({ status: 'ACTIVE', scope: 'PRODUCTS', billingMode: 'CLIENT_PAYS' });
+    const told = (email: string) =>
+      mailsTo(email).some((mail) => mail.text.includes('billed to the client again (CLIENT_PAYS)'));
+    expect(told(client.email)).toBe(true);
+    expect(told(p.org.email)).toBe(true);
+  });
+
+  it('narrowing a partner-paid client to PRODUCTS switches to CLIENT_PAYS at once, audited and mailed', async () => {
+    const p = await aPartner();
+    const client = await anOrganization(server);
+    const p1 = await aBareProduct(server, client.organizationId);
+    const { relationship } = await invite(p, client, { billingMode: 'PARTNER_PAYS' });
+    await succeed(RESPOND, { relationshipId: relationship.id, accept: true }, client.token);
+    const narrowed = await succeed(
+      CHANGE,
+      { relationshipId: relationship.id, scope: 'PRODUCTS', level: 'MANAGE', productIds: [p1] },
+      client.token,
+    );
+    expect(narrowed).toMatchObject({ scope: 'PRODUCTS', billingMode: 'CLIENT_PAYS' });
+    expect(mailsTo(p.org.email).some((mail) => mail.text.includes('(CLIENT_PAYS)'))).toBe(true);
+    const audit = await auditActions(client);
+    expect(audit.find((e) => e.action === 'client_relationship.narrowed')?.target).toMatch(/CLIENT_PAYS/);
+  });
+});
+
+describe("the partner's business figures (R30)", () => {
+  const FIGURES = `tier rate managedYearlyVolume { amount } nextTier volumeToNextTier { amount }`;
+  it("a client sees its partner's identity, not its tier, rate or volumes; the partner's members and staff do", async () => {
+    const p = await aPartner();
+    const client = await anOrganization(server);
+    const limited = await aMember(server, client, { role: 'USER' });
+    const { relationship } = await invite(p, client);
+    await succeed(RESPOND, { relationshipId: relationship.id, accept: true }, client.token);
+    const viaRelationship = `query($id: ID!) { node(id: $id) { ... on ClientRelationship {
+      partner { id code status organization { name } eligibilityThreshold { amount } } } } }`;
+    const identity = ok(await server.gql(viaRelationship, { id: relationship.id }, client.token)).node.partner;
+    expect(identity).toMatchObject({ code: p.code, status: 'ACTIVE', organization: { name: expect.any(String) } });
+    for (const field of ['tier', 'rate', 'managedYearlyVolume { amount }', 'nextTier', 'volumeToNextTier { amount }']) {
+      const q = `query($id: ID!) { node(id: $id) { ... on ClientRelationship { partner { code ${field} } } } }`;
+      for (const token of [client.token, limited.token]) {
+        const answer = await server.gql(q, { id: relationship.id }, token);
+        expect(errorCode(answer)).toBe('FORBIDDEN');
+      }
+    }
+    const own = `query($id: ID!) { partner(id: $id) { ${FIGURES} } }`;
+    const seen = ok(await server.gql(own, { id: p.id }, p.org.token)).partner;
+    expect(seen.rate).toEqual(expect.any(String));
+    expect(seen.managedYearlyVolume.amount).toEqual(expect.any(String));
+    const staff = await aPlatformAdmin(server);
+    expect(ok(await server.gql(own, { id: p.id }, staff.token)).partner).toEqual(seen);
+    // Through the relationship, the partner's own member sees them too.
+    const mine = `query($id: ID!) { node(id: $id) { ... on ClientRelationship { partner { ${FIGURES} } } } }`;
+    expect(ok(await server.gql(mine, { id: relationship.id }, p.org.token)).node.partner).toEqual(seen);
   });
 });
 

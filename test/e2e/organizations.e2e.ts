@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/cli/seed-demo';
 import { aBareProduct, aMember, anOrganization, PASSWORD, SignedUp } from '../fixtures/builders';
@@ -5,10 +7,13 @@ import { errorCode, ok, startTestServer, TestServer } from '../helpers/server';
 
 let server: TestServer;
 let demoLogins: Array<{ email: string; role: string }> | undefined;
+let seedMs = 0;
 beforeAll(async () => {
   server = await startTestServer();
   // The database is still empty here: the demo seed runs first.
+  const started = Date.now();
   demoLogins = (await seedDemoIfEmpty(server.app.systemContext(), server.app.services))?.logins;
+  seedMs = Date.now() - started;
 });
 afterAll(() => server.stop());
 
@@ -56,6 +61,7 @@ describe('demo seed', () => {
       expect.arrayContaining(['demo@example.ch', 'alice@example.ch', 'bob@example.ch']),
     );
     expect(await seedDemoIfEmpty(server.app.systemContext(), server.app.services)).toBeNull();
+    expect(seedMs).toBeLessThan(10_000); // about 3 s on an idle machine (scrypt of 17 passwords included); margin for a loaded CI
     const logIn = async (email: string) =>
       ok(await server.gql(LOG_IN, { input: { email, password: DEMO_PASSWORD } })).logIn.token as string;
     const bob = await logIn('bob@example.ch');
@@ -75,7 +81,7 @@ describe('demo seed', () => {
       role: 'ADMINISTRATOR',
       organization: { name: 'Demo Hosting SA', viewerPermissions: { manageMembers: true, editDetails: false } },
     });
-    expect(alicesOrg.organization.products.edges).toHaveLength(4);
+    expect(alicesOrg.organization.products.edges).toHaveLength(6);
   });
 
   it('makes Demo Hosting SA an ACTIVE partner, approved by the demo platform administrator', async () => {
@@ -93,8 +99,69 @@ describe('demo seed', () => {
       status: 'ACTIVE',
       tier: 'PARTNER',
       rate: '0.2',
-      managedYearlyVolume: { amount: '2232.00', currency: 'CHF' },
+      managedYearlyVolume: { amount: '3424.00', currency: 'CHF' },
     });
+  });
+
+  it('gives Demo Hosting SA a lived-in history and a portfolio: clients in every state, cashback in every state, risks', async () => {
+    const dana = ok(await server.gql(LOG_IN, { input: { email: 'demo@example.ch', password: DEMO_PASSWORD } })).logIn
+      .token as string;
+    const org = ok(
+      await server.gql(
+        `{ viewer { memberships { edges { node { organization {
+          paymentMethods { kind } prepaidAccount { balance { amount } }
+          invoices(first: 20) { edges { node { status } } }
+          orders(first: 20) { edges { node { status } } }
+          partner { id
+            clients(first: 20) { totalCount edges { node { status scope level billingMode client { name }
+              products { name } assignedCollaborators { email } yearlyVolume { amount } } } }
+            cashback { pending { amount } available { amount } credited { amount } reversed { amount } }
+            renewalRisks(first: 20) { edges { node { reason client { name } } } }
+          } } } } } } }`,
+        {},
+        dana,
+      ),
+    ).viewer.memberships.edges[0].node.organization;
+    expect(org.paymentMethods.map((m: any) => m.kind)).toContain('CARD');
+    expect(Number(org.prepaidAccount.balance.amount)).toBeGreaterThan(0);
+    const invoiceStatuses = new Set(org.invoices.edges.map((e: any) => e.node.status));
+    expect([...invoiceStatuses]).toEqual(expect.arrayContaining(['PAID', 'OPEN', 'OVERDUE']));
+    expect(org.orders.edges.map((e: any) => e.node.status)).toContain('BLOCKED');
+    const clients = org.partner.clients.edges.map((e: any) => e.node);
+    expect(clients.length).toBeGreaterThanOrEqual(12);
+    const states = new Set(
+      clients.map((c: any) =>
+        c.status === 'ACTIVE' ? `ACTIVE ${c.scope} ${c.scope === 'PRODUCTS' ? c.level : c.billingMode}` : c.status,
+      ),
+    );
+    expect([...states].sort()).toEqual(
+      [
+        'ACTIVE FULL_ACCOUNT CLIENT_PAYS',
+        'ACTIVE FULL_ACCOUNT PARTNER_PAYS',
+        'ACTIVE PRODUCTS READ',
+        'DECLINED',
+        'ENDED',
+        'EXPIRED',
+        'PENDING_CLIENT_APPROVAL',
+        'PENDING_PARTNER_ACCEPTANCE',
+      ].sort(),
+    );
+    const cafe = clients.find((c: any) => c.client.name === 'Café du Lac Sàrl');
+    expect(cafe.assignedCollaborators).toEqual([{ email: 'bob@example.ch' }]);
+    const cabinet = clients.find((c: any) => c.client.name === 'Cabinet Dr. Meylan');
+    expect(cabinet.products).toEqual([{ name: 'cabinet-meylan.ch' }]);
+    expect(Number(cafe.yearlyVolume.amount)).toBeGreaterThan(0);
+    const { cashback } = org.partner;
+    for (const bucket of ['pending', 'available', 'credited', 'reversed'])
+      expect(Number(cashback[bucket].amount)).not.toBe(0);
+    // The README's dashboard query runs as printed.
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const dashboard = /```graphql\n(query Dashboard[\s\S]*?)```/.exec(readme)?.[1];
+    const shown = ok(await server.gql(dashboard as string, { id: org.partner.id }, dana)).partner;
+    expect(shown.clients.totalCount).toBe(clients.filter((c: any) => c.status === 'ACTIVE').length);
+    expect(shown.cashback).toEqual(org.partner.cashback);
+    const reasons = new Set(org.partner.renewalRisks.edges.map((e: any) => e.node.reason));
+    expect([...reasons]).toEqual(expect.arrayContaining(['ORDER_BLOCKED', 'INVOICE_OVERDUE']));
   });
 });
 

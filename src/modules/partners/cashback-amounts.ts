@@ -11,7 +11,7 @@ import {
   degressiveRateBp,
   partnerLinePrice,
   PartnerProgramRules,
-} from './partner-pricing';
+} from '../../calc/partner-pricing';
 
 /** A line of a paid invoice, as stored. */
 export interface PaidLine {

@@ -25,7 +25,7 @@ import { CashbackEntryEntity, CashbackPayoutEntity, CashbackStatus } from './cas
 import { ClientRelationshipEntity, RelationshipProductEntity, RelationshipStatus } from './client-relationship.entity';
 import { PartnerEntity, PartnerStatus } from './partner.entity';
 import { loadManagedFigures } from './partner.loaders';
-import { DEFAULT_PARTNER_RULES, PartnerProgramRules, tierForVolume } from './partner-pricing';
+import { DEFAULT_PARTNER_RULES, PartnerProgramRules, tierForVolume } from '../../calc/partner-pricing';
 
 export interface CashbackConfig {
   /** Days between the client's payment and the cashback becoming available (R30). */

@@ -14,8 +14,10 @@ export enum RelationshipErrorCode {
   /** The client has a FULL_ACCOUNT relationship, or a FULL_ACCOUNT one is asked while another is open. */
   FULL_ACCOUNT_EXCLUSIVE = 'FULL_ACCOUNT_EXCLUSIVE',
   PRODUCT_NOT_FOUND = 'PRODUCT_NOT_FOUND',
-  /** PARTNER_PAYS needs scope FULL_ACCOUNT (R31). */
-  BILLING_MODE_NEEDS_FULL_ACCOUNT = 'BILLING_MODE_NEEDS_FULL_ACCOUNT',
+  /** PARTNER_PAYS needs scope FULL_ACCOUNT (R31); the same code as setClientBillingMode's. */
+  PARTNER_PAYS_NEEDS_FULL_ACCOUNT = 'PARTNER_PAYS_NEEDS_FULL_ACCOUNT',
+  /** PARTNER_PAYS needs the client billed in the partner's currency; the same code as setClientBillingMode's. */
+  CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
   /** Nothing waits for an answer: the request was already answered, expired or ended. */
   NOT_PENDING = 'NOT_PENDING',
   /** The relationship is not ACTIVE (already ended, never accepted). */

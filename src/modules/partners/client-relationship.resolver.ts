@@ -118,7 +118,7 @@ export class ClientRelationshipResolver {
 
   @FieldResolver(() => PartnerType)
   async partner(@Root() r: ClientRelationshipNode, @Ctx() ctx: GraphQLContext): Promise<PartnerType> {
-    return partnerNode((await relationshipLoadersOf(ctx).partner.load(r.partnerId))!);
+    return partnerNode((await ctx.loaders.partner.load(r.partnerId))!);
   }
 
   @FieldResolver(() => OrganizationType)

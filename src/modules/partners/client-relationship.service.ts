@@ -65,6 +65,8 @@ export class ClientRelationshipService {
     const name = requireText(input.name, ['input', 'name'], { max: 120 });
     const country = requireCountry(input.country, ['input', 'country']);
     const email = requireEmail(input.legalRepresentativeEmail, ['input', 'legalRepresentativeEmail']);
+    if (input.billingMode === BillingMode.PARTNER_PAYS)
+      await requirePartnerCurrency(ctx, partner.organizationId, input.currency, ['input', 'currency']);
     const { relationship, mails } = await ctx.transaction(async (ctx) => {
       const now = ctx.now();
       const client = await ctx.em.save(
@@ -244,6 +246,10 @@ export class ClientRelationshipService {
           'clientOrganizationId',
         ]);
       });
+      if (billingMode === BillingMode.PARTNER_PAYS) {
+        const client = await ctx.em.findOneByOrFail(OrganizationEntity, { id: clientOrganizationId });
+        await requirePartnerCurrency(ctx, partner.organizationId, client.currency, ['input', 'billingMode']);
+      }
       await requireClientProducts(ctx, clientOrganizationId, grant.productIds);
       await requireExclusive(ctx, partner.id, clientOrganizationId, grant);
       const now = ctx.now();
@@ -330,3 +336,23 @@ export class ClientRelationshipService {
 
 const selfRelationship = () =>
   new BusinessError(RelationshipErrorCode.SELF_RELATIONSHIP, 'A partner cannot be its own client.', ['input']);
+
+/**
+ * PARTNER_PAYS bills the client's invoices to the partner, in one currency: the client must be billed in
+ * the partner's (the check setClientBillingMode makes, with its code), refused when asked rather than
+ * found out at the first invoice.
+ */
+async function requirePartnerCurrency(
+  ctx: RequestContext,
+  partnerOrganizationId: number,
+  clientCurrency: string,
+  field: string[],
+): Promise<void> {
+  const partnerOrganization = await ctx.em.findOneByOrFail(OrganizationEntity, { id: partnerOrganizationId });
+  if (partnerOrganization.currency !== clientCurrency)
+    throw new BusinessError(
+      RelationshipErrorCode.CURRENCY_MISMATCH,
+      `The partner pays in ${partnerOrganization.currency} and this account is billed in ${clientCurrency}: choose CLIENT_PAYS.`,
+      field,
+    );
+}

@@ -6,7 +6,12 @@ import { ProductType } from '../products/product.entity';
 import { AccessScope, BillingMode, ClientRelationshipEntity, RelationshipStatus } from './client-relationship.entity';
 import { PartnerEntity, PartnerStatus } from './partner.entity';
 import { loadManagedFigures } from './partner.loaders';
-import { DEFAULT_PARTNER_RULES, degressiveRateBp, PartnerProgramRules, tierForVolume } from './partner-pricing';
+import {
+  DEFAULT_PARTNER_RULES,
+  degressiveRateBp,
+  PartnerProgramRules,
+  tierForVolume,
+} from '../../calc/partner-pricing';
 
 /** A partner that pays for a client: who it is and the rates it buys at now (R30). */
 export interface PayingPartner {

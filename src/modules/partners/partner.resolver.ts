@@ -21,6 +21,17 @@ registerNode('Partner', (ctx, id) => ctx.services.partners.findVisible(ctx, id),
 const standingOf = (partner: PartnerType, ctx: GraphQLContext): Promise<PartnerStanding> =>
   ctx.services.partners.standing(ctx, partner);
 
+/**
+ * The partner's business figures (tier, rate, volumes): members of its organization and platform
+ * administrators only. A client reaching the Partner through ClientRelationship.partner (or anyone
+ * through the public directory) sees its identity, not its figures: FORBIDDEN on each field, also
+ * on the nullable ones, where null already means "below the threshold" or "at the top".
+ */
+const figuresOf = async (partner: PartnerType, ctx: GraphQLContext): Promise<PartnerStanding> => {
+  await ctx.services.partners.requireFiguresViewer(ctx, partner.organizationId);
+  return standingOf(partner, ctx);
+};
+
 /** Applications and review (R28, R29), partner(id), priceQuote (R30), and the Partner's own figures. */
 @Resolver(() => PartnerType)
 export class PartnerResolver {
@@ -80,14 +91,14 @@ export class PartnerResolver {
 
   @FieldResolver(() => PartnerTier, { nullable: true })
   async tier(@Root() partner: PartnerType, @Ctx() ctx: GraphQLContext): Promise<PartnerTier | null> {
-    return (await standingOf(partner, ctx)).tier;
+    return (await figuresOf(partner, ctx)).tier;
   }
 
   @FieldResolver(() => DecimalScalar, {
     description: 'Discount (partner pays) or cashback (client pays) rate of the tier, e.g. "0.25".',
   })
   async rate(@Root() partner: PartnerType, @Ctx() ctx: GraphQLContext): Promise<string> {
-    return rateToDecimalString((await standingOf(partner, ctx)).rateBp);
+    return rateToDecimalString((await figuresOf(partner, ctx)).rateBp);
   }
 
   @FieldResolver(() => Money, {
@@ -95,7 +106,7 @@ export class PartnerResolver {
       "Eligibility meter (R28): yearly price of the ACTIVE products it manages (its own and its ACTIVE clients'), in its currency.",
   })
   async managedYearlyVolume(@Root() partner: PartnerType, @Ctx() ctx: GraphQLContext): Promise<Money> {
-    const standing = await standingOf(partner, ctx);
+    const standing = await figuresOf(partner, ctx);
     return Money.of(standing.managedYearlyVolume, standing.currency);
   }
 
@@ -107,12 +118,12 @@ export class PartnerResolver {
 
   @FieldResolver(() => PartnerTier, { nullable: true, description: 'The tier above the volume; null at the top.' })
   async nextTier(@Root() partner: PartnerType, @Ctx() ctx: GraphQLContext): Promise<PartnerTier | null> {
-    return (await standingOf(partner, ctx)).nextTier;
+    return (await figuresOf(partner, ctx)).nextTier;
   }
 
   @FieldResolver(() => Money, { nullable: true, description: 'Volume missing to reach nextTier.' })
   async volumeToNextTier(@Root() partner: PartnerType, @Ctx() ctx: GraphQLContext): Promise<Money | null> {
-    const standing = await standingOf(partner, ctx);
+    const standing = await figuresOf(partner, ctx);
     return standing.volumeToNextTier === null ? null : Money.of(standing.volumeToNextTier, standing.currency);
   }
 }

@@ -17,7 +17,7 @@ import {
   nextTierFor,
   PartnerProgramRules,
   tierForVolume,
-} from './partner-pricing';
+} from '../../calc/partner-pricing';
 import { PartnerEntity, PartnerStatus, PartnerTier } from './partner.entity';
 import { PartnerErrorCode as Code } from './partner.errors';
 import { loadManagedFigures } from './partner.loaders';
@@ -209,8 +209,11 @@ export class PartnerService {
   }
 
   /** Organization.partner: the organization was already reached, its partner row has the same visibility. */
-  partnerOfOrganization(ctx: RequestContext, organizationId: number): Promise<PartnerEntity | null> {
-    return ctx.loaders.partnerOfOrganization.load(organizationId);
+  async partnerOfOrganization(ctx: RequestContext, organizationId: number): Promise<PartnerEntity | null> {
+    const partner = await ctx.loaders.partnerOfOrganization.load(organizationId);
+    // Partner.clients and others load it by id next: the same row, no second statement.
+    if (partner) ctx.loaders.partner.prime(partner.id, partner);
+    return partner;
   }
 
   /** A partner of which the viewer is a member (priceQuote and the partner's own tools); FORBIDDEN otherwise. */
@@ -244,6 +247,18 @@ export class PartnerService {
       volumeToNextTier: next?.missing ?? null,
       webHostingsBilled: figures.webHostingsBilled,
     };
+  }
+
+  /**
+   * The partner's business figures (tier, rate, managed volume): members of its organization and
+   * platform administrators, as partner(id); its clients and the public see its identity only.
+   * @throws ForbiddenError for anyone else
+   */
+  async requireFiguresViewer(ctx: RequestContext, partnerOrganizationId: number): Promise<void> {
+    if (isPlatformAdmin(ctx)) return;
+    const access = ctx.viewer ? await ctx.access.forOrganization(partnerOrganizationId) : null;
+    if (!access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM'))
+      throw new ForbiddenError("Only the partner's members see its tier, rate and volumes.");
   }
 
   private async mayView(ctx: RequestContext, partner: PartnerEntity): Promise<boolean> {

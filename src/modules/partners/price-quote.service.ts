@@ -4,7 +4,7 @@ import { BusinessError } from '../../graphql/errors';
 import type { CatalogService } from '../catalog/catalog.service';
 import { priceKeyOf } from '../catalog/catalog';
 import { BillingPeriod, ProductType } from '../products/product.entity';
-import { degressiveRateBp, partnerLinePrice } from './partner-pricing';
+import { degressiveRateBp, partnerLinePrice } from '../../calc/partner-pricing';
 import { PartnerErrorCode as Code } from './partner.errors';
 import type { PartnerService } from './partner.service';
 

@@ -15,6 +15,7 @@ import {
 } from './client-relationship.entity';
 import { RelationshipErrorCode } from './client-relationship.errors';
 import { AccessGrant, isWithin, RELATIONSHIP_CONFIG, requireValidGrant } from './relationship-rules';
+import { BILLING_BACK_TO_CLIENT } from './relationship-response';
 import {
   auditBoth,
   describeGrant,
@@ -91,6 +92,7 @@ export class RelationshipChangesService {
         };
       }
       const billingMode = grant.scope === AccessScope.FULL_ACCOUNT ? r.billingMode : BillingMode.CLIENT_PAYS;
+      const billingNote = billingMode !== r.billingMode ? ` ${BILLING_BACK_TO_CLIENT}` : '';
       const changes = { scope: grant.scope, level: grant.level, billingMode, pendingChange: null };
       await ctx.em.update(ClientRelationshipEntity, { id: r.id }, changes);
       Object.assign(r, changes);
@@ -101,13 +103,13 @@ export class RelationshipChangesService {
         this.audit,
         r,
         'client_relationship.narrowed',
-        `${grant.scope} ${grant.level}${grant.productIds.length ? ` products ${grant.productIds.join(',')}` : ''}`,
+        `${grant.scope} ${grant.level}${grant.productIds.length ? ` products ${grant.productIds.join(',')}` : ''}${billingNote ? ` ${BillingMode.CLIENT_PAYS}` : ''}`,
       );
       return {
         relationship: r,
         mails: await mailsToBothSides(ctx, r, `Partner access changed: ${names.partner} / ${names.client}`, {
-          partner: `${names.partner} now has ${what} of the client ${names.client}.`,
-          client: `${names.partner} now has ${what} of ${names.client}.`,
+          partner: `${names.partner} now has ${what} of the client ${names.client}.${billingNote}`,
+          client: `${names.partner} now has ${what} of ${names.client}.${billingNote}`,
         }),
       };
     });

@@ -1,7 +1,7 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
-import { yearlyPrice } from './partner-pricing';
+import { yearlyPrice } from '../../calc/partner-pricing';
 import {
   AccessLevel,
   AccessScope,

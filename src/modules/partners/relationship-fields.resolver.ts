@@ -46,7 +46,7 @@ export class ProductRelationshipsFieldsResolver {
     const loaders = relationshipLoadersOf(ctx);
     const r = await loaders.managedBy.load({ id: product.entityId, organizationId: product.organizationId });
     if (!r) return null;
-    const partner = await loaders.partner.load(r.partnerId);
+    const partner = await ctx.loaders.partner.load(r.partnerId);
     return partner ? partnerNode(partner) : null;
   }
 }

@@ -11,7 +11,6 @@ import {
   RelationshipProductEntity,
   RelationshipStatus,
 } from './client-relationship.entity';
-import { PartnerEntity } from './partner.entity';
 import { activeRelationshipsCoveringProducts, yearlyVolumeOfRelationships } from './relationship-coverage';
 
 /** Organization.partnerRelationships shows at most this many, newest first. */
@@ -25,10 +24,6 @@ export interface ClientListFilter {
 /** Per-request batch loaders of the relationship fields: one statement per field per level. */
 export function relationshipLoaders(em: EntityManager) {
   return {
-    partner: new DataLoader<number, PartnerEntity | null>(async (ids) => {
-      const rows = await em.findBy(PartnerEntity, { id: In([...ids]) });
-      return ids.map((id) => rows.find((p) => p.id === id) ?? null);
-    }),
     productIds: new DataLoader<number, number[]>(async (ids) => {
       const rows = await em.find(RelationshipProductEntity, {
         where: { relationshipId: In([...ids]) },
@@ -101,7 +96,8 @@ export class RelationshipReadService {
    * assigned to it. Nobody outside the partner organization sees any (an empty page).
    */
   async listForPartner(ctx: RequestContext, partnerId: number, page: PageArgs, filter: ClientListFilter) {
-    const partner = await relationshipLoadersOf(ctx).partner.load(partnerId);
+    // The request's partner loader: Organization.partner primed it, so the page above costs no statement here.
+    const partner = await ctx.loaders.partner.load(partnerId);
     const access = partner ? await ctx.access.forOrganization(partner.organizationId) : null;
     let only: number[] | null = null;
     if (!partner || !access || (access.via !== 'MEMBERSHIP' && access.via !== 'SYSTEM')) only = [];

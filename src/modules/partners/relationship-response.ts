@@ -117,7 +117,9 @@ export async function answerInTransaction(
     );
   await requireClientProducts(ctx, r.clientOrganizationId, granted.productIds);
   await requireExclusive(ctx, r.partnerId, r.clientOrganizationId, granted, r.id);
+  // PARTNER_PAYS needs FULL_ACCOUNT: a client granting less takes its billing back, said in the mails.
   const billingMode = granted.scope === AccessScope.FULL_ACCOUNT ? r.billingMode : BillingMode.CLIENT_PAYS;
+  const billingNote = billingMode !== r.billingMode ? ` ${BILLING_BACK_TO_CLIENT}` : '';
   const changes = {
     status: RelationshipStatus.ACTIVE,
     scope: granted.scope,
@@ -136,7 +138,7 @@ export async function answerInTransaction(
     audit,
     r,
     waitingChange ? 'client_relationship.change_approved' : 'client_relationship.accepted',
-    `${granted.scope} ${granted.level}${granted.productIds.length ? ` products ${granted.productIds.join(',')}` : ''}`,
+    `${granted.scope} ${granted.level}${granted.productIds.length ? ` products ${granted.productIds.join(',')}` : ''} ${billingMode}`,
   );
   const what = describeGrant(granted);
   return {
@@ -148,9 +150,13 @@ export async function answerInTransaction(
         ? `Access change approved by ${names.client}`
         : `Partner relationship active: ${names.partner} / ${names.client}`,
       {
-        partner: `${names.partner} now has ${what} of the client ${names.client}.`,
-        client: `${names.partner} now has ${what} of ${names.client}.`,
+        partner: `${names.partner} now has ${what} of the client ${names.client}.${billingNote}`,
+        client: `${names.partner} now has ${what} of ${names.client}.${billingNote}`,
       },
     ),
   };
 }
+
+/** Said to both sides when a narrowing to PRODUCTS turns PARTNER_PAYS into CLIENT_PAYS (R31). */
+export const BILLING_BACK_TO_CLIENT =
+  "The partner pays only for a client's whole account (FULL_ACCOUNT): the client's new invoices are billed to the client again (CLIENT_PAYS); invoices already billed to the partner stay the partner's.";

@@ -41,7 +41,7 @@ describe('requireValidGrant', () => {
     ['products, client pays', g(PRODUCTS, READ, [1, 1, 2]), BillingMode.CLIENT_PAYS, null],
     ['products without any', g(PRODUCTS, READ), BillingMode.CLIENT_PAYS, 'INVALID_INPUT'],
     ['full account listing products', g(FULL, READ, [1]), BillingMode.CLIENT_PAYS, 'INVALID_INPUT'],
-    ['products, partner pays', g(PRODUCTS, MANAGE, [1]), BillingMode.PARTNER_PAYS, 'BILLING_MODE_NEEDS_FULL_ACCOUNT'],
+    ['products, partner pays', g(PRODUCTS, MANAGE, [1]), BillingMode.PARTNER_PAYS, 'PARTNER_PAYS_NEEDS_FULL_ACCOUNT'],
     [
       '101 products',
       g(

@@ -61,7 +61,7 @@ export function requireValidGrant(
     );
   if (billingMode === BillingMode.PARTNER_PAYS && grant.scope !== AccessScope.FULL_ACCOUNT)
     throw new BusinessError(
-      RelationshipErrorCode.BILLING_MODE_NEEDS_FULL_ACCOUNT,
+      RelationshipErrorCode.PARTNER_PAYS_NEEDS_FULL_ACCOUNT,
       'The partner can pay only with scope FULL_ACCOUNT (R31).',
       [...field, 'billingMode'],
     );

@@ -1,6 +1,6 @@
-import { applyRate } from '../../calc/rates';
-import { BillingPeriod, ProductType } from '../products/product.entity';
-import { PartnerTier } from './partner.entity';
+import { applyRate } from './rates';
+import { BillingPeriod, ProductType } from '../modules/products/product.entity';
+import { PartnerTier } from '../modules/partners/partner.entity';
 import {
   cashbackGap,
   degressiveRateBp,

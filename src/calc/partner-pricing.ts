@@ -7,10 +7,10 @@
  * Shared by the partner program (Partner's meter, priceQuote) and billing (discount on partner-paid
  * invoices, cashback on client-paid ones): both must price a line the same way to the centime.
  */
-import { computeInvoiceLine } from '../../calc/invoice-line';
-import { Currency } from '../../calc/money';
-import { BillingPeriod, ProductType } from '../products/product.entity';
-import { PartnerTier } from './partner.entity';
+import { computeInvoiceLine } from './invoice-line';
+import { Currency } from './money';
+import { BillingPeriod, ProductType } from '../modules/products/product.entity';
+import { PartnerTier } from '../modules/partners/partner.entity';
 
 /** One tier of R30: reached at `threshold` (minor units per currency) of managed yearly volume. */
 export interface TierRule {
