@@ -7,6 +7,8 @@
  *   BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/pp_bench_export; the database is recreated)
  *   BENCH_EXPORT_LINES (default 1000000; a multiple of 10 × BENCH_EXPORT_CLIENTS)
  *   BENCH_EXPORT_CLIENTS (default 100)
+ *   BENCH_EXPORT_SEED_ONLY=1: seed the database, keep it and stop (to profile the CLI against it:
+ *     DATABASE_URL=<url> node --cpu-prof dist/src/cli/index.js export:billing --partner PBENCH …)
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -302,6 +304,11 @@ async function main(): Promise<void> {
   const seeded = await seed(dataSource);
   const seedSeconds = (Date.now() - seedStart) / 1000;
   log(`seeded ${seeded} invoice lines in ${seedSeconds.toFixed(1)} s`);
+  if (process.env.BENCH_EXPORT_SEED_ONLY === '1') {
+    await dataSource.destroy();
+    log(`kept ${URL_} (partner ${PARTNER_CODE}, ${FROM}..${TO})`);
+    return;
+  }
 
   execFileSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: ROOT, stdio: 'inherit' });
   const dataDir = join(os.tmpdir(), `pp-bench-export-${process.pid}`);
@@ -441,7 +448,7 @@ function markdown(r: any, file: string): string {
     }),
     row('`mariadb --batch --quick`, same rows (TSV)', r.mariadbDump),
     '',
-    `CSV export / mariadb dump time: ${r.ratioCsvToDump}×. Target: peak RSS under 200 MB whatever the size (rows are read in keyset batches of 2000 and written as they come). The queued job's status: ${r.job.status}, ${fmt(r.job.rowCount)} rows.`,
+    `CSV export / mariadb dump time: ${r.ratioCsvToDump}×. Target: peak RSS under 200 MB whatever the size (rows are read in keyset batches of 1000 (the first 250) and written as they come). The queued job's status: ${r.job.status}, ${fmt(r.job.rowCount)} rows.`,
     '',
   ].join('\n');
 }

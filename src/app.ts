@@ -15,7 +15,8 @@ import { createMailer, Mailer } from './common/mail';
 import { createLogger, Logger } from './common/logger';
 import { currentRequest } from './common/request-scope';
 import type { GraphQLContext } from './graphql/context';
-import { formatError, isExpectedError } from './graphql/errors';
+import { formatError, isExpectedError, SERVICE_UNAVAILABLE, ServiceUnavailableError } from './graphql/errors';
+import { isDatabaseUnavailable } from './db/errors';
 import { queryCostPlugin, queryLimitRules } from './graphql/query-limits';
 import { unicodeInputPlugin } from './graphql/unicode-input';
 import { buildAppSchema } from './graphql/schema';
@@ -138,6 +139,8 @@ export async function createServer(options: AppOptions): Promise<App> {
       return Object.assign(base.withViewer(viewer), { services, clientIp });
     } catch (error) {
       if (error instanceof GraphQLError) return Object.assign(base, { services, clientIp, authError: error });
+      // The database is unreachable: a clean, retryable 503 rather than "Context creation failed" (issue 9).
+      if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
       throw error;
     }
   };
@@ -161,6 +164,7 @@ export async function createServer(options: AppOptions): Promise<App> {
       metrics.apolloPlugin,
       queryCostPlugin(config.queryLimits.maxCost),
       unicodeInputPlugin,
+      serviceUnavailableStatus,
       // No cache hints anywhere: without this, Apollo's implicit cache-control plugin wraps every field.
       ApolloServerPluginCacheControlDisabled(),
       ...(options.countStatements ? [statementsHeader] : []),
@@ -209,6 +213,16 @@ export async function createServer(options: AppOptions): Promise<App> {
     }
     if (error.status && error.status >= 400 && error.status < 500) {
       res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (isDatabaseUnavailable(error) || error instanceof ServiceUnavailableError) {
+      logger.warn('database unavailable', { requestId: res.locals.requestId, error });
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .json({
+          errors: [{ message: new ServiceUnavailableError().message, extensions: { code: SERVICE_UNAVAILABLE } }],
+        });
       return;
     }
     logger.error('unhandled HTTP error', { requestId: res.locals.requestId, error });
@@ -297,3 +311,21 @@ function errorLogging(logger: Logger): ApolloServerPlugin<GraphQLContext> {
     },
   };
 }
+
+/**
+ * A GraphQL answer whose errors say the database was unreachable goes out as 503 with Retry-After, so
+ * a client or balancer retries (issue 9); the errors themselves were made clean by formatError.
+ */
+const serviceUnavailableStatus: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        if (errors?.some((e) => e.extensions?.code === SERVICE_UNAVAILABLE)) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '5');
+        }
+      },
+    };
+  },
+};

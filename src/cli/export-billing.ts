@@ -83,10 +83,11 @@ export async function exportBilling(session: CliSession, args: ExportArgs, sink:
   const missing = rows.unreachableClients(clientIds, scope.relationships);
   if (missing.length) throw new CliError(`Organization ${missing[0]} was never an active client of this partner.`);
   const formatter = formatterFor(args.format === 'CSV' ? ExportFormat.CSV : ExportFormat.JSONL);
-  sink.progress?.start(await rows.countRows(em, scope));
+  // The header goes out first (first byte at once); the count (one statement per client) only for a progress bar.
+  await sink.write(formatter.header());
+  if (sink.progress) sink.progress.start(await rows.countRows(em, scope));
   let written = 0;
   try {
-    await sink.write(formatter.header());
     for await (const batch of rows.billingRows(em, scope)) {
       await sink.write(formatter.batch(batch));
       written += batch.length;

@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ObjectType, Field } from 'type-graphql';
+import { isDatabaseUnavailable } from '../db/errors';
 
 /**
  * Codes of the input checks every module shares (common/validate.ts, global ids, pages). A module's
@@ -76,6 +77,8 @@ export async function payload<P extends object>(work: () => Promise<P>): Promise
       const errors = error instanceof BusinessErrors ? error.errors : [error];
       return { userErrors: errors.map(UserError.from) } as unknown as P & { userErrors: UserError[] };
     }
+    // The database went away: a clean, retryable SERVICE_UNAVAILABLE (503), whatever the driver threw.
+    if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
     throw error;
   }
 }
@@ -91,6 +94,7 @@ const PASSED_THROUGH = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /** True for errors a client may see as they are; anything else is unexpected (logged, then masked). */
@@ -118,9 +122,28 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'BAD_USER_INPUT', reason: original.code, field: original.field },
     };
   }
+  if (isDatabaseUnavailable(error)) return serviceUnavailable(path, locations);
   if (isExpectedError(error)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
   return { message: 'Internal server error', path, locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable: try again in a moment.';
+
+/** The answer while the database cannot be reached: retryable, no internals (the HTTP status is 503). */
+function serviceUnavailable(
+  path: GraphQLFormattedError['path'],
+  locations: GraphQLFormattedError['locations'],
+): GraphQLFormattedError {
+  return { message: UNAVAILABLE_MESSAGE, path, locations, extensions: { code: SERVICE_UNAVAILABLE } };
+}
+
+/** Thrown where no formatter runs (the request context, before execution): Apollo answers it 503. */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor() {
+    super(UNAVAILABLE_MESSAGE, { extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503 } } });
+  }
 }

@@ -67,6 +67,8 @@ export async function startTestServer(
     logger?: Logger;
     /** A second instance on this server's database (its own HTTP server, counters and Redis connection). */
     sameDatabaseAs?: TestServer;
+    /** The address the app connects through (e.g. a TCP proxy a test cuts); the database itself is unchanged. */
+    connectVia?: (databaseUrl: string) => string;
     /** Count each request's SQL statements: `gql` answers them as `statements`. */
     countStatements?: boolean;
   } = {},
@@ -105,7 +107,9 @@ export async function startTestServer(
     OFFER_REQUESTS_PER_HOUR: '100000',
     ...options.env,
   });
-  const { dataSource } = shared ? { dataSource: shared.dataSource } : await openAppDatabase(databaseUrl);
+  const { dataSource } = shared
+    ? { dataSource: shared.dataSource }
+    : await openAppDatabase(options.connectVia ? options.connectVia(databaseUrl) : databaseUrl);
   const clock = new TestClock();
   const app = await createServer({
     config,

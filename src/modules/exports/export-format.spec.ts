@@ -1,4 +1,6 @@
-import { BillingRow, COLUMNS, csvFormatter, jsonLinesFormatter, neutralizeCell } from './export-format';
+import { stringify } from 'csv-stringify/sync';
+import { formatDecimal } from '../../calc/money';
+import { BillingRow, COLUMNS, csvFormatter, formatMinor, jsonLinesFormatter, neutralizeCell } from './export-format';
 
 const row = (overrides: Partial<BillingRow> = {}): BillingRow => ({
   partner: 'PABC',
@@ -76,5 +78,117 @@ describe('jsonLinesFormatter', () => {
     expect(Object.keys(first)).toEqual(COLUMNS.map((c) => c.name));
     expect(first).toMatchObject({ client_name: '=1+1', net_amount: '96.00', quantity: 1, paid_date: null });
     expect(jsonLinesFormatter.header()).toBe('');
+  });
+});
+
+describe('formatMinor (the same text as formatDecimal)', () => {
+  it.each([
+    0,
+    -0,
+    1,
+    5,
+    9,
+    10,
+    99,
+    100,
+    101,
+    150,
+    -1,
+    -5,
+    -10,
+    -150,
+    12345678,
+    -12345678,
+    810,
+    Number.MAX_SAFE_INTEGER,
+  ])('%d', (minor) => {
+    expect(formatMinor(minor)).toBe(formatDecimal(minor));
+  });
+
+  it('refuses what is not a safe integer', () => {
+    expect(() => formatMinor(1.5)).toThrow();
+    expect(() => formatMinor(Number.NaN)).toThrow();
+  });
+});
+
+describe('the hand-written CSV writer is byte-identical to csv-stringify', () => {
+  // What the export wrote with csv-stringify (6.9, defaults, CRLF) before the hand-written writer, except that
+  // the old call left a field with a lone LF or CR (and no comma or quote) unquoted, which RFC 4180 readers
+  // split into two records: `quote_record_delimiter: true` is the fixed behaviour the writer keeps.
+  const viaCsvStringify = (rows: BillingRow[]) =>
+    stringify(
+      rows.map((row) =>
+        COLUMNS.map((column) => {
+          const value = row[column.key];
+          const text =
+            value === null
+              ? ''
+              : column.kind === 'money' || column.kind === 'rate'
+                ? formatDecimal(value as number)
+                : String(value);
+          return column.kind === 'text' ? neutralizeCell(text) : text;
+        }),
+      ),
+      { record_delimiter: 'windows', quote_record_delimiter: true },
+    );
+  const tricky = [
+    '',
+    'plain',
+    'a,b',
+    'say "hi"',
+    'line\nbreak',
+    'cr\rhere',
+    'crlf\r\nend',
+    '"',
+    ',',
+    '=1+1',
+    '-x',
+    '@a',
+    '\tt',
+    'é ü 日本',
+    ' lead',
+    'trail\r',
+  ];
+
+  it('header', () => {
+    expect(csvFormatter.header()).toBe(stringify([COLUMNS.map((c) => c.name)], { record_delimiter: 'windows' }));
+  });
+
+  it.each(tricky)('text cells %j', (text) => {
+    const rows = [
+      row({
+        clientName: text,
+        productName: text,
+        description: text,
+        paidDate: '2026-04-01',
+        productId: 'UHJvZHVjdDox',
+      }),
+      row({ partnerDiscount: -150, cashback: -3, quantity: 12, productName: null }),
+    ];
+    expect(csvFormatter.batch(rows)).toBe(viaCsvStringify(rows));
+  });
+
+  it('JSON Lines equals JSON.stringify of the object', () => {
+    const rows = tricky.map((text) => row({ clientName: text, description: text, cashback: -7 }));
+    const expected = rows
+      .map(
+        (r) =>
+          JSON.stringify(
+            Object.fromEntries(
+              COLUMNS.map((c) => [
+                c.name,
+                c.kind === 'int'
+                  ? r[c.key]
+                  : r[c.key] === null
+                    ? null
+                    : c.kind === 'money' || c.kind === 'rate'
+                      ? formatDecimal(r[c.key] as number)
+                      : String(r[c.key]),
+              ]),
+            ),
+          ) + '\n',
+      )
+      .join('');
+    expect(jsonLinesFormatter.batch(rows)).toBe(expected);
   });
 });

@@ -1,5 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
-import { formatDecimal } from '../../calc/money';
 import { ExportFormat } from './billing-export.entity';
 
 /** One exported row: one invoice line of a client, amounts in minor units. */
@@ -71,19 +69,24 @@ export function neutralizeCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
+/**
+ * Minor units as a decimal with two places ("-1.50", "0.05", "1234.00"): the same text as
+ * `formatDecimal`, without its string padding, for the export's million-row loops.
+ */
+export function formatMinor(minor: number): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`not a safe integer amount: ${minor}`);
+  const negative = minor < 0;
+  const abs = negative ? -minor : minor;
+  const cents = abs % 100;
+  const text = (abs - cents) / 100 + (cents < 10 ? '.0' : '.') + cents;
+  return negative ? '-' + text : text;
+}
+
 /** A cell as text: decimal point, two decimals for money, percent with two decimals for the VAT rate. */
 function cell(row: BillingRow, column: (typeof COLUMNS)[number]): string | null {
   const value = row[column.key];
   if (value === null || value === undefined) return null;
-  switch (column.kind) {
-    case 'money':
-    case 'rate':
-      return formatDecimal(value as number);
-    case 'int':
-      return String(value);
-    default:
-      return String(value);
-  }
+  return column.kind === 'money' || column.kind === 'rate' ? formatMinor(value as number) : String(value);
 }
 
 /** Writes rows as text chunks: the header first (CSV), then one chunk per batch. */
@@ -94,41 +97,109 @@ export interface RowFormatter {
   batch(rows: readonly BillingRow[]): string;
 }
 
-/** RFC 4180 (CRLF line ends, quotes doubled, fields with separators quoted), UTF-8, a header row. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One RFC 4180 field, as csv-stringify writes it with its defaults: quoted when it holds a comma, a
+ * quote, CR or LF, quotes doubled; null and '' as nothing.
+ */
+export function csvField(text: string | null): string {
+  if (text === null || text === '') return '';
+  return NEEDS_QUOTES.test(text) ? '"' + text.replaceAll('"', '""') + '"' : text;
+}
+
+const csvText = (text: string | null) => (text === null ? '' : csvField(neutralizeCell(text)));
+const money = formatMinor;
+
+/**
+ * RFC 4180 (CRLF line ends, quotes doubled, fields with separators quoted), UTF-8, a header row.
+ * Hand-written: csv-stringify was the export's bottleneck (BENCHMARKS.md, "Billing export"); the
+ * output is byte-identical to it (export-format.spec.ts compares both). Columns in COLUMNS order.
+ */
 export const csvFormatter: RowFormatter = {
   contentType: 'text/csv; charset=utf-8',
   extension: 'csv',
-  header: () => stringify([COLUMNS.map((c) => c.name)], { record_delimiter: 'windows' }),
-  batch: (rows) =>
-    rows.length === 0
-      ? ''
-      : stringify(
-          rows.map((row) =>
-            COLUMNS.map((column) => {
-              const text = cell(row, column) ?? '';
-              return column.kind === 'text' ? neutralizeCell(text) : text;
-            }),
-          ),
-          { record_delimiter: 'windows' },
-        ),
+  header: () => COLUMNS.map((c) => csvField(c.name)).join(',') + '\r\n',
+  batch: (rows) => {
+    let out = '';
+    for (const r of rows) {
+      out +=
+        csvField(r.partner) +
+        ',' +
+        csvField(r.clientId) +
+        ',' +
+        csvText(r.clientName) +
+        ',' +
+        csvField(r.invoiceNumber) +
+        ',' +
+        csvField(r.issueDate) +
+        ',' +
+        csvField(r.dueDate) +
+        ',' +
+        csvField(r.paidDate) +
+        ',' +
+        csvField(r.status) +
+        ',' +
+        csvField(r.payer) +
+        ',' +
+        csvField(r.productId) +
+        ',' +
+        csvField(r.productType) +
+        ',' +
+        csvText(r.productName) +
+        ',' +
+        csvText(r.description) +
+        ',' +
+        csvField(r.serviceStart) +
+        ',' +
+        csvField(r.serviceEnd) +
+        ',' +
+        String(r.quantity) +
+        ',' +
+        money(r.listAmount) +
+        ',' +
+        money(r.degressiveDiscount) +
+        ',' +
+        money(r.partnerDiscount) +
+        ',' +
+        money(r.netAmount) +
+        ',' +
+        money(r.vatRateBp) +
+        ',' +
+        money(r.vatAmount) +
+        ',' +
+        money(r.grossAmount) +
+        ',' +
+        csvField(r.currency) +
+        ',' +
+        money(r.cashback) +
+        '\r\n';
+    }
+    return out;
+  },
 };
+
+/** The JSON Lines object's key prefixes (`{"partner_code":`, `,"client_id":`, …), computed once. */
+const JSON_KEYS = COLUMNS.map((column, n) => (n === 0 ? '{' : ',') + JSON.stringify(column.name) + ':');
 
 /** JSON Lines: one object per line, keys as the CSV header, amounts as decimal strings, null when absent. */
 export const jsonLinesFormatter: RowFormatter = {
   contentType: 'application/x-ndjson; charset=utf-8',
   extension: 'jsonl',
   header: () => '',
-  batch: (rows) =>
-    rows
-      .map(
-        (row) =>
-          JSON.stringify(
-            Object.fromEntries(
-              COLUMNS.map((column) => [column.name, column.kind === 'int' ? row[column.key] : cell(row, column)]),
-            ),
-          ) + '\n',
-      )
-      .join(''),
+  batch: (rows) => {
+    // The same text as JSON.stringify of the object with the keys in COLUMNS order, built without the object.
+    let out = '';
+    for (const row of rows) {
+      for (let n = 0; n < COLUMNS.length; n += 1) {
+        const column = COLUMNS[n];
+        const value = column.kind === 'int' ? row[column.key] : cell(row, column);
+        out += JSON_KEYS[n] + (value === null || value === undefined ? 'null' : JSON.stringify(value));
+      }
+      out += '}\n';
+    }
+    return out;
+  },
 };
 
 export function formatterFor(format: ExportFormat): RowFormatter {

@@ -1,13 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { ForbiddenError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';
-import { InvoiceLineEntity } from '../billing/invoice-line.entity';
-import { InvoiceEntity } from '../billing/invoice.entity';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
-import { OrganizationEntity } from '../organizations/organization.entity';
-import { ProductEntity } from '../products/product.entity';
 import { AccessScope, ClientRelationshipEntity, RelationshipStatus } from '../partners/client-relationship.entity';
-import { CashbackEntryEntity, CashbackStatus } from '../partners/cashback.entity';
+import { CashbackStatus } from '../partners/cashback.entity';
 import type { PartnerEntity } from '../partners/partner.entity';
 import type { BillingRow } from './export-format';
 
@@ -67,22 +63,23 @@ function window(scope: ExportScope, relationship: ClientRelationshipEntity): { l
   return lo < hi ? { lo, hi } : null;
 }
 
-function linesQuery(em: EntityManager, relationship: ClientRelationshipEntity, w: { lo: Date; hi: Date }) {
-  const query = em
-    .createQueryBuilder(InvoiceLineEntity, 'l')
-    .innerJoin(InvoiceEntity, 'i', 'i.id = l.invoiceId')
-    .where('l.organizationId = :org AND i.issuedAt >= :lo AND i.issuedAt < :hi', {
-      org: relationship.clientOrganizationId,
-      lo: w.lo,
-      hi: w.hi,
-    });
+/** The WHERE clause of a relationship's lines (named parameters); joins invoice `i`. */
+function linesWhere(relationship: ClientRelationshipEntity, w: { lo: Date; hi: Date }) {
   // A PRODUCTS relationship covers the delegated products' lines only, never the client's other billing.
-  if (relationship.scope === AccessScope.PRODUCTS)
-    query.andWhere(
-      `l.productId IN (SELECT rp.productId FROM client_relationship_product rp WHERE rp.relationshipId = :rid)`,
-      { rid: relationship.id },
-    );
-  return query;
+  const products =
+    relationship.scope === AccessScope.PRODUCTS
+      ? ' AND l.productId IN (SELECT rp.productId FROM client_relationship_product rp WHERE rp.relationshipId = :rid)'
+      : '';
+  return {
+    sql: `l.organizationId = :org AND i.issuedAt >= :lo AND i.issuedAt < :hi${products}`,
+    parameters: { org: relationship.clientOrganizationId, lo: w.lo, hi: w.hi, rid: relationship.id },
+  };
+}
+
+/** Runs plain SQL with named parameters (`:name`) through the driver: plain rows, no entity hydration. */
+function rawQuery<T>(em: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+  const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, parameters);
+  return em.query<T[]>(query, values);
 }
 
 /** How many rows the export will have (for `progress`). */
@@ -90,7 +87,14 @@ export async function countRows(em: EntityManager, scope: ExportScope): Promise<
   let total = 0;
   for (const relationship of scope.relationships) {
     const w = window(scope, relationship);
-    if (w) total += await linesQuery(em, relationship, w).getCount();
+    if (!w) continue;
+    const where = linesWhere(relationship, w);
+    const [row] = await rawQuery<{ n: number | string }>(
+      em,
+      `SELECT COUNT(*) AS n FROM invoice_line l INNER JOIN invoice i ON i.id = l.invoiceId WHERE ${where.sql}`,
+      where.parameters,
+    );
+    total += Number(row.n);
   }
   return total;
 }
@@ -125,88 +129,128 @@ interface RawLine {
   payer: string;
   currency: string;
   productName: string | null;
+  clientName: string;
+}
+
+/** Only the exported columns; the client's name and the product's name joined in SQL, not looked up per batch. */
+const LINES_SELECT = `SELECT l.id AS id, l.description AS description, l.productType AS productType,
+  l.productId AS productId, l.quantity AS quantity, l.listAmount AS listAmount,
+  l.degressiveDiscount AS degressiveDiscount, l.partnerDiscount AS partnerDiscount, l.netAmount AS netAmount,
+  l.vatRateBp AS vatRateBp, l.vatAmount AS vatAmount, l.grossAmount AS grossAmount,
+  l.periodStart AS periodStart, l.periodEnd AS periodEnd, i.id AS invoiceId, i.number AS number,
+  i.issuedAt AS issuedAt, i.dueAt AS dueAt, i.paidAt AS paidAt, i.status AS status, i.payer AS payer,
+  i.currency AS currency, p.name AS productName, o.name AS clientName
+FROM invoice_line l
+INNER JOIN invoice i ON i.id = l.invoiceId
+INNER JOIN organization o ON o.id = l.organizationId
+LEFT JOIN product p ON p.id = l.productId`;
+
+/** The first batch is small so that the first rows go out at once; the others are `batchSize`. */
+const FIRST_BATCH = 250;
+
+interface Fetched {
+  relationship: number;
+  lines: RawLine[];
+  cashback: Map<number, number>;
+  /** Whether the relationship may have more lines after these. */
+  full: boolean;
 }
 
 /**
  * The export's rows in batches of at most `batchSize`: relationship by relationship, invoice lines
- * in id order (keyset: `id > last`, never OFFSET), each batch one indexed query (and one for its
- * cashback). Only invoices issued inside both the period and the relationship's active time are read.
+ * in id order (keyset: `id > last`, never OFFSET), each batch one indexed statement returning plain
+ * rows (and one for its cashback). Only invoices issued inside both the period and the
+ * relationship's active time are read. The next batch is read while the caller writes this one
+ * (one batch ahead at most, so memory stays bounded).
  */
 export async function* billingRows(
   em: EntityManager,
   scope: ExportScope,
-  batchSize = 2000,
+  batchSize = 1000,
 ): AsyncGenerator<BillingRow[]> {
-  for (const relationship of scope.relationships) {
-    const w = window(scope, relationship);
-    if (!w) continue;
-    const client = await em.findOneByOrFail(OrganizationEntity, { id: relationship.clientOrganizationId });
-    const clientId = toGlobalId('Organization', client.id);
-    let after = 0;
-    for (;;) {
-      const raw = await linesQuery(em, relationship, w)
-        .andWhere('l.id > :after', { after })
-        .leftJoin(ProductEntity, 'p', 'p.id = l.productId')
-        .select([
-          'l.id AS id',
-          'l.description AS description',
-          'l.productType AS productType',
-          'l.productId AS productId',
-          'l.quantity AS quantity',
-          'l.listAmount AS listAmount',
-          'l.degressiveDiscount AS degressiveDiscount',
-          'l.partnerDiscount AS partnerDiscount',
-          'l.netAmount AS netAmount',
-          'l.vatRateBp AS vatRateBp',
-          'l.vatAmount AS vatAmount',
-          'l.grossAmount AS grossAmount',
-          'l.periodStart AS periodStart',
-          'l.periodEnd AS periodEnd',
-          'i.id AS invoiceId',
-          'i.number AS number',
-          'i.issuedAt AS issuedAt',
-          'i.dueAt AS dueAt',
-          'i.paidAt AS paidAt',
-          'i.status AS status',
-          'i.payer AS payer',
-          'i.currency AS currency',
-          'p.name AS productName',
-        ])
-        .orderBy('l.id', 'ASC')
-        .limit(batchSize)
-        .getRawMany<RawLine>();
-      if (raw.length === 0) break;
-      after = Number(raw[raw.length - 1].id);
-      const cashback = await cashbackOfLines(em, scope.partner.id, raw);
-      yield raw.map((line) => ({
-        partner: scope.partner.code,
-        clientId,
-        clientName: client.name,
-        invoiceNumber: line.number,
-        issueDate: isoDate(line.issuedAt)!,
-        dueDate: isoDate(line.dueAt)!,
-        paidDate: isoDate(line.paidAt),
-        status: line.status,
-        payer: line.payer,
-        productId: line.productId === null ? null : toGlobalId('Product', Number(line.productId)),
-        productType: line.productType,
-        productName: line.productName,
-        description: line.description,
-        serviceStart: line.periodStart,
-        serviceEnd: line.periodEnd,
-        quantity: Number(line.quantity),
-        listAmount: Number(line.listAmount),
-        degressiveDiscount: Number(line.degressiveDiscount),
-        partnerDiscount: Number(line.partnerDiscount),
-        netAmount: Number(line.netAmount),
-        vatRateBp: Number(line.vatRateBp),
-        vatAmount: Number(line.vatAmount),
-        grossAmount: Number(line.grossAmount),
-        currency: line.currency,
-        cashback: cashback.get(Number(line.id)) ?? 0,
-      }));
-      if (raw.length < batchSize) break;
+  const windows = scope.relationships.map((relationship) => window(scope, relationship));
+  const fetch = async (index: number, after: number, limit: number): Promise<Fetched> => {
+    const relationship = scope.relationships[index];
+    const where = linesWhere(relationship, windows[index]!);
+    const lines = await rawQuery<RawLine>(
+      em,
+      `${LINES_SELECT} WHERE ${where.sql} AND l.id > :after ORDER BY l.id ASC LIMIT ${Number(limit)}`,
+      { ...where.parameters, after },
+    );
+    const cashback = lines.length ? await cashbackOfLines(em, scope.partner.id, lines) : new Map<number, number>();
+    return { relationship: index, lines, cashback, full: lines.length === limit };
+  };
+  /** The first batch of the next relationship (from `index` on) that meets the period, or null. */
+  const startFrom = (index: number, limit: number): Promise<Fetched> | null => {
+    while (index < windows.length && !windows[index]) index += 1;
+    return index < windows.length ? fetch(index, 0, limit) : null;
+  };
+  let pending = startFrom(0, Math.min(FIRST_BATCH, batchSize));
+  const productIds = new Map<number, string>();
+  try {
+    while (pending) {
+      const current = await pending;
+      const { relationship, lines, cashback } = current;
+      pending = current.full
+        ? fetch(relationship, Number(lines[lines.length - 1].id), batchSize)
+        : startFrom(relationship + 1, batchSize);
+      // Read ahead: if the caller stops, the read finishes unobserved (it is awaited or dropped below).
+      pending?.catch(() => undefined);
+      if (lines.length === 0) continue;
+      const clientId = toGlobalId('Organization', scope.relationships[relationship].clientOrganizationId);
+      if (productIds.size > 10_000) productIds.clear();
+      const rows = new Array<BillingRow>(lines.length);
+      let invoiceId: unknown = null;
+      let issueDate = '';
+      let dueDate = '';
+      let paidDate: string | null = null;
+      for (let n = 0; n < lines.length; n += 1) {
+        const line = lines[n];
+        // Ten lines of an invoice share its dates: format them once per invoice.
+        if (line.invoiceId !== invoiceId) {
+          invoiceId = line.invoiceId;
+          issueDate = isoDate(line.issuedAt)!;
+          dueDate = isoDate(line.dueAt)!;
+          paidDate = isoDate(line.paidAt);
+        }
+        let productId: string | null = null;
+        if (line.productId !== null) {
+          const id = Number(line.productId);
+          productId = productIds.get(id) ?? null;
+          if (productId === null) productIds.set(id, (productId = toGlobalId('Product', id)));
+        }
+        rows[n] = {
+          partner: scope.partner.code,
+          clientId,
+          clientName: line.clientName,
+          invoiceNumber: line.number,
+          issueDate,
+          dueDate,
+          paidDate,
+          status: line.status,
+          payer: line.payer,
+          productId,
+          productType: line.productType,
+          productName: line.productName,
+          description: line.description,
+          serviceStart: line.periodStart,
+          serviceEnd: line.periodEnd,
+          quantity: Number(line.quantity),
+          listAmount: Number(line.listAmount),
+          degressiveDiscount: Number(line.degressiveDiscount),
+          partnerDiscount: Number(line.partnerDiscount),
+          netAmount: Number(line.netAmount),
+          vatRateBp: Number(line.vatRateBp),
+          vatAmount: Number(line.vatAmount),
+          grossAmount: Number(line.grossAmount),
+          currency: line.currency,
+          cashback: cashback.get(Number(line.id)) ?? 0,
+        };
+      }
+      yield rows;
     }
+  } finally {
+    await pending?.catch(() => undefined);
   }
 }
 
@@ -216,17 +260,13 @@ export async function* billingRows(
  */
 async function cashbackOfLines(em: EntityManager, partnerId: number, lines: RawLine[]): Promise<Map<number, number>> {
   const invoiceIds = [...new Set(lines.map((l) => Number(l.invoiceId)))];
-  const rows = await em
-    .createQueryBuilder(CashbackEntryEntity, 'c')
-    .select('c.invoiceLineId', 'lineId')
-    .addSelect('SUM(c.amount)', 'total')
-    .where('c.partnerId = :partnerId AND c.invoiceId IN (:...invoiceIds) AND c.status <> :cancelled', {
-      partnerId,
-      invoiceIds,
-      cancelled: CashbackStatus.CANCELLED,
-    })
-    .groupBy('c.invoiceLineId')
-    .getRawMany<{ lineId: number | string; total: number | string }>();
+  const rows = await rawQuery<{ lineId: number | string; total: number | string }>(
+    em,
+    `SELECT c.invoiceLineId AS lineId, SUM(c.amount) AS total FROM cashback_entry c
+     WHERE c.partnerId = :partnerId AND c.invoiceId IN (:...invoiceIds) AND c.status <> :cancelled
+     GROUP BY c.invoiceLineId`,
+    { partnerId, invoiceIds, cancelled: CashbackStatus.CANCELLED },
+  );
   return new Map(rows.map((r) => [Number(r.lineId), Number(r.total)]));
 }
 

@@ -21,7 +21,7 @@ export interface ExportWorkerOptions {
 
 export const DEFAULT_EXPORT_WORKER_OPTIONS: ExportWorkerOptions = {
   leaseMs: 60_000,
-  batchSize: 2000,
+  batchSize: 1000,
   linkTtlMs: 24 * 3600_000,
 };
 
