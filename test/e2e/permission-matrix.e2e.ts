@@ -34,9 +34,12 @@ import {
   aPlacedOrder,
   aPlatformAdmin,
   aSupportStaff,
+  localId,
+  Member,
   PASSWORD,
   SignedUp,
 } from '../fixtures/builders';
+import { insertPartner, insertRelationship } from '../fixtures/partners';
 import { GraphQLResponse, ok, startTestServer, TestServer } from '../helpers/server';
 
 const EXPECTED_FILE = join(__dirname, 'permission-matrix.expected.txt');
@@ -63,6 +66,30 @@ interface Actor {
   make: (a: SignedUp) => Promise<{ token: string | null; email: string | null }>;
 }
 
+/**
+ * The partner organization P (an ACTIVE partner) with an ACTIVE FULL_ACCOUNT MANAGE CLIENT_PAYS
+ * relationship to tenant A, and two USERs of P: one assigned to A's relationship, one not. Made once,
+ * on the first partner actor, for tenant A (every actor's `make` gets the same A).
+ */
+let partnerOfA: Promise<{ owner: SignedUp; assigned: Member; unassigned: Member }> | undefined;
+const aPartnerOf = (a: SignedUp) =>
+  (partnerOfA ??= (async () => {
+    const owner = await anOrganization(server);
+    const assigned = await aMember(server, owner, { role: 'USER' });
+    const unassigned = await aMember(server, owner, { role: 'USER' });
+    const partner = await insertPartner(server.dataSource, { organizationId: localId(owner.organizationId) });
+    await insertRelationship(server.dataSource, {
+      partnerId: partner.id,
+      clientOrganizationId: localId(a.organizationId),
+      scope: 'FULL_ACCOUNT',
+      level: 'MANAGE',
+      billingMode: 'CLIENT_PAYS',
+      status: 'ACTIVE',
+      collaboratorUserIds: [localId(assigned.userId)],
+    });
+    return { owner, assigned, unassigned };
+  })());
+
 /** Who sends the probes. Extend here (see the header). */
 const ACTORS: Actor[] = [
   { name: 'anonymous', make: async () => ({ token: null, email: null }) },
@@ -72,6 +99,9 @@ const ACTORS: Actor[] = [
   { name: 'legalRepresentative', make: async (a) => aMember(server, a, { role: 'LEGAL_REPRESENTATIVE' }) },
   { name: 'support', make: async () => aSupportStaff(server) },
   { name: 'staffAdmin', make: async () => aPlatformAdmin(server) },
+  { name: 'partner legal representative', make: async (a) => (await aPartnerOf(a)).owner },
+  { name: 'partner collaborator assigned', make: async (a) => (await aPartnerOf(a)).assigned },
+  { name: 'partner collaborator unassigned', make: async (a) => (await aPartnerOf(a)).unassigned },
 ];
 
 interface Request {
