@@ -86,6 +86,17 @@ describe('billing address and VAT number (updateOrganization)', () => {
     expect(cleared.organization).toEqual({ billingAddress: null, vatNumber: null, address: null });
   });
 
+  it('an update that changes nothing (name and country null mean "keep") answers the organization as it was', async () => {
+    // Found by the fuzz test on MariaDB: an empty SET made the ORM throw, answered as a 500.
+    const org = await anOrganization(server);
+    await update(org, { billingAddress: ZURICH });
+    const same = ok(await update(org, { name: null, country: null })).updateOrganization;
+    expect(same).toEqual({
+      organization: expect.objectContaining({ billingAddress: ZURICH }),
+      userErrors: [],
+    });
+  });
+
   it.each([
     [
       'a Swiss postal code of 5 digits',

@@ -53,13 +53,15 @@ export class OrganizationService {
         input.billingAddress && requireAddress(input.billingAddress, ['input', 'billingAddress']);
     if (input.vatNumber !== undefined) changes.vatNumber = requireVatNumber(input.vatNumber, ['input', 'vatNumber']);
     if (input.expiryNoticeDays !== undefined) changes.expiryNoticeDays = noticeDays(input.expiryNoticeDays);
+    // Nothing to change (every field absent, or null where null means "keep"): no write, no audit entry.
+    if (Object.keys(changes).length === 0) return ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
     return ctx.transaction(async (ctx) => {
       await ctx.em.update(OrganizationEntity, { id: organizationId }, changes);
       await this.audit.record(
         ctx,
         organizationId,
         'organization.updated',
-        `organization:${organizationId} (${Object.keys(changes).join(', ') || 'no change'})`,
+        `organization:${organizationId} (${Object.keys(changes).join(', ')})`,
       );
       return ctx.em.findOneByOrFail(OrganizationEntity, { id: organizationId });
     });
