@@ -10,7 +10,8 @@
  *     sum, the prepaid balances and the invoices' paid amounts are the same before and after;
  *   - after any call, every prepaid balance equals the sum of its ledger entries.
  *
- * Bounded: FUZZ_RUNS (default 30) runs per mutation; the seed is printed and FUZZ_SEED replays one.
+ * Bounded: FUZZ_RUNS (default 30) runs per mutation; the seed is fixed (below) and printed; FUZZ_SEED=random
+ * explores, FUZZ_SEED=<n> replays one.
  * A new mutation is fuzzed without any change here (its input type is read from the schema).
  */
 import { randomBytes } from 'node:crypto';
@@ -44,7 +45,12 @@ import {
 import { ok, startTestServer, TestServer } from '../helpers/server';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+/**
+ * Fixed by default so that CI is deterministic (this seed found the empty-update 500 of updateOrganization on
+ * MariaDB); `FUZZ_SEED=random` explores a new one each run, `FUZZ_SEED=<n>` replays one.
+ */
+const DEFAULT_SEED = 901610784;
+const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
 /** Staff-only mutations are fuzzed as a platform administrator, the rest as tenant A's legal representative. */
 const STAFF_MUTATIONS = new Set([
   'reconcileBankTransfer',
