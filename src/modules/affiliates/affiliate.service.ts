@@ -1,3 +1,4 @@
+import { randomCode } from '../../common/random-code';
 import { randomInt } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { EntityManager, In, Not } from 'typeorm';
@@ -26,7 +27,7 @@ const CUSTOMER_NUMBER_MIN = 100000;
 const CUSTOMER_NUMBER_MAX = 999999;
 
 function newCode(): string {
-  return Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  return randomCode(CODE_ALPHABET, CODE_LENGTH);
 }
 
 /**

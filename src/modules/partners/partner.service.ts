@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomCode } from '../../common/random-code';
 import { In } from 'typeorm';
 import type { Mail, Mailer } from '../../common/mail';
 import { Currency } from '../../calc/money';
@@ -319,7 +319,5 @@ function pendingError(): BusinessError {
 
 /** A public partner code: `P-` and 8 characters without look-alikes (0/O, 1/I), 2^40 possibilities. */
 export function newCode(): string {
-  let code = 'P-';
-  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return code;
+  return `P-${randomCode(CODE_ALPHABET, 8)}`;
 }
