@@ -19,13 +19,15 @@ export const INVOICES = `query Invoices($id: ID!, $first: Int!) {
 
 export const portfolioVariables = (first = 100) => ({ first, products: 10, invoices: 5 });
 
-/** Issue 11's portfolio page itself: a partner's clients with their products, open invoices and yearly volume (ours only). */
-export const PARTNER_CLIENTS = `query PartnerClients($id: ID!, $first: Int!, $products: Int!, $invoices: Int!) {
+/** Issue 11's portfolio page itself: a partner's clients with their products, open invoices and yearly volume, and its renewal risks. */
+export const PARTNER_CLIENTS = `query PartnerClients($id: ID!, $first: Int!, $products: Int!, $invoices: Int!, $risks: Int!) {
   organization(id: $id) { partner { clients(first: $first) { totalCount edges { node { status yearlyVolume { amount currency }
     client { id name currency
       products(first: $products) { edges { node { id name status expiresAt price { amount currency } } } }
       invoices(first: $invoices, filter: { status: OPEN }) { totalCount edges { node { id number status dueAt total { amount currency } } } }
-    } } } } } }
+    } } } }
+    renewalRisks(first: $risks) { totalCount edges { node { reason dueAt client { id name } product { id name } order { id } } } }
+  } }
 }`;
 
-export const partnerVariables = (id: string, first = 100) => ({ id, first, products: 10, invoices: 5 });
+export const partnerVariables = (id: string, first = 100) => ({ id, first, products: 10, invoices: 5, risks: 50 });

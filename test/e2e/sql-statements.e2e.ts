@@ -181,7 +181,7 @@ describe('SQL statements per request (issue 11)', () => {
     expect(JSON.stringify(data)).not.toContain(a2);
   });
 
-  it("a partner's clients page (the benchmark's query: clients → products, open invoices, yearly volume) is constant in page size", async () => {
+  it("a partner's clients page (the benchmark's query: clients → products, open invoices, yearly volume; renewal risks) is constant in page size", async () => {
     const counts: number[] = [];
     for (const first of [10, 50, 100]) {
       const { count, data } = await statements(PARTNER_CLIENTS, partnerVariables(partnerOrg, first), partner);
@@ -190,12 +190,14 @@ describe('SQL statements per request (issue 11)', () => {
       expect(clients.edges).toHaveLength(first);
       expect(clients.edges[0].node.client.products.edges).toHaveLength(10);
       expect(clients.edges[0].node.client.invoices.totalCount).toBe(3);
+      const risks = data.organization.partner.renewalRisks;
+      expect(risks.totalCount).toBeGreaterThan(10); // products expiring within 14 days without auto-renewal
+      expect(risks.edges).toHaveLength(Math.min(50, risks.totalCount));
+      expect(risks.edges[0].node.product.name).toMatch(/^product-/);
       counts.push(count);
     }
     expect(new Set(counts).size).toBe(1);
-    // 15 today: authentication 1, the partner organization's access 2, organization 1, the partner row 1, the
-    // clients page and count 2, yearly volumes 1, client organizations 1, the clients' access 3 (memberships,
-    // teams, partner grants), products 1, invoices and their count 2. Above issue 11's 10: see BENCHMARKS.md.
-    expect(counts[0]).toBeLessThanOrEqual(15);
+    // 28 with renewalRisks(first: 50) and its nodes' clients, products and orders: see BENCHMARKS.md; issue 11 asks ≤ 10.
+    expect(counts[0]).toBeLessThanOrEqual(28);
   });
 });
