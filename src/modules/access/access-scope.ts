@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { hydratedValue, rawQuery } from '../../db/raw-sql';
 import { ForbiddenError } from '../../graphql/errors';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { AccessLevel, AccessScope as RelationshipScope, BillingMode } from '../partners/client-relationship.entity';
-import { PartnerGrant, partnerGrantsOf } from '../partners/relationship-coverage';
-import { TeamEntity, TeamMemberEntity } from '../teams/team.entity';
+import { grantsOfRows, PartnerGrant, partnerGrantsQuery } from '../partners/relationship-coverage';
+import { TeamEntity } from '../teams/team.entity';
 import { hasPermission, OrgAccess, OrgPermission } from './permissions';
 
 /**
@@ -76,51 +77,81 @@ export class AccessScope {
   }
 
   private async load(organizationIds: readonly number[]): Promise<Array<OrgAccess | null>> {
-    const userId = this.userId as number;
-    const ids = [...organizationIds];
-    const [memberships, teamLinks] = await Promise.all([
-      this.em.find(MembershipEntity, { where: { userId, organizationId: In(ids) } }),
-      this.em.find(TeamMemberEntity, { where: { userId, organizationId: In(ids) } }),
-    ]);
-    const teams = teamLinks.length
-      ? await this.em.find(TeamEntity, { where: { id: In(teamLinks.map((t) => t.teamId)) } })
-      : [];
-    for (const organizationId of ids)
+    const rows = await accessRows(this.em, this.userId as number, organizationIds);
+    return organizationIds.map((organizationId) => {
+      const own = rows.filter((row) => Number(row.organizationId) === organizationId);
+      const teams = own.filter((row) => row.kind === 'TEAM');
       this.teamIds.set(
         organizationId,
-        teamLinks.filter((t) => t.organizationId === organizationId).map((t) => t.teamId),
+        teams.map((t) => Number(t.id)),
       );
-    const direct = ids.map((organizationId): OrgAccess | null => {
-      const membership = memberships.find((m) => m.organizationId === organizationId);
-      const teamProducts = teams.filter((t) => t.organizationId === organizationId).flatMap((t) => t.productIds);
-      if (membership) return membershipAccess(membership, teamProducts);
-      if (teamLinks.some((t) => t.organizationId === organizationId)) {
-        return {
-          organizationId,
-          via: 'TEAM',
-          role: null,
-          membershipId: null,
-          billing: false,
-          level: 'MANAGE',
-          products: new Set(teamProducts),
-        };
-      }
-      return null;
-    });
-    // Delegated access (section 8.2) only where the viewer is no member: one more statement, and only then.
-    const others = ids.filter((_id, i) => direct[i] === null);
-    const grants = others.length ? await partnerGrantsOf(this.em, userId, others) : [];
-    return ids.map((organizationId, i) => {
-      const access =
-        direct[i] ??
-        partnerAccess(
-          organizationId,
-          grants.filter((g) => g.clientOrganizationId === organizationId),
-        );
+      const teamProducts = teams.flatMap(
+        (t) => (hydratedValue(this.em, TeamEntity, 'productIds', t.productIds) as number[] | null) ?? [],
+      );
+      const membership = own.find((row) => row.kind === 'MEMBERSHIP');
+      // Delegated access (section 8.2) only where the viewer is no member, of the organization or of a team.
+      const access = membership
+        ? membershipAccess(this.membershipOf(membership), teamProducts)
+        : teams.length
+          ? teamAccess(organizationId, teamProducts)
+          : partnerAccess(
+              organizationId,
+              // A grant row names its relationship `id` and its client `organizationId`.
+              grantsOfRows(
+                own
+                  .filter((row) => row.kind === 'PARTNER')
+                  .map((row) => ({ ...row, relationshipId: row.id, clientOrganizationId: row.organizationId })),
+              ),
+            );
       this.resolved.set(organizationId, access);
       return access;
     });
   }
+
+  private membershipOf(row: AccessRow): MembershipAccessInput {
+    const value = <K extends keyof MembershipAccessInput>(property: K) =>
+      hydratedValue(this.em, MembershipEntity, property, row[property]) as MembershipAccessInput[K];
+    return {
+      id: Number(row.id),
+      organizationId: Number(row.organizationId),
+      role: row.role as MemberRole,
+      billingAccess: value('billingAccess'),
+      productIds: value('productIds'),
+    };
+  }
+}
+
+/** One row of `accessRows`: `kind` says which of the three ways it grants; the other kinds' columns are null. */
+type AccessRow = Record<string, unknown> & { kind: 'MEMBERSHIP' | 'TEAM' | 'PARTNER' };
+
+/**
+ * Everything that decides the viewer's access to the organizations, in ONE statement: its
+ * memberships, its team links (with the team's products), and its partner grants (the shared rule,
+ * `partnerGrantsQuery`, with each PRODUCTS relationship's open products), in relationship order.
+ * Grants of organizations the viewer is a member of come back too and are ignored (cheaper than
+ * excluding them in SQL). simple-json and boolean columns come back raw: see `hydratedValue`.
+ */
+async function accessRows(em: EntityManager, userId: number, organizationIds: readonly number[]): Promise<AccessRow[]> {
+  const grants = partnerGrantsQuery(em, userId, organizationIds);
+  const sql = `
+    SELECT 'MEMBERSHIP' AS kind, m.organizationId AS organizationId, m.id AS id, m.role AS role,
+        m.billingAccess AS billingAccess, m.productIds AS productIds, NULL AS partnerId,
+        NULL AS partnerOrganizationId, NULL AS scope, NULL AS level, NULL AS billingMode, NULL AS productId
+      FROM membership m WHERE m.userId = :accessUserId AND m.organizationId IN (:...accessOrganizationIds)
+    UNION ALL
+    SELECT 'TEAM', tm.organizationId, tm.teamId, NULL, NULL, t.productIds, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM team_member tm LEFT JOIN team t ON t.id = tm.teamId AND t.organizationId = tm.organizationId
+      WHERE tm.userId = :accessUserId AND tm.organizationId IN (:...accessOrganizationIds)
+    UNION ALL
+    SELECT 'PARTNER', g.clientOrganizationId, g.relationshipId, NULL, NULL, NULL, g.partnerId,
+        g.partnerOrganizationId, g.scope, g.level, g.billingMode, g.productId
+      FROM (${grants.getQuery()}) g
+    ORDER BY id`;
+  return rawQuery(em, sql, {
+    ...grants.getParameters(),
+    accessUserId: userId,
+    accessOrganizationIds: [...organizationIds],
+  });
 }
 
 function systemAccess(organizationId: number): OrgAccess {
@@ -135,7 +166,9 @@ function systemAccess(organizationId: number): OrgAccess {
   };
 }
 
-function membershipAccess(membership: MembershipEntity, teamProducts: number[]): OrgAccess {
+type MembershipAccessInput = Pick<MembershipEntity, 'id' | 'organizationId' | 'role' | 'billingAccess' | 'productIds'>;
+
+function membershipAccess(membership: MembershipAccessInput, teamProducts: number[]): OrgAccess {
   const limited = membership.role === MemberRole.USER;
   return {
     organizationId: membership.organizationId,
@@ -145,6 +178,19 @@ function membershipAccess(membership: MembershipEntity, teamProducts: number[]):
     billing: membership.role === MemberRole.LEGAL_REPRESENTATIVE || membership.billingAccess,
     level: 'MANAGE',
     products: limited ? new Set([...membership.productIds, ...teamProducts]) : 'ALL',
+  };
+}
+
+/** A member of one of the organization's teams without being a member of it: the team's products. */
+function teamAccess(organizationId: number, teamProducts: number[]): OrgAccess {
+  return {
+    organizationId,
+    via: 'TEAM',
+    role: null,
+    membershipId: null,
+    billing: false,
+    level: 'MANAGE',
+    products: new Set(teamProducts),
   };
 }
 

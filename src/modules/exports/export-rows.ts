@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { rawQuery } from '../../db/raw-sql';
 import { ForbiddenError } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
@@ -74,12 +75,6 @@ function linesWhere(relationship: ClientRelationshipEntity, w: { lo: Date; hi: D
     sql: `l.organizationId = :org AND i.issuedAt >= :lo AND i.issuedAt < :hi${products}`,
     parameters: { org: relationship.clientOrganizationId, lo: w.lo, hi: w.hi, rid: relationship.id },
   };
-}
-
-/** Runs plain SQL with named parameters (`:name`) through the driver: plain rows, no entity hydration. */
-function rawQuery<T>(em: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
-  const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, parameters);
-  return em.query<T[]>(query, values);
 }
 
 /** How many rows the export will have (for `progress`). */

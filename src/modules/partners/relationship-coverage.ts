@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, In } from 'typeorm';
+import { Brackets, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { ProductEntity, ProductStatus } from '../products/product.entity';
 import { yearlyPrice } from '../../calc/partner-pricing';
@@ -35,29 +35,38 @@ export interface PartnerGrant {
 const PARTNER_WIDE_ROLES = [MemberRole.LEGAL_REPRESENTATIVE, MemberRole.ADMINISTRATOR];
 
 /**
- * The ACTIVE relationships of ACTIVE partners through which `userId` reaches the given client
- * organizations (section 8.2, R32): as a legal representative or administrator of the partner, or
- * as a partner USER assigned to that client. One statement (products joined in) for the whole batch.
+ * The partner-grant rule (section 8.2, R32) as a query over relationships `r`: the ACTIVE
+ * relationships of ACTIVE partners that `userId` reaches as a legal representative or administrator
+ * of the partner organization, or as a partner USER assigned to the client. The one definition every
+ * question below (and the access scope's own statement) builds on; callers add their selects.
  */
-export async function partnerGrantsOf(
-  em: EntityManager,
-  userId: number,
-  clientOrganizationIds: readonly number[],
-): Promise<PartnerGrant[]> {
-  if (clientOrganizationIds.length === 0) return [];
-  const rows: Array<Record<string, unknown>> = await em
+export function reachedRelationships(em: EntityManager, userId: number): SelectQueryBuilder<ClientRelationshipEntity> {
+  return em
     .createQueryBuilder(ClientRelationshipEntity, 'r')
     .innerJoin(PartnerEntity, 'p', 'p.id = r.partnerId AND p.status = :partnerActive', {
       partnerActive: PartnerStatus.ACTIVE,
     })
     .innerJoin(MembershipEntity, 'm', 'm.organizationId = r.partnerOrganizationId AND m.userId = :userId', { userId })
     .leftJoin(RelationshipCollaboratorEntity, 'c', 'c.relationshipId = r.id AND c.userId = :userId', { userId })
-    .leftJoin(RelationshipProductEntity, 'rp', 'rp.relationshipId = r.id AND rp.openProductId IS NOT NULL')
     .where('r.status = :active', { active: RelationshipStatus.ACTIVE })
-    .andWhere('r.clientOrganizationId IN (:...clients)', { clients: [...clientOrganizationIds] })
     .andWhere(
       new Brackets((q) => q.where('m.role IN (:...wide)', { wide: PARTNER_WIDE_ROLES }).orWhere('c.id IS NOT NULL')),
-    )
+    );
+}
+
+/**
+ * The grants of `userId` to the given client organizations, one row per (relationship, listed open
+ * product), unordered: the columns `grantsOfRows` reads. The access scope embeds it in its own
+ * statement; `partnerGrantsOf` runs it alone.
+ */
+export function partnerGrantsQuery(
+  em: EntityManager,
+  userId: number,
+  clientOrganizationIds: readonly number[],
+): SelectQueryBuilder<ClientRelationshipEntity> {
+  return reachedRelationships(em, userId)
+    .leftJoin(RelationshipProductEntity, 'rp', 'rp.relationshipId = r.id AND rp.openProductId IS NOT NULL')
+    .andWhere('r.clientOrganizationId IN (:...clients)', { clients: [...clientOrganizationIds] })
     .select('r.id', 'relationshipId')
     .addSelect('r.partnerId', 'partnerId')
     .addSelect('r.partnerOrganizationId', 'partnerOrganizationId')
@@ -65,9 +74,11 @@ export async function partnerGrantsOf(
     .addSelect('r.scope', 'scope')
     .addSelect('r.level', 'level')
     .addSelect('r.billingMode', 'billingMode')
-    .addSelect('rp.productId', 'productId')
-    .orderBy('r.id', 'ASC')
-    .getRawMany();
+    .addSelect('rp.productId', 'productId');
+}
+
+/** The grants in rows of `partnerGrantsQuery`'s columns, in the rows' order (first seen first). */
+export function grantsOfRows(rows: ReadonlyArray<Record<string, unknown>>): PartnerGrant[] {
   const grants = new Map<number, PartnerGrant>();
   for (const row of rows) {
     const id = Number(row.relationshipId);
@@ -90,19 +101,22 @@ export async function partnerGrantsOf(
   return [...grants.values()];
 }
 
+/**
+ * The ACTIVE relationships of ACTIVE partners through which `userId` reaches the given client
+ * organizations (`reachedRelationships`), in relationship order. One statement for the whole batch.
+ */
+export async function partnerGrantsOf(
+  em: EntityManager,
+  userId: number,
+  clientOrganizationIds: readonly number[],
+): Promise<PartnerGrant[]> {
+  if (clientOrganizationIds.length === 0) return [];
+  return grantsOfRows(await partnerGrantsQuery(em, userId, clientOrganizationIds).orderBy('r.id', 'ASC').getRawMany());
+}
+
 /** The client organization ids `userId` reaches as a partner now (ACTIVE relationships, R32). */
 export async function clientOrganizationIdsReachedBy(em: EntityManager, userId: number): Promise<number[]> {
-  const rows: Array<{ clientOrganizationId: unknown }> = await em
-    .createQueryBuilder(ClientRelationshipEntity, 'r')
-    .innerJoin(PartnerEntity, 'p', 'p.id = r.partnerId AND p.status = :partnerActive', {
-      partnerActive: PartnerStatus.ACTIVE,
-    })
-    .innerJoin(MembershipEntity, 'm', 'm.organizationId = r.partnerOrganizationId AND m.userId = :userId', { userId })
-    .leftJoin(RelationshipCollaboratorEntity, 'c', 'c.relationshipId = r.id AND c.userId = :userId', { userId })
-    .where('r.status = :active', { active: RelationshipStatus.ACTIVE })
-    .andWhere(
-      new Brackets((q) => q.where('m.role IN (:...wide)', { wide: PARTNER_WIDE_ROLES }).orWhere('c.id IS NOT NULL')),
-    )
+  const rows: Array<{ clientOrganizationId: unknown }> = await reachedRelationships(em, userId)
     .select('DISTINCT r.clientOrganizationId', 'clientOrganizationId')
     .getRawMany();
   return rows.map((r) => Number(r.clientOrganizationId));
