@@ -1,4 +1,4 @@
-import type { CliSession } from './cli-context';
+import type { CliDatabase } from './cli-context';
 import { CliError, UsageError } from './cli-context';
 
 /** Where `export:billing` writes the file (stdout) and its progress (stderr, only on a terminal). */
@@ -51,7 +51,7 @@ export function parseExportArgs(values: Record<string, ArgValue>): ExportArgs {
  * `export:billing`: the same rows as exportClientBilling, for the platform (every client of the
  * partner), streamed to `sink` in keyset batches as they are read; returns the row count.
  */
-export async function exportBilling(session: CliSession, args: ExportArgs, sink: ExportSink): Promise<number> {
+export async function exportBilling(database: CliDatabase, args: ExportArgs, sink: ExportSink): Promise<number> {
   const [{ PartnerEntity }, { parseGlobalId }, rows, { formatterFor }, { ExportFormat }] = await Promise.all([
     import('../modules/partners/partner.entity'),
     import('../graphql/global-id'),
@@ -59,7 +59,7 @@ export async function exportBilling(session: CliSession, args: ExportArgs, sink:
     import('../modules/exports/export-format'),
     import('../modules/exports/billing-export.entity'),
   ]);
-  const em = session.dataSource.manager;
+  const em = database.dataSource.manager;
   const global = parseGlobalId(args.partner);
   const partner =
     global?.type === 'Partner'
