@@ -52,13 +52,14 @@ export function parseExportArgs(values: Record<string, ArgValue>): ExportArgs {
  * partner), streamed to `sink` in keyset batches as they are read; returns the row count.
  */
 export async function exportBilling(database: CliDatabase, args: ExportArgs, sink: ExportSink): Promise<number> {
-  const [{ PartnerEntity }, { parseGlobalId }, rows, { formatterFor }, { ExportFormat }] = await Promise.all([
-    import('../modules/partners/partner.entity'),
-    import('../graphql/global-id'),
-    import('../modules/exports/export-rows'),
-    import('../modules/exports/export-format'),
-    import('../modules/exports/billing-export.entity'),
-  ]);
+  const [{ PartnerEntity }, { parseGlobalId }, rows, { formatterFor, formatChunks }, { ExportFormat }] =
+    await Promise.all([
+      import('../modules/partners/partner.entity'),
+      import('../graphql/global-id'),
+      import('../modules/exports/export-rows'),
+      import('../modules/exports/export-format'),
+      import('../modules/exports/billing-export.entity'),
+    ]);
   const em = database.dataSource.manager;
   const global = parseGlobalId(args.partner);
   const partner =
@@ -89,7 +90,7 @@ export async function exportBilling(database: CliDatabase, args: ExportArgs, sin
   let written = 0;
   try {
     for await (const batch of rows.billingRows(em, scope)) {
-      await sink.write(formatter.batch(batch));
+      for (const chunk of formatChunks(formatter, batch)) await sink.write(chunk);
       written += batch.length;
       sink.progress?.update(written);
     }
