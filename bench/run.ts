@@ -1,9 +1,9 @@
 /**
  * `npm run bench` (issue 11): the benchmark suite. Writes BENCHMARKS.md and bench/results/<date>.json.
  *
- *   npm run bench                      quick: 5 s per measurement, 3 repetitions, N = 2,000; scaling N = 100 / 2,000
- *   npm run bench -- --full            30 s per measurement, scaling up to N = 20,000 (on SQLite; MariaDB with --n20k-mysql)
- *   options: --duration=S --reps=R --n=N --dialects=sqlite,mysql --scaling=100,2000
+ *   npm run bench                      5 s per measurement, 3 repetitions, N = 2,000; scaling N = 100 / 2,000 / 20,000
+ *   npm run bench -- --full            30 s per measurement
+ *   options: --duration=S --reps=R --n=N --dialects=sqlite,mysql --scaling=100,2000,20000
  *   BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=DIR": node options of the server processes (profiles)
  *   BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/pp_bench): MariaDB server; skipped when unreachable.
  *
@@ -36,7 +36,7 @@ const WARMUP = FULL ? 5 : 2;
 const REPS = Number(option('reps') ?? 3);
 const N = Number(option('n') ?? 2000);
 const DIALECTS = (option('dialects') ?? 'sqlite,mysql').split(',');
-const SCALING_N = option('scaling')?.split(',').map(Number) ?? (FULL ? [100, 2000, 20000] : [100, 2000]);
+const SCALING_N = option('scaling')?.split(',').map(Number) ?? [100, 2000, 20000];
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/pp_bench';
 const ROOT = join(__dirname, '..');
 const WORK = join(os.tmpdir(), `pp-bench-${process.pid}`);
@@ -316,7 +316,6 @@ interface DialectResult {
   dataset: Omit<Dataset, 'token' | 'partnerToken' | 'url'>;
   comparisons: Comparison[];
   scaling: Array<{ n: number; seedSeconds: number; statements: Record<string, number> }>;
-  scalingNote?: string;
 }
 
 async function databaseVersion(dataset: Dataset): Promise<string> {
@@ -408,8 +407,7 @@ async function benchDialect(dialect: string): Promise<DialectResult> {
   }
 
   const scaling: DialectResult['scaling'] = [];
-  const sizes = dialect === 'mysql' && !flag('n20k-mysql') ? SCALING_N.filter((n) => n <= 2000) : SCALING_N;
-  for (const n of sizes) {
+  for (const n of SCALING_N) {
     const data = n === N ? dataset : await prepare(dialect, n);
     log(`${dialect}: scaling N = ${n} (seeded in ${data.seedSeconds.toFixed(1)} s)`);
     const server = await startServer('ours', data);
@@ -442,10 +440,6 @@ async function benchDialect(dialect: string): Promise<DialectResult> {
     dataset: described,
     comparisons,
     scaling,
-    scalingNote:
-      sizes.length < SCALING_N.length
-        ? 'N = 20,000 on MariaDB only with --n20k-mysql (seeding it takes minutes on this machine).'
-        : undefined,
   };
 }
 
@@ -551,7 +545,7 @@ function renderMarkdown(report: { [key: string]: any; results: DialectResult[] }
     '',
   );
   lines.push(
-    `Portfolio page: \`viewer.memberships(first: 100)\` → organization → \`products(first: 10)\` and \`invoices(first: 5, filter: {status: OPEN})\` with \`totalCount\` (bench/queries.ts) — the shape of issue 11's \`partner.clients(first: 100)\` page, first measured through \`viewer.memberships\`; "partner clients" is that page itself (see the notes at the end). Invoices: \`organization(id).invoices(first: 50)\` with \`totalCount\` and each invoice's lines and their products. Baseline: bench/baseline/server.ts (plain \`graphql\`, hand-written SQL over the same driver, the same JSON — checked per scenario: "same JSON").`,
+    "Scenarios (bench/queries.ts, word for word the same to both servers): **portfolio** (issue 11's scenario 1): `organization(id).partner` → `clients(first: 100)` with each relationship's status and yearly volume and each client's `products(first: 10)` and `invoices(first: 5, filter: {status: OPEN})` with `totalCount`, plus `renewalRisks(first: 50)` with each risk's client, product and order, asked by the partner's legal representative (N clients, FULL_ACCOUNT, the partner pays). **memberships**: the same lists reached as a member, `viewer.memberships(first: 100)` → organization. **authorization** (scenario 4): the portfolio with the permission layer and without it (`BENCH_SERVER=ours-unguarded`, a switch of bench/server.ts that the production entry point cannot reach). **invoices** (scenario 5): `organization(id).invoices(first: 50)` with `totalCount` and each invoice's lines and their products. Baseline (scenario 3): bench/baseline/server.ts, plain `graphql` with hand-written SQL over the same driver, answering the same JSON (checked per scenario: \"same JSON\").",
     '',
   );
   for (const r of report.results) {
@@ -589,7 +583,6 @@ function renderMarkdown(report: { [key: string]: any; results: DialectResult[] }
     lines.push(`| N | ${keys.join(' | ')} |`, `|---:|${keys.map(() => '---:').join('|')}|`);
     for (const s of r.scaling) lines.push(`| ${s.n} | ${keys.map((k) => s.statements[k]).join(' | ')} |`);
     lines.push('');
-    if (r.scalingNote) lines.push(r.scalingNote, '');
   }
   for (const s of report.skipped) lines.push(`Skipped: ${s}.`, '');
   lines.push(
