@@ -4,21 +4,23 @@ import { ConnectionShape, decodeCursor, encodeCursor, lazyCount, PageArgs, pageI
 
 /**
  * Connections nested under other objects, batched across parents: whatever the number of parents
- * (50 organizations, each with `products(first: 10)`), ONE statement loads every parent's page and,
- * only when the query selects `totalCount`, ONE more counts every parent's list. Use it for every
- * to-many connection field below the root (`Organization.products`, `Partner.clients`, ...); a
- * root-level list with a single parent may keep `paginate()`.
+ * (50 organizations, each with `products(first: 10)`), ONE statement loads every parent's page and
+ * its `totalCount`. Only a page after a cursor counts in a second statement (one for all parents),
+ * and only when the query selects `totalCount`. Use it for every to-many connection field below the
+ * root (`Organization.products`, `Partner.clients`, ...); a root-level list with a single parent may
+ * keep `paginate()`.
  *
- * The page is keyset-paginated per parent with a window function, which SQLite ≥ 3.25 and
+ * The page is keyset-paginated per parent with window functions, which SQLite ≥ 3.25 and
  * MariaDB ≥ 10.2 / MySQL 8 both run:
  *
- *   SELECT … FROM product p_page WHERE p_page.id IN (
- *     SELECT r.k FROM (SELECT p.id AS k, ROW_NUMBER() OVER (PARTITION BY p.organizationId ORDER BY p.id) AS rn
- *                      FROM product p WHERE p.organizationId IN (…) AND <filters> AND p.id > <after>) r
- *     WHERE r.rn <= first + 1)
+ *   SELECT p_page.…, r.n FROM product p_page INNER JOIN (
+ *     SELECT p.id AS k, ROW_NUMBER() OVER (PARTITION BY p.organizationId ORDER BY p.id) AS rn,
+ *            COUNT(*) OVER (PARTITION BY p.organizationId) AS n
+ *     FROM product p WHERE p.organizationId IN (…) AND <filters> AND p.id > <after>) r ON r.k = p_page.id
+ *   WHERE r.rn <= first + 1
  *   ORDER BY p_page.organizationId, p_page.id
  *
- * and the counts are one `GROUP BY` parent. Authorization stays where it is: the service checks the
+ * and the counts after a cursor are one `GROUP BY` parent. Authorization stays where it is: the service checks the
  * viewer's access to each parent first (the access scope is batched too) and passes, per parent,
  * the keys the viewer may reach there (`only`), which become `(parent = ? AND key IN (…))` clauses
  * of the same statement.
@@ -65,12 +67,18 @@ export interface ParentPage {
 
 type Request = Pick<ParentPage, 'parentId' | 'only'>;
 
+/** One parent's rows (up to `first + 1`) and how many the whole list (after the cursor, if any) has. */
+interface Page<E> {
+  rows: E[];
+  total: number;
+}
+
 const requestKey = (r: Request) =>
   r.only ? `${r.parentId}:${[...r.only].sort((a, b) => a - b).join(',')}` : `${r.parentId}`;
 
 /** Per request (createLoaders): the page and count loaders of every list, by name and page arguments. */
 export class ConnectionLoader {
-  private readonly pages = new Map<string, DataLoader<Request, ObjectLiteral[], string>>();
+  private readonly pages = new Map<string, DataLoader<Request, Page<ObjectLiteral>, string>>();
   private readonly counts = new Map<string, DataLoader<Request, number, string>>();
 
   constructor(private readonly em: EntityManager) {}
@@ -80,11 +88,13 @@ export class ConnectionLoader {
     const first = pageSize(request.page.first);
     const after = request.page.after ? decodeCursor(request.page.after) : null;
     const key = spec.key ?? 'id';
-    const rows = first === 0 ? [] : ((await this.pageLoader(spec, first, after).load(request)) as E[]);
-    const visible = rows.slice(0, first);
-    const edges = visible.map((row) => ({ cursor: encodeCursor(Number(row[key])), node: row }));
+    const page = first === 0 ? null : ((await this.pageLoader(spec, first, after).load(request)) as Page<E>);
+    const rows = page?.rows ?? [];
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(Number(row[key])), node: row }));
+    // Without a cursor the page's statement counted the list too; after one it counted only the rest.
+    const total = page && after === null ? page.total : null;
     return lazyCount({ edges, pageInfo: pageInfoOf(edges, rows.length > first, after !== null) }, () =>
-      this.countLoader(spec).load(request),
+      total === null ? this.countLoader(spec).load(request) : Promise.resolve(total),
     );
   }
 
@@ -146,31 +156,33 @@ export class ConnectionLoader {
     requests: readonly Request[],
     first: number,
     after: number | null,
-  ): Promise<E[][]> {
+  ): Promise<Page<E>[]> {
     const { escape, parent, key } = this.columns(spec);
+    // The count runs over the same filtered rows as the numbering: without a cursor it is the list's total.
     const inner = this.listQuery(spec, requests)
       .select(key, '__k')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${key})`, '__rn');
+      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${key})`, '__rn')
+      .addSelect(`COUNT(*) OVER (PARTITION BY ${parent})`, '__n');
     if (after !== null) inner.andWhere(`${key} > :__after`, { __after: after });
     const outer = `${spec.alias}_page`;
     const ranked = escape('__ranked');
-    const rows = await this.em
+    const { entities, raw } = await this.em
       .createQueryBuilder(spec.entity, outer)
-      .where(
-        `${outer}.${spec.key ?? 'id'} IN (SELECT ${ranked}.${escape('__k')} FROM (${inner.getQuery()}) ${ranked} WHERE ${ranked}.${escape('__rn')} <= :__limit)`,
-      )
+      .addSelect(`${ranked}.${escape('__n')}`, '__n')
+      .innerJoin(`(${inner.getQuery()})`, '__ranked', `${ranked}.${escape('__k')} = ${outer}.${spec.key ?? 'id'}`)
+      .where(`${ranked}.${escape('__rn')} <= :__limit`)
       .setParameters({ ...inner.getParameters(), __limit: first + 1 })
       .orderBy(`${outer}.${spec.parent}`, 'ASC')
       .addOrderBy(`${outer}.${spec.key ?? 'id'}`, 'ASC')
-      .getMany();
-    const byParent = new Map<number, E[]>();
-    for (const row of rows) {
+      .getRawAndEntities();
+    const byParent = new Map<number, Page<E>>();
+    entities.forEach((row, i) => {
       const id = Number(row[spec.parent]);
-      const list = byParent.get(id);
-      if (list) list.push(row);
-      else byParent.set(id, [row]);
-    }
-    return requests.map((r) => byParent.get(r.parentId) ?? []);
+      const page = byParent.get(id);
+      if (page) page.rows.push(row);
+      else byParent.set(id, { rows: [row], total: Number((raw[i] as { __n: unknown }).__n) });
+    });
+    return requests.map((r) => byParent.get(r.parentId) ?? { rows: [], total: 0 });
   }
 
   private async loadCounts<E extends ObjectLiteral>(
