@@ -2,8 +2,9 @@
  * The benchmark's baseline (issue 11): the practical ceiling for the pages of bench/queries.ts. A
  * minimal server with plain `graphql` (no Apollo, no type-graphql, no ORM, no shield) and
  * hand-written SQL over the same drivers (better-sqlite3, mysql2), answering the same JSON. It
- * knows only these two pages and only the full-access case (the benchmark's viewer is the legal
- * representative of each organization): it checks the token and the membership, nothing else.
+ * knows only these pages and only the full-access case (the benchmark's viewers are the legal
+ * representatives of each organization, and of a partner reaching every client with FULL_ACCOUNT):
+ * it checks the token and the membership, nothing else.
  * Parsed and validated documents are cached, as Apollo caches them.
  */
 import http from 'node:http';
@@ -65,7 +66,16 @@ const SDL = `
   type InvoiceConnection { totalCount: Int! edges: [InvoiceEdge!]! }
   type Organization { id: ID! name: String! currency: String!
     products(first: Int): ProductConnection!
-    invoices(first: Int, filter: InvoiceFilter): InvoiceConnection! }
+    invoices(first: Int, filter: InvoiceFilter): InvoiceConnection!
+    partner: Partner }
+  type ClientRelationship { status: String! yearlyVolume: Money! client: Organization! }
+  type ClientRelationshipEdge { node: ClientRelationship! }
+  type ClientRelationshipConnection { totalCount: Int! edges: [ClientRelationshipEdge!]! }
+  type RiskOrder { id: ID! }
+  type RenewalRisk { reason: String! dueAt: String! client: Organization! product: Product order: RiskOrder }
+  type RenewalRiskEdge { node: RenewalRisk! }
+  type RenewalRiskConnection { totalCount: Int! edges: [RenewalRiskEdge!]! }
+  type Partner { clients(first: Int): ClientRelationshipConnection! renewalRisks(first: Int): RenewalRiskConnection! }
   type Membership { role: String! organization: Organization! }
   type MembershipEdge { node: Membership! }
   type MembershipConnection { edges: [MembershipEdge!]! }
@@ -146,15 +156,12 @@ const invoiceNode = (i: Row, lines?: Row[]) => ({
   })),
 });
 
-/** The portfolio: memberships with their organizations, then every organization's products and open invoices at once. */
-async function memberships(ctx: Ctx, first: number) {
-  const q = ctx.db.quote;
-  const rows = await ctx.db.all(
-    `SELECT m.id, m.role, o.id AS organizationId, o.name, o.currency FROM ${q('membership')} m
-       JOIN ${q('organization')} o ON o.id = m.organizationId WHERE m.userId = ? ORDER BY m.id LIMIT ?`,
-    [ctx.userId, first],
-  );
-  const ids = rows.map((r) => Number(r.organizationId));
+/**
+ * Organizations (rows of id, name, currency) with their first products and open invoices: three
+ * statements for all of them, as the portfolio pages ask.
+ */
+async function organizationsWithLists(ctx: Ctx, organizations: Row[]) {
+  const ids = organizations.map((o) => Number(o.id));
   const productsFirst = Number(ctx.variables.products ?? 10);
   const invoicesFirst = Number(ctx.variables.invoices ?? 5);
   const [products, invoices, counts] = await Promise.all([
@@ -176,22 +183,140 @@ async function memberships(ctx: Ctx, first: number) {
     ),
     ids.length ? invoiceCounts(ctx, ids, ' AND status = ?', ['OPEN']) : new Map<number, number>(),
   ]);
-  return {
-    edges: rows.map((r) => ({
-      node: {
-        role: r.role,
-        organization: {
-          id: globalId('Organization', r.organizationId),
-          name: r.name,
-          currency: r.currency,
-          products: { edges: (products.get(Number(r.organizationId)) ?? []).map((p) => ({ node: productNode(p) })) },
-          invoices: {
-            totalCount: counts.get(Number(r.organizationId)) ?? 0,
-            edges: (invoices.get(Number(r.organizationId)) ?? []).map((i) => ({ node: invoiceNode(i) })),
-          },
+  return new Map(
+    organizations.map((o) => [
+      Number(o.id),
+      {
+        id: globalId('Organization', o.id),
+        name: o.name,
+        currency: o.currency,
+        products: { edges: (products.get(Number(o.id)) ?? []).map((p) => ({ node: productNode(p) })) },
+        invoices: {
+          totalCount: counts.get(Number(o.id)) ?? 0,
+          edges: (invoices.get(Number(o.id)) ?? []).map((i) => ({ node: invoiceNode(i) })),
         },
       },
+    ]),
+  );
+}
+
+/** The portfolio: memberships with their organizations, then every organization's products and open invoices at once. */
+async function memberships(ctx: Ctx, first: number) {
+  const q = ctx.db.quote;
+  const rows = await ctx.db.all(
+    `SELECT m.id, m.role, o.id AS organizationId, o.name, o.currency FROM ${q('membership')} m
+       JOIN ${q('organization')} o ON o.id = m.organizationId WHERE m.userId = ? ORDER BY m.id LIMIT ?`,
+    [ctx.userId, first],
+  );
+  const organizations = await organizationsWithLists(
+    ctx,
+    rows.map((r) => ({ id: r.organizationId, name: r.name, currency: r.currency })),
+  );
+  return {
+    edges: rows.map((r) => ({ node: { role: r.role, organization: organizations.get(Number(r.organizationId)) } })),
+  };
+}
+
+/** 'YYYY-MM-DD HH:MM:SS.sss', how both drivers store and compare DateTime columns here. */
+const sqlTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
+const DAY_MS = 86_400_000;
+
+/**
+ * A partner's clients page (issue 11's scenario 1): its ACTIVE relationships with the yearly price of
+ * the clients' ACTIVE products, the clients with their lists. The benchmark's viewer is the
+ * partner's legal representative and every relationship is FULL_ACCOUNT: no per-user reach here.
+ */
+async function partnerClients(ctx: Ctx, partnerId: number, first: number) {
+  const q = ctx.db.quote;
+  const [rows, [count]] = await Promise.all([
+    ctx.db.all(
+      `SELECT r.id, r.status, o.id AS organizationId, o.name, o.currency,
+          (SELECT SUM(CASE WHEN p.billingPeriod = 'MONTHLY' THEN p.price * 12 ELSE p.price END) FROM ${q('product')} p
+            WHERE p.organizationId = r.clientOrganizationId AND p.status = 'ACTIVE') AS volume
+         FROM ${q('client_relationship')} r JOIN ${q('organization')} o ON o.id = r.clientOrganizationId
+        WHERE r.partnerId = ? ORDER BY r.id LIMIT ?`,
+      [partnerId, first],
+    ),
+    ctx.db.all(`SELECT COUNT(*) AS n FROM ${q('client_relationship')} WHERE partnerId = ?`, [partnerId]),
+  ]);
+  const organizations = await organizationsWithLists(
+    ctx,
+    rows.map((r) => ({ id: r.organizationId, name: r.name, currency: r.currency })),
+  );
+  return {
+    totalCount: Number(count.n),
+    edges: rows.map((r) => ({
+      node: {
+        status: r.status,
+        yearlyVolume: money(r.volume ?? 0, r.currency),
+        client: organizations.get(Number(r.organizationId)),
+      },
     })),
+  };
+}
+
+/**
+ * The partner's renewal risks (products expiring within 14 days without auto-renewal, failed
+ * auto-renewals, blocked orders, overdue invoices) of its ACTIVE FULL_ACCOUNT clients, ordered by
+ * when each is lost: each source's first page, merged; the four counts in one statement.
+ */
+async function renewalRisks(ctx: Ctx, partnerId: number, first: number) {
+  const q = ctx.db.quote;
+  const now = new Date();
+  const clients = `SELECT clientOrganizationId FROM ${q('client_relationship')} WHERE partnerId = ? AND status = 'ACTIVE' AND scope = 'FULL_ACCOUNT'`;
+  const product = `SELECT p.id, p.organizationId, p.expiresAt AS lostAt, o.name AS clientName, p.name AS productName
+    FROM ${q('product')} p JOIN ${q('organization')} o ON o.id = p.organizationId WHERE p.organizationId IN (${clients})`;
+  const expiring = ` AND p.status = 'ACTIVE' AND p.autoRenew = 0 AND p.expiresAt > ? AND p.expiresAt <= ?`;
+  const failing = ` AND p.autoRenew = 1 AND p.renewalFailures > 0 AND p.status IN ('ACTIVE', 'BLOCKED')`;
+  const window = [sqlTime(now), sqlTime(new Date(now.getTime() + 14 * DAY_MS))];
+  const blocked = `SELECT o.id, o.organizationId, COALESCE(o.autoCancelAt, o.createdAt) AS lostAt, c.name AS clientName
+    FROM ${q('customer_order')} o JOIN ${q('organization')} c ON c.id = o.organizationId
+    WHERE o.status = 'BLOCKED' AND o.organizationId IN (${clients})`;
+  const overdue = `SELECT i.id, i.organizationId, i.dueAt AS lostAt, c.name AS clientName, i.orderId,
+      CASE WHEN i.subject = 'RENEWAL' THEN i.subjectId END AS productId, p.name AS productName
+    FROM ${q('invoice')} i JOIN ${q('organization')} c ON c.id = i.organizationId
+      LEFT JOIN ${q('product')} p ON p.id = CASE WHEN i.subject = 'RENEWAL' THEN i.subjectId END
+    WHERE i.status = 'OVERDUE' AND i.organizationId IN (${clients})`;
+  const page = (sql: string, params: unknown[]) =>
+    ctx.db.all(`SELECT * FROM (${sql}) s ORDER BY s.lostAt, s.id LIMIT ?`, [...params, first + 1]);
+  const [a, b, c, d, [counts]] = await Promise.all([
+    page(`${product}${expiring}`, [partnerId, ...window]),
+    page(`${product}${failing}`, [partnerId]),
+    page(blocked, [partnerId]),
+    page(overdue, [partnerId]),
+    ctx.db.all(
+      `SELECT (SELECT COUNT(*) FROM (${product}${expiring}) a) + (SELECT COUNT(*) FROM (${product}${failing}) b)
+        + (SELECT COUNT(*) FROM (${blocked}) c) + (SELECT COUNT(*) FROM (${overdue}) d) AS n`,
+      [partnerId, ...window, partnerId, partnerId, partnerId],
+    ),
+  ]);
+  const risk = (reason: string, rank: number, offsetMs: number) => (row: Row) => ({
+    rank,
+    sourceId: Number(row.id),
+    dueAt: new Date(new Date(iso(row.lostAt)).getTime() + offsetMs),
+    node: {
+      reason,
+      client: { id: globalId('Organization', row.organizationId), name: row.clientName },
+      product:
+        reason === 'ORDER_BLOCKED' || row.productId === null
+          ? null
+          : { id: globalId('Product', row.productId ?? row.id), name: row.productName },
+      order: row.orderId
+        ? { id: globalId('Order', row.orderId) }
+        : reason === 'ORDER_BLOCKED'
+          ? { id: globalId('Order', row.id) }
+          : null,
+    },
+  });
+  const merged = [
+    ...a.map(risk('EXPIRES_WITHOUT_AUTO_RENEW', 0, 0)),
+    ...b.map(risk('AUTO_RENEW_CHARGE_FAILED', 1, 0)),
+    ...c.map(risk('ORDER_BLOCKED', 2, 0)),
+    ...d.map(risk('INVOICE_OVERDUE', 3, 30 * DAY_MS)),
+  ].sort((x, y) => x.dueAt.getTime() - y.dueAt.getTime() || x.rank - y.rank || x.sourceId - y.sourceId);
+  return {
+    totalCount: Number(counts.n),
+    edges: merged.slice(0, first).map((r) => ({ node: { ...r.node, dueAt: r.dueAt.toISOString() } })),
   };
 }
 
@@ -243,6 +368,14 @@ const rootValue = {
       name: membership.name,
       currency: membership.currency,
       invoices: ({ first }: { first?: number }) => organizationInvoices(ctx, organizationId, first ?? 20),
+      partner: async () => {
+        const [partner] = await ctx.db.all(`SELECT id FROM ${q('partner')} WHERE organizationId = ?`, [organizationId]);
+        if (!partner) return null;
+        return {
+          clients: ({ first }: { first?: number }) => partnerClients(ctx, Number(partner.id), first ?? 20),
+          renewalRisks: ({ first }: { first?: number }) => renewalRisks(ctx, Number(partner.id), first ?? 20),
+        };
+      },
     };
   },
 };
