@@ -33,12 +33,16 @@ export interface CliOutput {
   progress?(): { start(total: number): void; update(done: number): void; stop(): void } | undefined;
 }
 
-/** What a command needs: the configuration, the migrated database and a context outside any request. */
-export interface CliSession {
+/** What a command that only reads and writes tables needs: the configuration and the migrated database. */
+export interface CliDatabase {
   config: Config;
   dataSource: DataSource;
   /** Migrations the opening applied. */
   migrated: number;
+}
+
+/** What most commands need: the database, plus a context outside any request and the wired services. */
+export interface CliSession extends CliDatabase {
   /** A system context (no viewer); commands acting as a user use `ctx.withViewer({ user, token: null, via: 'cli' })`. */
   ctx: RequestContext;
   /** The wired services (services.ts); they take `ctx` (or a context derived from it) as first argument. */
@@ -46,26 +50,48 @@ export interface CliSession {
 }
 
 /**
- * Opens the database of DATABASE_URL (applying pending migrations, as the server does) and the
- * services, without building the GraphQL schema or the HTTP server: the light path for a CLI.
- * Closes the database when `work` ends, whatever happens.
+ * Opens the database of DATABASE_URL (applying pending migrations, as the server does) and nothing
+ * else: the lean path for the exports, whose first byte counts (BENCHMARKS.md, "Billing export"):
+ * the services pull in PDF, mail and GraphQL modules they never use. Closes the database when
+ * `work` ends, whatever happens.
+ */
+export async function withDatabase<T>(
+  work: (database: CliDatabase) => Promise<T>,
+  options: { config?: Config } = {},
+): Promise<T> {
+  const config = options.config ?? cliConfig();
+  const { openAppDatabase } = await import('../startup');
+  const { dataSource, migrated } = await openAppDatabase(config.databaseUrl);
+  try {
+    return await work({ config, dataSource, migrated });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * withDatabase with the services and a system context, without building the GraphQL schema or the
+ * HTTP server: the light path for a CLI command acting through the services.
  */
 export async function withSession<T>(
   work: (session: CliSession) => Promise<T>,
   options: { clock?: Clock; config?: Config } = {},
 ): Promise<T> {
   const config = options.config ?? cliConfig();
-  const [{ openAppDatabase }, { createServices }, { createMailer }, { RequestContext, systemClock }] =
-    await Promise.all([import('../startup'), import('../services'), import('../common/mail'), import('../context')]);
+  const [{ createServices }, { createMailer }, { RequestContext, systemClock }] = await Promise.all([
+    import('../services'),
+    import('../common/mail'),
+    import('../context'),
+  ]);
   const clock = options.clock ?? systemClock;
-  const { dataSource, migrated } = await openAppDatabase(config.databaseUrl);
-  try {
-    const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
-    const ctx = new RequestContext(dataSource, dataSource.manager, null, clock, `cli-${process.pid}`);
-    return await work({ config, dataSource, migrated, ctx, services });
-  } finally {
-    await dataSource.destroy();
-  }
+  return withDatabase(
+    async ({ dataSource, migrated }) => {
+      const services = createServices(config, createMailer(config.mailTransport, config.mailFrom));
+      const ctx = new RequestContext(dataSource, dataSource.manager, null, clock, `cli-${process.pid}`);
+      return work({ config, dataSource, migrated, ctx, services });
+    },
+    { config },
+  );
 }
 
 /** The DATABASE_URL without its password, for messages. */

@@ -1,6 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { StaffRole } from '../modules/accounts/user.entity';
-import { cliConfig, CliError, CliOutput, redactUrl, UsageError, withSession } from './cli-context';
+import { cliConfig, CliError, CliOutput, redactUrl, UsageError, withDatabase, withSession } from './cli-context';
 
 // Application modules are imported inside the commands, after the arguments were checked (see cli-context.ts).
 const STAFF_ROLES: string[] = ['ADMIN', 'SUPPORT'] satisfies `${StaffRole}`[];
@@ -26,7 +26,7 @@ const commands: Command[] = [
     summary: 'Apply pending migrations to DATABASE_URL and print how many ran.',
     options: {},
     run: (_values, output) =>
-      withSession(async ({ config, migrated }) => {
+      withDatabase(async ({ config, migrated }) => {
         output.out(
           `${migrated} migration(s) applied to ${redactUrl(config.databaseUrl)}${migrated === 0 ? ' (already up to date)' : ''}.`,
         );
@@ -173,8 +173,8 @@ const commands: Command[] = [
       const { parseExportArgs, exportBilling } = await import('./export-billing');
       // --client may repeat: parseArgs gives a list for it.
       const args = parseExportArgs(values);
-      return withSession(async (session) => {
-        const rows = await exportBilling(session, args, {
+      return withDatabase(async (database) => {
+        const rows = await exportBilling(database, args, {
           write: (chunk) =>
             output.write ? output.write(chunk) : Promise.resolve(output.out(chunk.replace(/\n$/, ''))),
           progress: output.progress?.(),
@@ -192,8 +192,8 @@ const commands: Command[] = [
     options: {},
     async run(_values, output) {
       const { ExportWorker } = await import('../modules/exports/export-worker');
-      return withSession(async ({ config, dataSource, ctx }) => {
-        const ran = await new ExportWorker(dataSource, { now: () => ctx.now() }, config.exportsDir).drain();
+      return withDatabase(async ({ config, dataSource }) => {
+        const ran = await new ExportWorker(dataSource, { now: () => new Date() }, config.exportsDir).drain();
         output.out(`${ran} export(s) run.`);
         return 0;
       });
@@ -415,7 +415,7 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
     const { values, positionals } = parseOptions(command, rest);
     return await command.run(values, output, positionals);
   } catch (error) {
-    const { BusinessError } = await import('../graphql/errors');
+    const { BusinessError } = await import('../graphql/base-errors');
     if (error instanceof CliError || error instanceof BusinessError) {
       output.err(`error: ${error.message}`);
       if (command && error instanceof UsageError) output.err(`usage: npm run cli -- ${command.usage}`);

@@ -1,4 +1,4 @@
-import type { CliSession } from './cli-context';
+import type { CliDatabase } from './cli-context';
 import { CliError, UsageError } from './cli-context';
 
 /** Where `export:billing` writes the file (stdout) and its progress (stderr, only on a terminal). */
@@ -51,15 +51,16 @@ export function parseExportArgs(values: Record<string, ArgValue>): ExportArgs {
  * `export:billing`: the same rows as exportClientBilling, for the platform (every client of the
  * partner), streamed to `sink` in keyset batches as they are read; returns the row count.
  */
-export async function exportBilling(session: CliSession, args: ExportArgs, sink: ExportSink): Promise<number> {
-  const [{ PartnerEntity }, { parseGlobalId }, rows, { formatterFor }, { ExportFormat }] = await Promise.all([
-    import('../modules/partners/partner.entity'),
-    import('../graphql/global-id'),
-    import('../modules/exports/export-rows'),
-    import('../modules/exports/export-format'),
-    import('../modules/exports/billing-export.entity'),
-  ]);
-  const em = session.dataSource.manager;
+export async function exportBilling(database: CliDatabase, args: ExportArgs, sink: ExportSink): Promise<number> {
+  const [{ PartnerEntity }, { parseGlobalId }, rows, { formatterFor, formatChunks }, { ExportFormat }] =
+    await Promise.all([
+      import('../modules/partners/partner.entity'),
+      import('../graphql/global-id'),
+      import('../modules/exports/export-rows'),
+      import('../modules/exports/export-format'),
+      import('../modules/exports/billing-export.entity'),
+    ]);
+  const em = database.dataSource.manager;
   const global = parseGlobalId(args.partner);
   const partner =
     global?.type === 'Partner'
@@ -89,7 +90,7 @@ export async function exportBilling(session: CliSession, args: ExportArgs, sink:
   let written = 0;
   try {
     for await (const batch of rows.billingRows(em, scope)) {
-      await sink.write(formatter.batch(batch));
+      for (const chunk of formatChunks(formatter, batch)) await sink.write(chunk);
       written += batch.length;
       sink.progress?.update(written);
     }

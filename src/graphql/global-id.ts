@@ -1,4 +1,4 @@
-import { BusinessError, CommonErrorCode } from './errors';
+import { BusinessError, CommonErrorCode } from './base-errors';
 
 /** Opaque global ids: base64url of "Type:localId". Clients must treat them as opaque. */
 export function toGlobalId(type: string, id: number): string {

@@ -1,6 +1,14 @@
 import { stringify } from 'csv-stringify/sync';
 import { formatDecimal } from '../../calc/money';
-import { BillingRow, COLUMNS, csvFormatter, formatMinor, jsonLinesFormatter, neutralizeCell } from './export-format';
+import {
+  BillingRow,
+  COLUMNS,
+  csvFormatter,
+  formatChunks,
+  formatMinor,
+  jsonLinesFormatter,
+  neutralizeCell,
+} from './export-format';
 
 const row = (overrides: Partial<BillingRow> = {}): BillingRow => ({
   partner: 'PABC',
@@ -66,6 +74,16 @@ describe('csvFormatter (RFC 4180)', () => {
 
   it('writes nothing for an empty batch', () => {
     expect(csvFormatter.batch([])).toBe('');
+  });
+});
+
+describe('formatChunks', () => {
+  it('cuts a batch into chunks of at most 200 rows whose text is the batch’s', () => {
+    const rows = Array.from({ length: 450 }, (_, n) => row({ quantity: n }));
+    const chunks = [...formatChunks(jsonLinesFormatter, rows)];
+    expect(chunks.map((chunk) => chunk.split('\n').length - 1)).toEqual([200, 200, 50]);
+    expect(chunks.join('')).toBe(jsonLinesFormatter.batch(rows));
+    expect([...formatChunks(csvFormatter, [])]).toEqual([]);
   });
 });
 
@@ -148,6 +166,11 @@ describe('the hand-written CSV writer is byte-identical to csv-stringify', () =>
     'é ü 日本',
     ' lead',
     'trail\r',
+    'back\\slash',
+    'control \u0001\u001f',
+    'lone \ud800 surrogate',
+    'pair 😀',
+    'separator \u2028',
   ];
 
   it('header', () => {
@@ -169,7 +192,9 @@ describe('the hand-written CSV writer is byte-identical to csv-stringify', () =>
   });
 
   it('JSON Lines equals JSON.stringify of the object', () => {
-    const rows = tricky.map((text) => row({ clientName: text, description: text, cashback: -7 }));
+    const rows = tricky.map((text) =>
+      row({ clientName: text, description: text, productName: text, productId: text, cashback: -7 }),
+    );
     const expected = rows
       .map(
         (r) =>

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { ForbiddenError } from '../../graphql/errors';
+import { ForbiddenError } from '../../graphql/base-errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { MemberRole, MembershipEntity } from '../organizations/membership.entity';
 import { AccessScope, ClientRelationshipEntity, RelationshipStatus } from '../partners/client-relationship.entity';

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import type { Clock } from '../../context';
 import { PartnerEntity } from '../partners/partner.entity';
 import { BillingExportEntity } from './billing-export.entity';
-import { formatterFor } from './export-format';
+import { formatChunks, formatterFor } from './export-format';
 import { ExportQueue } from './export-queue';
 import { billingRows, countRows, ExportScope, reachableRelationships } from './export-rows';
 
@@ -124,7 +124,7 @@ export class ExportWorker {
       await write(stream, formatter.header());
       let written = 0;
       for await (const batch of billingRows(em, scope, this.options.batchSize)) {
-        await write(stream, formatter.batch(batch));
+        for (const chunk of formatChunks(formatter, batch)) await write(stream, chunk);
         written += batch.length;
         const permyriad = total ? Math.min(9999, Math.floor((written / total) * 10_000)) : 0;
         if (
