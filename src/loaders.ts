@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { EntityManager, In, ObjectLiteral, EntityTarget } from 'typeorm';
+import { EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
+import { findEntities } from './db/row-mapper';
 import { ConnectionLoader } from './graphql/batched-connection';
 import { UserEntity } from './modules/accounts/user.entity';
 import { InvoiceLineEntity } from './modules/billing/invoice-line.entity';
@@ -16,7 +17,7 @@ function byId<E extends ObjectLiteral & { id: number }>(
   entity: EntityTarget<E>,
 ): DataLoader<number, E | null> {
   return new DataLoader(async (ids) => {
-    const rows = await em.getRepository(entity).findBy({ id: In([...ids]) } as never);
+    const rows = await findEntities(em, em.createQueryBuilder(entity, 'e').where('e.id IN (:...ids)', { ids }));
     const byKey = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byKey.get(id) ?? null);
   });
@@ -25,11 +26,17 @@ function byId<E extends ObjectLiteral & { id: number }>(
 /** Lines of invoices by invoice id, in position order: one `IN (...)` query per tick. */
 function invoiceLines(em: EntityManager): DataLoader<number, InvoiceLineEntity[]> {
   return new DataLoader(async (invoiceIds) => {
-    const rows = await em.find(InvoiceLineEntity, {
-      where: { invoiceId: In([...invoiceIds]) },
-      order: { invoiceId: 'ASC', position: 'ASC' },
-    });
-    return invoiceIds.map((id) => rows.filter((row) => row.invoiceId === id));
+    const rows = await findEntities(
+      em,
+      em
+        .createQueryBuilder(InvoiceLineEntity, 'l')
+        .where('l.invoiceId IN (:...invoiceIds)', { invoiceIds })
+        .orderBy('l.invoiceId', 'ASC')
+        .addOrderBy('l.position', 'ASC'),
+    );
+    const byInvoice = new Map<number, InvoiceLineEntity[]>(invoiceIds.map((id) => [id, []]));
+    for (const row of rows) byInvoice.get(row.invoiceId)?.push(row);
+    return invoiceIds.map((id) => byInvoice.get(id)!);
   });
 }
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { rawRows, rowMapper } from '../db/row-mapper';
 import { ConnectionShape, decodeCursor, encodeCursor, lazyCount, PageArgs, pageInfoOf, pageSize } from './connection';
 
 /**
@@ -56,6 +57,15 @@ export interface BatchedListSpec<E extends ObjectLiteral> {
   key?: keyof E & string;
   /** Conditions shared by every parent of the batch (`andWhere` only). */
   where?: (query: SelectQueryBuilder<E>) => void;
+  /** A to-one relation loaded in the same statement, e.g. to prime a loader with it. */
+  with?: WithRelated<E>;
+}
+
+export interface WithRelated<E extends ObjectLiteral> {
+  /** The relation's property, e.g. `client`. */
+  relation: keyof E & string;
+  /** Called with each row's related entity (not for rows without one). */
+  loaded: (related: ObjectLiteral) => void;
 }
 
 export interface ParentPage {
@@ -166,23 +176,59 @@ export class ConnectionLoader {
     if (after !== null) inner.andWhere(`${key} > :__after`, { __after: after });
     const outer = `${spec.alias}_page`;
     const ranked = escape('__ranked');
-    const { entities, raw } = await this.em
+    const mapper = rowMapper<E>(this.em, spec.entity);
+    const query = this.em
       .createQueryBuilder(spec.entity, outer)
+      .select(mapper.selection(outer))
       .addSelect(`${ranked}.${escape('__n')}`, '__n')
       .innerJoin(`(${inner.getQuery()})`, '__ranked', `${ranked}.${escape('__k')} = ${outer}.${spec.key ?? 'id'}`)
       .where(`${ranked}.${escape('__rn')} <= :__limit`)
       .setParameters({ ...inner.getParameters(), __limit: first + 1 })
       .orderBy(`${outer}.${spec.parent}`, 'ASC')
-      .addOrderBy(`${outer}.${spec.key ?? 'id'}`, 'ASC')
-      .getRawAndEntities();
+      .addOrderBy(`${outer}.${spec.key ?? 'id'}`, 'ASC');
+    const related = spec.with && this.withRelated(spec.with, query, outer);
+    const rows = await rawRows(this.em, query);
     const byParent = new Map<number, Page<E>>();
-    entities.forEach((row, i) => {
+    for (const raw of rows) {
+      const row = mapper.read(raw) as E;
+      related?.(raw);
       const id = Number(row[spec.parent]);
       const page = byParent.get(id);
       if (page) page.rows.push(row);
-      else byParent.set(id, { rows: [row], total: Number((raw[i] as { __n: unknown }).__n) });
-    });
+      else byParent.set(id, { rows: [row], total: Number(raw.__n) });
+    }
     return requests.map((r) => byParent.get(r.parentId) ?? { rows: [], total: 0 });
+  }
+
+  /**
+   * Joins `with.relation` (a to-one relation, LEFT JOIN: rows without one stay) to the page's statement and
+   * returns what hands each row's related entity to `with.loaded`.
+   */
+  private withRelated<E extends ObjectLiteral>(
+    spec: WithRelated<E>,
+    query: SelectQueryBuilder<E>,
+    outer: string,
+  ): (row: Record<string, unknown>) => void {
+    const relation = this.em.connection
+      .getMetadata(query.expressionMap.mainAlias!.target)
+      .findRelationWithPropertyPath(spec.relation);
+    const join = relation?.joinColumns[0];
+    if (!relation || !join || relation.joinColumns.length > 1 || !(relation.isManyToOne || relation.isOneToOneOwner))
+      throw new Error(`${spec.relation} is not a to-one relation with one join column`);
+    const mapper = rowMapper(this.em, relation.inverseEntityMetadata, 'w');
+    const escape = (name: string) => this.em.connection.driver.escape(name);
+    const target = escape('__with');
+    query
+      .addSelect(mapper.selection('__with'))
+      .leftJoin(
+        relation.inverseEntityMetadata.target,
+        '__with',
+        `${target}.${escape(join.referencedColumn!.databaseName)} = ${escape(outer)}.${escape(join.databaseName)}`,
+      );
+    return (row) => {
+      const entity = mapper.read(row);
+      if (entity) spec.loaded(entity);
+    };
   }
 
   private async loadCounts<E extends ObjectLiteral>(

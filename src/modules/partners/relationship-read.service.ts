@@ -118,6 +118,11 @@ export class RelationshipReadService {
         entity: ClientRelationshipEntity,
         alias: 'r',
         parent: 'partnerId',
+        // The clients come with the page: ClientRelationship.client finds them in the organization loader.
+        with: {
+          relation: 'client',
+          loaded: (o) => ctx.loaders.organization.prime(o.id as number, o as OrganizationEntity),
+        },
         where: (query) => {
           if (status) query.andWhere('r.status = :status', { status });
           if (search)
