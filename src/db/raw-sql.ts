@@ -2,7 +2,7 @@ import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * Plain SQL where the query builder cannot go (UNION ALL, common table expressions): named
- * parameters, and values hydrated as TypeORM would.
+ * parameters, the few dialect differences, and values hydrated as TypeORM would.
  */
 
 /** Runs plain SQL with named parameters (`:name`, `:...list`) through the driver: plain rows, no entity hydration. */
@@ -26,4 +26,15 @@ export function hydratedValue<E extends ObjectLiteral>(
   const column = metadata.findColumnWithPropertyName(property);
   if (!column) throw new Error(`${metadata.name} has no column ${property}`);
   return em.connection.driver.prepareHydratedValue(value, column);
+}
+
+/**
+ * SQL for the datetime `column` plus the number of days in parameter `:days`, in the format the
+ * dialect stores datetimes in (so it compares and orders with stored values and Date parameters).
+ * SQLite keeps TypeORM's 'YYYY-MM-DD HH:MM:SS.SSS' text with `%f`.
+ */
+export function datetimePlusDays(em: EntityManager, column: string, days: string): string {
+  return em.connection.options.type === 'better-sqlite3'
+    ? `strftime('%Y-%m-%d %H:%M:%f', ${column}, '+' || :${days} || ' days')`
+    : `(${column} + INTERVAL :${days} DAY)`;
 }

@@ -43,9 +43,8 @@ export const DEFAULT_CASHBACK_CONFIG: CashbackConfig = { holdDays: 30 };
  * currency earns nothing: there is no conversion).
  */
 export class CashbackService {
-  /** One summary loader and one partner loader per request (keyed by the request's loaders). */
+  /** One summary loader per request (keyed by the request's loaders). */
   private readonly summaries = new WeakMap<object, DataLoader<number, CashbackTotals>>();
-  private readonly partners = new WeakMap<object, DataLoader<number, PartnerEntity | null>>();
 
   constructor(
     private readonly ledger: PrepaidLedgerService,
@@ -60,17 +59,12 @@ export class CashbackService {
     return loader.load(partnerId);
   }
 
-  /** The partner row behind a Partner the viewer was shown (batched); NOT_FOUND when it is gone. */
+  /**
+   * The partner row behind a Partner the viewer was shown (the request's partner loader, which
+   * Organization.partner already primed); NOT_FOUND when it is gone.
+   */
   async partnerOrThrow(ctx: RequestContext, partnerId: number): Promise<PartnerEntity> {
-    let loader = this.partners.get(ctx.loaders);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const rows = await ctx.em.findBy(PartnerEntity, { id: In([...ids]) });
-        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-      });
-      this.partners.set(ctx.loaders, loader);
-    }
-    const partner = await loader.load(partnerId);
+    const partner = await ctx.loaders.partner.load(partnerId);
     if (!partner) throw new BusinessError(CommonErrorCode.NOT_FOUND, 'No such partner.');
     return partner;
   }

@@ -54,7 +54,8 @@ export class PartnerBillingFieldsResolver {
 
 /**
  * RenewalRisk's links. The service listed only what the viewer reaches as partner (R32), so the rows
- * are loaded as they are (batched), without asking the client organization's own access rules again.
+ * are loaded as they are, without asking the client organization's own access rules again; the
+ * page's own statement primed the loaders with them (RenewalRisksService.page), so they cost nothing.
  */
 @Resolver(() => RenewalRiskType)
 export class RenewalRiskResolver {

@@ -56,7 +56,7 @@ export function reachedRelationships(em: EntityManager, userId: number): SelectQ
 /**
  * The grants of `userId` to the given client organizations, one row per (relationship, listed open
  * product), unordered: the columns `grantsOfRows` reads. The access scope embeds it in its own
- * statement; `partnerGrantsOf` runs it alone.
+ * statement.
  */
 export function partnerGrantsQuery(
   em: EntityManager,
@@ -98,27 +98,6 @@ export function grantsOfRows(rows: ReadonlyArray<Record<string, unknown>>): Part
     if (row.productId !== null && row.productId !== undefined) grant.productIds.push(Number(row.productId));
   }
   return [...grants.values()];
-}
-
-/**
- * The ACTIVE relationships of ACTIVE partners through which `userId` reaches the given client
- * organizations (`reachedRelationships`), in relationship order. One statement for the whole batch.
- */
-export async function partnerGrantsOf(
-  em: EntityManager,
-  userId: number,
-  clientOrganizationIds: readonly number[],
-): Promise<PartnerGrant[]> {
-  if (clientOrganizationIds.length === 0) return [];
-  return grantsOfRows(await partnerGrantsQuery(em, userId, clientOrganizationIds).orderBy('r.id', 'ASC').getRawMany());
-}
-
-/** The client organization ids `userId` reaches as a partner now (ACTIVE relationships, R32). */
-export async function clientOrganizationIdsReachedBy(em: EntityManager, userId: number): Promise<number[]> {
-  const rows: Array<{ clientOrganizationId: unknown }> = await reachedRelationships(em, userId)
-    .select('DISTINCT r.clientOrganizationId', 'clientOrganizationId')
-    .getRawMany();
-  return rows.map((r) => Number(r.clientOrganizationId));
 }
 
 /**
