@@ -4,6 +4,7 @@
  *   npm run bench                      5 s per measurement, 3 repetitions, N = 2,000; scaling N = 100 / 2,000 / 20,000
  *   npm run bench -- --full            30 s per measurement
  *   options: --duration=S --reps=R --n=N --dialects=sqlite,mysql --scaling=100,2000,20000
+ *            --export-lines=L (the export scenario, bench/export.ts: default 1,000,000; 0 skips it)
  *   BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=DIR": node options of the server processes (profiles)
  *   BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/pp_bench): MariaDB server; skipped when unreachable.
  *
@@ -25,6 +26,7 @@ import { ApiTokenEntity, TokenKind } from '../src/modules/api-tokens/api-token.e
 import { openAppDatabase } from '../src/startup';
 import { seedPartnerOf, seedPortfolio } from '../test/fixtures/portfolio';
 import { recreateMysqlDatabase } from '../test/helpers/mysql';
+import { benchExport, ExportBenchReport, exportMarkdown } from './export';
 import { INVOICES, PARTNER_CLIENTS, partnerVariables, PORTFOLIO, portfolioVariables } from './queries';
 
 const argv = process.argv.slice(2);
@@ -37,6 +39,8 @@ const REPS = Number(option('reps') ?? 3);
 const N = Number(option('n') ?? 2000);
 const DIALECTS = (option('dialects') ?? 'sqlite,mysql').split(',');
 const SCALING_N = option('scaling')?.split(',').map(Number) ?? [100, 2000, 20000];
+/** Invoice lines of the export scenario (bench/export.ts); 0 skips it. */
+const EXPORT_LINES = Number(option('export-lines') ?? 1_000_000);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/pp_bench';
 const ROOT = join(__dirname, '..');
 const WORK = join(os.tmpdir(), `pp-bench-${process.pid}`);
@@ -161,7 +165,14 @@ async function startServer(kind: Kind, dataset: Dataset): Promise<Server> {
       'ts-node/register/transpile-only',
       ...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean),
     ],
-    env: { ...process.env, BENCH_SERVER: kind, DATABASE_URL: dataset.url, BENCH_DATA_DIR: join(WORK, 'data') },
+    // NODE_ENV=production as in service: graphql-js (ours and the baseline) then skips its development-only checks.
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      BENCH_SERVER: kind,
+      DATABASE_URL: dataset.url,
+      BENCH_DATA_DIR: join(WORK, 'data'),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -474,6 +485,13 @@ async function main() {
     }
     results.push(await benchDialect(dialect));
   }
+  const exports: ExportBenchReport[] = [];
+  if (EXPORT_LINES > 0)
+    for (const result of results) {
+      log(`${result.dialect}: export of ${EXPORT_LINES} lines`);
+      const exported = await benchExport({ dialect: result.dialect as 'sqlite' | 'mysql', lines: EXPORT_LINES });
+      if (exported) exports.push(exported);
+    }
   const report = {
     date: started.toISOString(),
     commit: commitOf(),
@@ -487,7 +505,7 @@ async function main() {
       loadAverageAfter: os.loadavg(),
     },
     settings: { full: FULL, durationSeconds: DURATION, warmupSeconds: WARMUP, repetitions: REPS, n: N },
-    export: 'measured by npm run bench:export (bench/export.ts)',
+    exports,
     skipped,
     results,
   };
@@ -500,7 +518,7 @@ async function main() {
 }
 
 /** The sections this runner writes; any other `## ` section of BENCHMARKS.md (other benchmarks' results) is kept at the end. */
-const OWN_SECTIONS = /^## (SQLite|MariaDB|Export|Targets)/;
+const OWN_SECTIONS = /^## (SQLite|MariaDB|Export|Billing export|Targets)/;
 
 function writeBenchmarks(content: string) {
   const target = join(ROOT, 'BENCHMARKS.md');
@@ -585,12 +603,9 @@ function renderMarkdown(report: { [key: string]: any; results: DialectResult[] }
     lines.push('');
   }
   for (const s of report.skipped) lines.push(`Skipped: ${s}.`, '');
-  lines.push(
-    '## Export',
-    '',
-    'The billing export (issue 10) has its own benchmark, `npm run bench:export` (bench/export.ts): see its section at the end of this file.',
-    '',
-  );
+  const resultsFile = file.split('/bench/')[1];
+  for (const exported of (report.exports ?? []) as ExportBenchReport[])
+    lines.push(exportMarkdown(exported, `bench/${resultsFile}`).trim(), '');
   lines.push(...TARGETS_AND_NOTES, '');
   return lines.join('\n');
 }
