@@ -29,6 +29,8 @@ export enum BillingPeriod {
 @Entity('product')
 @Index('ix_product_org', ['organizationId', 'id'])
 @Index('ix_product_expiry', ['status', 'expiresAt'])
+/** Partner.renewalRisks' failed auto-renewals (`renewalFailures > 0`): a few rows, found without scanning every product. */
+@Index('ix_product_renewal_failures', ['renewalFailures'])
 export class ProductEntity {
   @PrimaryGeneratedColumn('increment') id: number;
 
