@@ -16,7 +16,7 @@
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -273,10 +273,13 @@ interface Run {
 }
 
 /** Runs a command with stdout piped here (counted, not kept); samples its peak RSS (VmHWM) from /proc. */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function measure(command: string, args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdout to a file: the child writes synchronously (no first byte nor line count seen from here).
+    const fd = stdoutFile === undefined ? null : openSync(stdoutFile, 'w');
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
+    if (fd !== null) closeSync(fd);
     let firstByte: bigint | null = null;
     let bytes = 0;
     let lines = 0;
@@ -292,13 +295,13 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
       }
     };
     const timer = setInterval(sample, 20);
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       firstByte ??= process.hrtime.bigint();
       bytes += chunk.length;
       for (const byte of chunk) if (byte === 10) lines += 1;
       sample();
     });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error) => {
       clearInterval(timer);
       reject(error);
@@ -310,7 +313,7 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
       resolve({
         seconds: Number(ended - started) / 1e9,
         timeToFirstByteMs: firstByte ? Number(firstByte - started) / 1e6 : null,
-        bytes,
+        bytes: stdoutFile === undefined ? bytes : statSync(stdoutFile).size,
         lines,
         peakRssMb: peakKb === null ? null : Math.round((peakKb / 1024) * 10) / 10,
         exitCode: code,
@@ -448,7 +451,7 @@ export async function benchExport(options: ExportBenchOptions): Promise<ExportBe
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
   };
-  const cli = (format: string, extraEnv: NodeJS.ProcessEnv = {}) =>
+  const cli = (format: string, extraEnv: NodeJS.ProcessEnv = {}, stdoutFile?: string) =>
     measure(
       process.execPath,
       [
@@ -464,6 +467,7 @@ export async function benchExport(options: ExportBenchOptions): Promise<ExportBe
         format,
       ],
       { ...env, ...extraEnv },
+      stdoutFile,
     );
   log('export:billing --format csv');
   const csv = await cli('csv');
@@ -476,6 +480,11 @@ export async function benchExport(options: ExportBenchOptions): Promise<ExportBe
   log('export:billing --format jsonl');
   const jsonl = await cli('jsonl');
   log(`jsonl: ${JSON.stringify(jsonl)}`);
+  // stdout redirected to a file: a synchronous sink (with SQLite, a synchronous source too).
+  log('export:billing --format jsonl > file');
+  const jsonlToFile = await cli('jsonl', {}, join(dataDir, 'export.jsonl'));
+  log(`jsonl > file: ${JSON.stringify(jsonlToFile)}`);
+  rmSync(join(dataDir, 'export.jsonl'), { force: true });
 
   // The background-job path: a QUEUED row run by `exports:work` (count, temp file, lease renewals, rename).
   await insertChunks(
@@ -542,6 +551,7 @@ export async function benchExport(options: ExportBenchOptions): Promise<ExportBe
     seedSeconds,
     csv: { ...csv, linesPerSecond: Math.round(seeded / csv.seconds) },
     jsonl: { ...jsonl, linesPerSecond: Math.round(seeded / jsonl.seconds) },
+    jsonlToFile: { ...jsonlToFile, linesPerSecond: Math.round(seeded / jsonlToFile.seconds) },
     csvHeapCapped96: { ...capped, linesPerSecond: Math.round(seeded / capped.seconds) },
     job: {
       ...job,
@@ -575,6 +585,8 @@ export interface ExportBenchReport {
   seedSeconds: number;
   csv: Measured;
   jsonl: Measured;
+  /** Absent from reports written before it was measured. */
+  jsonlToFile?: Measured;
   csvHeapCapped96: Measured;
   job: Measured & { status: string; rowCount: number; fileBytes: number | null };
   download: { timeToFirstByteMs: number; seconds: number; bytes: number; status: number; linesPerSecond: number };
@@ -633,6 +645,9 @@ export function exportMarkdown(r: ExportBenchReport, file: string): string {
     row('`export:billing --format csv` (stdout)', r.csv),
     row('`export:billing --format csv`, `NODE_OPTIONS=--max-old-space-size=96`', r.csvHeapCapped96),
     row('`export:billing --format jsonl` (stdout)', r.jsonl),
+    ...(r.jsonlToFile
+      ? [row('`export:billing --format jsonl > file` (stdout is a file; first byte n/a)', r.jsonlToFile)]
+      : []),
     row('`exports:work`: the queued job to a file (count + temp file + rename; first byte n/a)', {
       ...r.job,
       timeToFirstByteMs: null,
